@@ -1,0 +1,2 @@
+export type { CpuOptions } from './cpu.js';
+export { cpu } from './cpu.js';

@@ -1,0 +1,4 @@
+export type { NodeOptions } from './node.js';
+export { node } from './node.js';
+export type { TfjsNodeFlavor } from './tfjs-node-plugin.js';
+export { tfjsNodePlugin } from './tfjs-node-plugin.js';

@@ -1,0 +1,53 @@
+import type { BackendPlugin } from '@tessera/core';
+import { BackendUnavailableError, detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
+
+/** What differs between the tfjs-node and tfjs-node-gpu plugins. */
+export interface TfjsNodeFlavor {
+  name: 'node' | 'node-gpu';
+  pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu';
+  priority: number;
+  /** What the package needs on the machine, said in the error. */
+  requirements: string;
+}
+
+/**
+ * Builds a plugin for a libtensorflow-based Node backend (tfjs registers it as 'tensorflow').
+ * The package is an optional peer: when missing, `isAvailable()` is false and loading throws
+ * a {@link BackendUnavailableError} that says what to install.
+ *
+ * @example
+ * ```ts
+ * const plugin = tfjsNodePlugin({ name: 'node', pkg: '@tensorflow/tfjs-node', priority: 40, requirements: '...' });
+ * ```
+ */
+export function tfjsNodePlugin(flavor: TfjsNodeFlavor): BackendPlugin {
+  const reason = (): string =>
+    detectRuntime() !== 'node'
+      ? `${flavor.pkg} runs only in Node.js`
+      : `${flavor.pkg} is not installed. Install it with \`npm install ${flavor.pkg}@4.22.0\` (${flavor.requirements})`;
+  const locate = () => resolveInNode(flavor.pkg, import.meta.url).then((p) => p ?? resolveInNode(flavor.pkg));
+  return {
+    name: flavor.name,
+    tfjsName: 'tensorflow',
+    priority: flavor.priority,
+    async isAvailable() {
+      return (await locate()) !== undefined;
+    },
+    unavailableReason: reason,
+    async load() {
+      const entry = await locate();
+      if (!entry) throw new BackendUnavailableError(flavor.name, reason());
+      try {
+        await import(/* @vite-ignore */ entry);
+      } catch (cause) {
+        throw new BackendUnavailableError(
+          flavor.name,
+          `${flavor.pkg} is installed at ${entry} but failed to load: ${(cause as Error).message} (${flavor.requirements})`,
+          { cause },
+        );
+      }
+      const core = await resolveInNode('@tensorflow/tfjs-core', entry);
+      if (core) recordTfjsCore(core, 'unknown', flavor.pkg);
+    },
+  };
+}

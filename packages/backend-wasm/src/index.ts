@@ -1,0 +1,2 @@
+export type { WasmOptions } from './wasm.js';
+export { wasm } from './wasm.js';

@@ -1,0 +1,56 @@
+import { env } from '@tensorflow/tfjs-core';
+import type { BackendPlugin } from '@tessera/core';
+import { detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
+
+/** Options of {@link wasm}. */
+export interface WasmOptions {
+  /** Priority used by `auto()` (default 30: above cpu, below GPU backends). */
+  priority?: number;
+  /** Use SIMD when the runtime supports it (default true). */
+  simd?: boolean;
+  /**
+   * Threads for XNNPACK: a number, or 'auto' (default) for the runtime's choice. Threads need a
+   * cross-origin-isolated page; tfjs disables them in Node.
+   */
+  threads?: number | 'auto';
+  /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
+  wasmPaths?:
+    | string
+    | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+}
+
+/**
+ * The WebAssembly backend (XNNPACK, SIMD): the fast CPU backend in Node and browsers.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@tessera/core';
+ * import { wasm } from '@tessera/backend-wasm';
+ * await useBackend(wasm());
+ * ```
+ */
+export function wasm(options: WasmOptions = {}): BackendPlugin {
+  let loaded = false;
+  return {
+    name: 'wasm',
+    priority: options.priority ?? 30,
+    isAvailable: () => typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function',
+    unavailableReason: () => 'this runtime has no WebAssembly support',
+    async load() {
+      if (loaded) return;
+      const mod = await import('@tensorflow/tfjs-backend-wasm');
+      if (options.simd === false) env().set('WASM_HAS_SIMD_SUPPORT', false);
+      if (typeof options.threads === 'number') mod.setThreadsCount(options.threads);
+      if (options.wasmPaths) mod.setWasmPaths(options.wasmPaths);
+      else if (detectRuntime() === 'node') {
+        const entry = await resolveInNode('@tensorflow/tfjs-backend-wasm', import.meta.url);
+        if (entry) {
+          mod.setWasmPaths(entry.replace(/[^\\/]+$/, ''));
+          const core = await resolveInNode('@tensorflow/tfjs-core', entry);
+          if (core) recordTfjsCore(core, mod.version_wasm, '@tensorflow/tfjs-backend-wasm');
+        }
+      }
+      loaded = true;
+    },
+  };
+}

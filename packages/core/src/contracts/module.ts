@@ -1,0 +1,56 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { RngKey } from '../rng.js';
+
+/** Named tensors, keyed by a slash-separated path such as `dense_1/kernel`. */
+export type NamedTensors = Record<string, Tensor>;
+/** Named variables, keyed by a slash-separated path such as `dense_1/kernel`. */
+export type NamedVariables = Record<string, Variable>;
+
+/** What a model takes or returns: one tensor, a list, or named tensors. */
+export type TensorTree = Tensor | Tensor[] | Record<string, Tensor>;
+
+/** Options of a forward pass. */
+export interface CallOptions {
+  /** Training mode: dropout active, batch-norm uses and updates batch statistics. */
+  training?: boolean;
+  /** Randomness for this call (dropout masks etc.); modules derive sub-keys from it. */
+  rng?: RngKey;
+}
+
+/** A serializable description of a module: its class name and constructor options. */
+export interface ModuleConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * The contract every model and layer satisfies.
+ *
+ * @example
+ * ```ts
+ * const y = model.call(x, { training: true });
+ * const trainable = model.parameters(); // { 'dense/kernel': Variable, ... }
+ * ```
+ */
+export interface Module<I extends TensorTree = TensorTree, O extends TensorTree = TensorTree> {
+  /** Unique, human-readable name, used as the prefix of parameter names. */
+  readonly name: string;
+  /** Forward pass. Pure apart from state updates in training mode (batch-norm statistics). */
+  call(x: I, options?: CallOptions): O;
+  /** Trainable variables by name (empty until the module is built). */
+  parameters(): NamedVariables;
+  /** Non-trainable variables by name (running statistics, counters). */
+  state(): NamedVariables;
+  /** Constructor options, enough to rebuild the module. */
+  getConfig(): ModuleConfig;
+  /** True once the variables exist. */
+  readonly built?: boolean;
+  /** Creates the variables for the given input shape(s) without running a forward pass. */
+  build?(inputShape: number[] | number[][]): void;
+  /** Sum of the regularization penalties (L1/L2) of the trainable variables, or null. */
+  regularizationLoss?(): Tensor | null;
+  /** Functional forward pass with the given parameters in place of the module's own. */
+  apply?(params: NamedTensors, x: I, options?: CallOptions): O;
+  /** Frees the module's variables. */
+  dispose?(): void;
+}

@@ -1,0 +1,31 @@
+export type { AutoOptions } from './backend/auto.js';
+export { auto } from './backend/auto.js';
+export type { CapabilityReport } from './backend/capabilities.js';
+export { assertKernels, capabilities, knownKernelNames } from './backend/capabilities.js';
+export { nodeModuleBuiltin, resolveInNode } from './backend/node-resolve.js';
+export { detectRuntime, readEnv } from './backend/runtime.js';
+export { assertSingleTfjsCore, checkLoadedTfjsCore, recordTfjsCore, resetTfjsCoreRecords } from './backend/single-copy.js';
+export type { UseBackendOptions } from './backend/use-backend.js';
+export { activeBackend, useBackend } from './backend/use-backend.js';
+export type { BackendPlugin, Runtime } from './contracts/backend-plugin.js';
+export type { Callback, TrainingControl } from './contracts/callback.js';
+export type { Batch, Dataset, IteratorState } from './contracts/dataset.js';
+export type { GradientTransform, StateTree } from './contracts/gradient-transform.js';
+export type { Logger, Logs } from './contracts/logger.js';
+export type { Loss, Reduction } from './contracts/loss.js';
+export type { Metric } from './contracts/metric.js';
+export type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, TensorTree } from './contracts/module.js';
+export type { TesseraErrorCode } from './errors.js';
+export {
+  BackendUnavailableError,
+  describeValue,
+  FormatError,
+  formatShape,
+  ShapeError,
+  TesseraError,
+  ValueError,
+} from './errors.js';
+export { registerCoreGradients } from './gradients.js';
+export { RngKey, rngKey } from './rng.js';
+export type { FlatState } from './state-tree.js';
+export { flattenState, stateTensors, unflattenState } from './state-tree.js';

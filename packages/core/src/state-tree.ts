@@ -1,0 +1,81 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { StateTree } from './contracts/gradient-transform.js';
+import { ValueError } from './errors.js';
+
+/** A state tree split into its tensors (by path) and a JSON skeleton with the rest. */
+export interface FlatState {
+  tensors: Record<string, Tensor>;
+  skeleton: unknown;
+}
+
+function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
+}
+
+/**
+ * Flattens a state tree into named tensors plus a JSON-serializable skeleton, so optimizer
+ * state can be written to safetensors + JSON and restored with {@link unflattenState}.
+ *
+ * @example
+ * ```ts
+ * const { tensors, skeleton } = flattenState({ count: 3, mu: { w: t } });
+ * // tensors: { 'mu/w': t }, skeleton: { count: 3, mu: { w: { $tensor: 'mu/w' } } }
+ * ```
+ */
+export function flattenState(tree: StateTree, prefix = ''): FlatState {
+  const tensors: Record<string, Tensor> = {};
+  const walk = (node: StateTree, path: string): unknown => {
+    if (isTensor(node)) {
+      tensors[path] = node;
+      return { $tensor: path };
+    }
+    if (Array.isArray(node)) return node.map((child, i) => walk(child, path ? `${path}/${i}` : String(i)));
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, path ? `${path}/${k}` : k);
+      return out;
+    }
+    return node;
+  };
+  return { tensors, skeleton: walk(tree, prefix) };
+}
+
+/**
+ * Rebuilds a state tree from {@link flattenState}'s output.
+ *
+ * @example
+ * ```ts
+ * const tree = unflattenState(skeleton, tensors);
+ * ```
+ */
+export function unflattenState(skeleton: unknown, tensors: Record<string, Tensor>): StateTree {
+  const walk = (node: unknown): StateTree => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') {
+      const ref = (node as { $tensor?: unknown }).$tensor;
+      if (typeof ref === 'string' && Object.keys(node).length === 1) {
+        const t = tensors[ref];
+        if (!t) throw new ValueError('unflattenState', `a tensor named "${ref}"`, Object.keys(tensors));
+        return t;
+      }
+      const out: Record<string, StateTree> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v);
+      return out;
+    }
+    if (node === null || typeof node === 'number' || typeof node === 'string') return node;
+    throw new ValueError('unflattenState', 'numbers, strings, null, arrays or objects', node);
+  };
+  return walk(skeleton);
+}
+
+/**
+ * Lists every tensor in a state tree (to dispose or keep them).
+ *
+ * @example
+ * ```ts
+ * for (const t of stateTensors(oldState)) t.dispose();
+ * ```
+ */
+export function stateTensors(tree: StateTree): Tensor[] {
+  return Object.values(flattenState(tree).tensors);
+}
