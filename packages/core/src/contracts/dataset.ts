@@ -8,19 +8,30 @@ export interface Batch<X extends TensorTree = TensorTree, Y extends TensorTree =
   sampleWeight?: Tensor;
 }
 
-/** A position in a dataset iteration that can be saved and restored (for training resume). */
+/** A JSON-serializable position of a dataset's iteration (saved in checkpoints). */
 export type IteratorState = Record<string, unknown>;
 
 /**
  * A lazy, deterministic, async-iterable sequence. Implementations add chainable operators
  * (`map`, `batch`, `shuffle`, ...) in `@tessera/data`; trainers only need iteration.
  *
+ * Resume contract: `checkpoint()` called before a pass starts returns a state such that,
+ * after `restore(state)` (on an identically built dataset), the next pass yields exactly the
+ * same elements in the same order as that pass. Shuffles reshuffle on every pass, with the
+ * order a pure function of their seed and the pass number, which the state carries.
+ *
  * @example
  * ```ts
- * for await (const batch of dataset) { ... }
+ * const state = data.checkpoint?.();
+ * for await (const batch of data) { ... }
+ * data.restore?.(state); // the next pass repeats the same order
  * ```
  */
 export interface Dataset<T> extends AsyncIterable<T> {
   /** Number of elements when known without iterating, else undefined. */
   readonly size?: number;
+  /** Position before the next pass (see the resume contract above). */
+  checkpoint?(): IteratorState;
+  /** Restores a position returned by `checkpoint()`. */
+  restore?(state: IteratorState): void;
 }
