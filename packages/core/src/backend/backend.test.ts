@@ -1,0 +1,98 @@
+import { cpu } from '@tessera/backend-cpu';
+import { nodeGpu } from '@tessera/backend-node-gpu';
+import { wasm } from '@tessera/backend-wasm';
+import { getBackend, getGradient } from '@tensorflow/tfjs-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError, TesseraError } from '../errors.js';
+import { auto } from './auto.js';
+import { assertKernels, capabilities } from './capabilities.js';
+import { assertSingleTfjsCore, recordTfjsCore, resetTfjsCoreRecords } from './single-copy.js';
+import { activeBackend, useBackend } from './use-backend.js';
+
+describe('useBackend', () => {
+  it('activates cpu and wasm and registers gradients', async () => {
+    await useBackend(cpu());
+    expect(getBackend()).toBe('cpu');
+    expect(getGradient('BatchMatMul')).toBeDefined();
+    await useBackend(wasm());
+    expect(getBackend()).toBe('wasm');
+    expect(activeBackend()?.name).toBe('wasm');
+  });
+  it('takes the first available of a list', async () => {
+    const chosen = await useBackend([nodeGpu(), cpu()]);
+    expect(chosen.name).toBe('cpu');
+    expect(getBackend()).toBe('cpu');
+  });
+  it('nodeGpu without tfjs-node-gpu fails with what to install and which CUDA', async () => {
+    const err = await useBackend(nodeGpu()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('backend "node-gpu" is unavailable');
+    expect(msg).toContain('npm install @tensorflow/tfjs-node-gpu@4.22.0');
+    expect(msg).toContain('CUDA 11.2');
+    expect(msg).toContain('cuDNN 8.1');
+  });
+  it('rejects an empty list', async () => {
+    await expect(useBackend([])).rejects.toThrow('expected at least one backend plugin');
+  });
+});
+
+describe('auto', () => {
+  afterEach(() => {
+    delete process.env.TESSERA_BACKEND;
+  });
+  it('orders available candidates by priority', async () => {
+    const order = await auto([cpu(), wasm(), nodeGpu()]);
+    expect(order.map((p) => p.name)).toEqual(['wasm', 'cpu']);
+  });
+  it('honours TESSERA_BACKEND', async () => {
+    process.env.TESSERA_BACKEND = 'cpu';
+    expect((await auto([cpu(), wasm()])).map((p) => p.name)).toEqual(['cpu']);
+  });
+  it('names the candidates when TESSERA_BACKEND is unknown', async () => {
+    process.env.TESSERA_BACKEND = 'webgl';
+    await expect(auto([cpu(), wasm()])).rejects.toThrow('not among the candidates: cpu, wasm');
+  });
+  it('an explicit prefer wins', async () => {
+    expect((await auto([cpu(), wasm()], { prefer: 'cpu' })).map((p) => p.name)).toEqual(['cpu']);
+  });
+});
+
+describe('capabilities', () => {
+  it('reports kernels, gradients and what wasm is missing', async () => {
+    await useBackend(cpu());
+    const c = capabilities();
+    expect(c.backend).toBe('cpu');
+    expect(c.kernels).toContain('Conv2DBackpropFilter');
+    expect(c.gradients).toContain('Conv2D');
+    await useBackend(wasm());
+    const w = capabilities();
+    expect(w.kernels).toContain('BatchMatMul');
+    expect(w.kernelsWithoutGradient.length).toBeGreaterThan(0);
+    expect(() => assertKernels(['BatchMatMul'], { gradients: true })).not.toThrow();
+    expect(() => assertKernels(['NoSuchKernel'])).toThrow('backend "wasm" cannot run this model (missing kernels: NoSuchKernel)');
+  });
+});
+
+describe('single copy of tfjs-core', () => {
+  beforeEach(() => resetTfjsCoreRecords());
+  afterEach(() => resetTfjsCoreRecords());
+  it('throws naming both paths when two copies are recorded', () => {
+    recordTfjsCore('/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', '4.22.0', '@tessera/core');
+    let err: unknown;
+    try {
+      recordTfjsCore('/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', '4.21.0', 'x');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TesseraError);
+    expect((err as TesseraError).code).toBe('DUPLICATE_TFJS');
+    expect((err as Error).message).toContain('/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.22.0, used by @tessera/core)');
+    expect((err as Error).message).toContain('/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.21.0, used by x)');
+  });
+  it('accepts one copy recorded by several users', () => {
+    recordTfjsCore('/a/tf-core.node.js', '4.22.0', 'one');
+    recordTfjsCore('/a/tf-core.node.js', '4.22.0', 'two');
+    expect(() => assertSingleTfjsCore()).not.toThrow();
+  });
+});
