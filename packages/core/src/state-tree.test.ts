@@ -1,12 +1,12 @@
-import { cpu } from '@tessera/backend-cpu';
 import { memory, tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backend/use-backend.js';
+import { testCpu } from '../../../test-support/backends.js';
 import { flattenState, stateTensors, unflattenState } from './state-tree.js';
 
 describe('state trees', () => {
   beforeAll(async () => {
-    await useBackend(cpu());
+    await useBackend(testCpu);
   });
   it('flatten/unflatten round-trips tensors, numbers, arrays and nulls', () => {
     const before = memory().numTensors;

@@ -1,7 +1,6 @@
-import { cpu } from '@tessera/backend-cpu';
 import { FormatError, useBackend } from '@tessera/core';
-import { wasm } from '@tessera/backend-wasm';
 import { memory, tensor } from '@tensorflow/tfjs-core';
+import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
@@ -20,7 +19,7 @@ function build(h: unknown, data: Uint8Array): Uint8Array {
   return out;
 }
 
-describe.each([cpu(), wasm()])('safetensors on $name', (plugin) => {
+describe.each([testCpu, testWasm])('safetensors on $name', (plugin) => {
   it('round-trips float32, int32 and bool tensors with metadata', async () => {
     await useBackend(plugin);
     const before = memory().numTensors;
@@ -45,7 +44,7 @@ describe.each([cpu(), wasm()])('safetensors on $name', (plugin) => {
 
 describe('safetensors validation', () => {
   it('reads files written by the reference layout (F64, F16, I64, U8)', async () => {
-    await useBackend(cpu());
+    await useBackend(testCpu);
     const data = new Uint8Array(8 + 2 + 8 + 1);
     const dv = new DataView(data.buffer);
     dv.setFloat64(0, 0.25, true);
@@ -71,7 +70,7 @@ describe('safetensors validation', () => {
   });
 
   it('rejects truncated and malformed files with clear errors and no leak', async () => {
-    await useBackend(cpu());
+    await useBackend(testCpu);
     const w = tensor([1, 2, 3, 4]);
     const good = encodeSafetensors({ a: w, b: w });
     w.dispose();

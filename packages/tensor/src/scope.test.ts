@@ -1,12 +1,12 @@
-import { cpu } from '@tessera/backend-cpu';
 import { ShapeError, useBackend, ValueError } from '@tessera/core';
 import { add, memory, ones, tensor, zeros } from '@tensorflow/tfjs-core';
+import { testCpu } from '../../../test-support/backends.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asyncScope, expectNoLeak, scope, tensorCount } from './scope.js';
 import { assertPositiveInt, assertRank, assertSameShape, assertShape } from './shape.js';
 
 beforeAll(async () => {
-  await useBackend(cpu());
+  await useBackend(testCpu);
 });
 
 describe('scopes', () => {
