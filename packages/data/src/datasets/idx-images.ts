@@ -1,0 +1,40 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { ValueError } from '@tessera/core';
+import { tensor } from '@tessera/tensor';
+import { parseIdx } from '../loaders/idx.js';
+import { Dataset } from '../pipeline/dataset.js';
+
+/** Options of the MNIST-style datasets. */
+export interface ImageDatasetOptions {
+  /** `x` as `[784]` instead of `[28, 28]` (default false). */
+  flatten?: boolean;
+  /** Scale pixels to [0, 1] (default true); false keeps 0-255 (float32). */
+  normalize?: boolean;
+}
+
+/** An element of an MNIST-style dataset: a float32 image tensor and its label. */
+export interface ImageExample {
+  x: Tensor;
+  y: number;
+}
+
+/** Builds a dataset of `{ x, y }` from IDX image and label bytes (checked to agree). */
+export function idxImageDataset(imagesBytes: Uint8Array, labelsBytes: Uint8Array, names: [string, string], options: ImageDatasetOptions = {}): Dataset<ImageExample> {
+  const images = parseIdx(imagesBytes, { name: names[0], expectMagic: 2051 });
+  const labels = parseIdx(labelsBytes, { name: names[1], expectMagic: 2049 });
+  const [n, h, w] = images.shape as [number, number, number];
+  if (labels.shape[0] !== n) throw new ValueError(`${names[1]} count`, `${n} labels (as many as images)`, labels.shape[0]);
+  const pixels = images.data as Uint8Array;
+  const ys = labels.data as Uint8Array;
+  const size = h * w;
+  const k = options.normalize === false ? 1 : 1 / 255;
+  const shape = options.flatten ? [size] : [h, w];
+  return new Dataset(async function* () {
+    for (let i = 0; i < n; i++) {
+      const x = new Float32Array(size);
+      const o = i * size;
+      for (let j = 0; j < size; j++) x[j] = pixels[o + j]! * k;
+      yield { x: tensor(x, shape, 'float32'), y: ys[i]! };
+    }
+  }, n);
+}

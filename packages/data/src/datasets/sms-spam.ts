@@ -1,0 +1,59 @@
+import { FormatError } from '@tessera/core';
+import type { Dataset } from '../pipeline/dataset.js';
+import { fromArray } from '../pipeline/sources.js';
+import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
+
+/** An SMS message and its label (0 ham, 1 spam). */
+export interface SmsExample {
+  text: string;
+  y: number;
+}
+
+/** What `smsSpam()` returns. */
+export interface SmsSpamData {
+  data: Dataset<SmsExample>;
+  classNames: ['ham', 'spam'];
+}
+
+/** Registry entry of the SMS Spam Collection v.1 (Almeida & Gómez Hidalgo). */
+export const smsSpamSpec: DatasetSpec<SmsSpamData, Record<string, never>> = {
+  name: 'sms-spam',
+  description: 'SMS Spam Collection v.1: 5,574 English SMS, 4,827 ham / 747 spam, no official split',
+  license: 'free use with citation, AS IS (original readme); CC BY 4.0 per UCI',
+  files: [
+    {
+      name: 'SMSSpamCollection.tsv',
+      url: 'https://raw.githubusercontent.com/Anilkanta-sudo/Spam_message_detector/b8a2ed94a03f64acc822021caea9d85c1a8fc583/smsspamcollection/SMSSpamCollection',
+      size: 477907,
+      sha256: '7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d',
+    },
+  ],
+  build(files) {
+    const text = new TextDecoder('utf-8').decode(files['SMSSpamCollection.tsv']!);
+    const rows: SmsExample[] = [];
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      if (line.length === 0) return;
+      const tab = line.indexOf('\t');
+      const label = line.slice(0, tab);
+      if (tab < 0 || (label !== 'ham' && label !== 'spam')) {
+        throw new FormatError('sms-spam', `SMSSpamCollection.tsv line ${i + 1}: expected "ham|spam<TAB>text", received ${JSON.stringify(line.slice(0, 40))}`);
+      }
+      rows.push({ text: line.slice(tab + 1), y: label === 'spam' ? 1 : 0 });
+    });
+    return { data: fromArray(rows), classNames: ['ham', 'spam'] };
+  },
+};
+
+/**
+ * The SMS Spam Collection as `{ text, y }` (y: 0 ham, 1 spam). Split the lines on the first TAB
+ * only: the raw text contains quotes. Use with `Tokenizer` and `split`.
+ *
+ * @example
+ * ```ts
+ * const { data } = await smsSpam({ from: '../shared/datasets/text' });
+ * ```
+ */
+export async function smsSpam(options: FetchOptions = {}): Promise<SmsSpamData> {
+  return smsSpamSpec.build(await fetchDatasetFiles(smsSpamSpec, options), {});
+}

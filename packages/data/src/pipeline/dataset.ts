@@ -1,0 +1,255 @@
+import type { Dataset as DatasetContract, IteratorState } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import { disposeElement } from '../util/tree.js';
+import { type CacheOptions, diskCacheIter, MemoryCache } from './cache.js';
+import {
+  batchIter,
+  type ElementContext,
+  filterIter,
+  mapIter,
+  prefetchIter,
+  type Stacked,
+  shuffleIter,
+  skipIter,
+  takeIter,
+  zipIter,
+} from './iterators.js';
+
+/** Produces the elements of one pass; must be a pure function of `pass` for determinism. */
+export type Producer<T> = (pass: number) => AsyncIterable<T>;
+
+/** The resume position saved by `checkpoint()`: the pass to produce next and how many of its elements were consumed. */
+export interface DatasetState extends IteratorState {
+  pass: number;
+  offset: number;
+}
+
+/** Options of {@link Dataset.shuffle}. */
+export interface ShuffleOptions {
+  /** Elements held in the shuffle buffer (default 10_000; ≥ the size gives a uniform permutation). */
+  bufferSize?: number;
+  /** The seed (default 0). Each pass reshuffles: the order is a pure function of `(seed, pass)`. */
+  seed?: number;
+}
+
+/** Options of {@link Dataset.batch}. */
+export interface BatchOptions {
+  /** Drop a last, smaller batch (default false). */
+  dropRemainder?: boolean;
+  /** Stack into tensors (default true); false yields plain arrays of elements. */
+  stack?: boolean;
+}
+
+function positiveInt(where: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(where, 'a positive integer', n);
+}
+
+/**
+ * A lazy, async-iterable, deterministic sequence of elements with chainable operators.
+ *
+ * Each `for await` over a dataset is one pass; pass `p` is a pure function of `p` (shuffles use
+ * `(seed, p)`), so `checkpoint()`/`restore()` can replay any pass bit for bit, also from the
+ * middle (`offset` elements already consumed are skipped). Operators own the elements they
+ * drop: tensors that are filtered out, skipped, left in a shuffle/prefetch buffer or consumed by
+ * `map`/`batch` are disposed.
+ *
+ * @example
+ * ```ts
+ * const ds = fromArray([1, 2, 3, 4, 5]).shuffle({ seed: 1 }).batch(2);
+ * for await (const b of ds) b.print();
+ * ```
+ */
+export class Dataset<T> implements DatasetContract<T> {
+  /** Number of elements when known without iterating. */
+  readonly size?: number;
+  private readonly producer: Producer<T>;
+  private nextPass = 0;
+  private pendingOffset = 0;
+  private active: { pass: number; yielded: number; done: boolean } | undefined;
+
+  constructor(producer: Producer<T>, size?: number) {
+    this.producer = producer;
+    if (size !== undefined) this.size = size;
+  }
+
+  /** The elements of pass `pass`, without touching this dataset's pass counter. */
+  pass(pass: number): AsyncIterable<T> {
+    return this.producer(pass);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const pass = this.nextPass++;
+    const offset = this.pendingOffset;
+    this.pendingOffset = 0;
+    const active = { pass, yielded: offset, done: false };
+    this.active = active;
+    const producer = this.producer;
+    async function* run(): AsyncGenerator<T> {
+      let skipped = 0;
+      try {
+        for await (const x of producer(pass)) {
+          if (skipped < offset) {
+            skipped++;
+            disposeElement(x);
+            continue;
+          }
+          active.yielded++;
+          yield x;
+        }
+      } finally {
+        active.done = true;
+      }
+    }
+    return run();
+  }
+
+  /** The resume position: mid-pass, the current pass and the elements consumed; else the next pass. */
+  checkpoint(): DatasetState {
+    const a = this.active;
+    if (a && !a.done) return { pass: a.pass, offset: a.yielded };
+    return { pass: this.nextPass, offset: this.pendingOffset };
+  }
+
+  /** Makes the next pass the one saved by `checkpoint()` (on an identically built dataset). */
+  restore(state: IteratorState): void {
+    const { pass, offset } = state as Partial<DatasetState>;
+    if (!Number.isInteger(pass) || (pass as number) < 0) throw new ValueError('Dataset.restore state.pass', 'a non-negative integer', pass);
+    if (!Number.isInteger(offset) || (offset as number) < 0) {
+      throw new ValueError('Dataset.restore state.offset', 'a non-negative integer', offset);
+    }
+    this.nextPass = pass as number;
+    this.pendingOffset = offset as number;
+    this.active = undefined;
+  }
+
+  /** Applies `fn` to each element (sync or async, `concurrency` calls in flight, order kept). */
+  map<U>(fn: (x: T, ctx: ElementContext) => U | Promise<U>, options: { concurrency?: number } = {}): Dataset<U> {
+    const c = options.concurrency ?? 1;
+    positiveInt('map concurrency', c);
+    return new Dataset((p) => mapIter(this.producer(p), fn, p, c), this.size);
+  }
+
+  /** Keeps the elements for which `pred` is true (dropped tensors are disposed). */
+  filter(pred: (x: T, ctx: ElementContext) => boolean | Promise<boolean>): Dataset<T> {
+    return new Dataset((p) => filterIter(this.producer(p), pred, p));
+  }
+
+  /** Groups `size` consecutive elements and stacks them into tensors (see `stackElements`). */
+  batch(size: number, options?: BatchOptions & { stack?: true }): Dataset<Stacked<T>>;
+  batch(size: number, options: BatchOptions & { stack: false }): Dataset<T[]>;
+  batch(size: number, options: BatchOptions = {}): Dataset<Stacked<T> | T[]> {
+    positiveInt('batch size', size);
+    const drop = options.dropRemainder ?? false;
+    const n = this.size === undefined ? undefined : drop ? Math.floor(this.size / size) : Math.ceil(this.size / size);
+    return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true) as AsyncIterable<Stacked<T> | T[]>, n);
+  }
+
+  /** Shuffles with a buffer; the order is a pure function of the seed and the pass number. */
+  shuffle(options: ShuffleOptions = {}): Dataset<T> {
+    const bufferSize = options.bufferSize ?? 10_000;
+    const seed = options.seed ?? 0;
+    positiveInt('shuffle bufferSize', bufferSize);
+    if (!Number.isInteger(seed)) throw new ValueError('shuffle seed', 'an integer', seed);
+    return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size);
+  }
+
+  /** Reads up to `n` elements ahead of the consumer (overlaps loading with training). */
+  prefetch(n = 2): Dataset<T> {
+    positiveInt('prefetch n', n);
+    return new Dataset((p) => prefetchIter(this.producer(p), n), this.size);
+  }
+
+  /**
+   * Caches the elements of the first complete pass, in memory (default) or in a file (`{ path }`,
+   * Node only), and replays them on later passes.
+   */
+  cache(options: CacheOptions = {}): Dataset<T> {
+    if (options.path !== undefined) {
+      const path = options.path;
+      return new Dataset((p) => diskCacheIter(this.producer(p), path), this.size);
+    }
+    const mem = new MemoryCache<T>();
+    return new Dataset((p) => mem.iterate(this.producer(p)), this.size);
+  }
+
+  /** The first `n` elements. */
+  take(n: number): Dataset<T> {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError('take n', 'a non-negative integer', n);
+    return new Dataset((p) => takeIter(this.producer(p), n), this.size === undefined ? undefined : Math.min(n, this.size));
+  }
+
+  /** All but the first `n` elements. */
+  skip(n: number): Dataset<T> {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError('skip n', 'a non-negative integer', n);
+    return new Dataset((p) => skipIter(this.producer(p), n), this.size === undefined ? undefined : Math.max(0, this.size - n));
+  }
+
+  /**
+   * Repeats the dataset `count` times (forever when omitted). Repetition `r` of pass `p` is inner
+   * pass `p * count + r`, so shuffles before `repeat` reshuffle each time and stay deterministic.
+   */
+  repeat(count?: number): Dataset<T> {
+    const forever = count === undefined || count === Number.POSITIVE_INFINITY;
+    if (!forever && (!Number.isInteger(count) || (count as number) < 0)) throw new ValueError('repeat count', 'a non-negative integer', count);
+    const producer = this.producer;
+    const n = forever ? undefined : (count as number);
+    async function* run(pass: number) {
+      for (let r = 0; n === undefined || r < n; r++) {
+        let any = false;
+        for await (const x of producer(n === undefined ? pass * 2 ** 20 + r : pass * n + r)) {
+          any = true;
+          yield x;
+        }
+        if (!any) return;
+      }
+    }
+    const size = n === undefined ? (this.size === 0 ? 0 : undefined) : this.size === undefined ? undefined : this.size * n;
+    return new Dataset(run, size);
+  }
+
+  /** This dataset's elements followed by `other`'s (same pass number for both). */
+  concatenate(other: Dataset<T>): Dataset<T> {
+    const a = this.producer;
+    const size = this.size !== undefined && other.size !== undefined ? this.size + other.size : undefined;
+    return new Dataset(async function* (p) {
+      yield* a(p);
+      yield* other.pass(p);
+    }, size);
+  }
+
+  /** Collects every element of the next pass into an array (counts as a pass). */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    for await (const x of this) out.push(x);
+    return out;
+  }
+
+  /** Calls `fn` on every element of the next pass. */
+  async forEach(fn: (x: T) => void | Promise<void>): Promise<void> {
+    for await (const x of this) await fn(x);
+  }
+}
+
+/**
+ * Pairs elements of several datasets: an array of datasets gives tuples, an object gives objects.
+ * Stops at the shortest; the same pass number drives every source.
+ *
+ * @example
+ * ```ts
+ * const xy = zip({ x: images, y: labels }); // elements { x, y }
+ * ```
+ */
+export function zip<const D extends readonly Dataset<unknown>[]>(sources: D): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
+export function zip<D extends Record<string, Dataset<unknown>>>(sources: D): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
+export function zip(sources: readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>): Dataset<unknown> {
+  const list = Array.isArray(sources) ? (sources as Dataset<unknown>[]) : Object.values(sources);
+  const keys = Array.isArray(sources) ? undefined : Object.keys(sources);
+  const sizes = list.map((d) => d.size);
+  const size = sizes.every((s) => s !== undefined) && sizes.length > 0 ? Math.min(...(sizes as number[])) : undefined;
+  return new Dataset(async function* (p) {
+    for await (const tuple of zipIter(list.map((d) => d.pass(p)))) {
+      if (!keys) yield tuple;
+      else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
+    }
+  }, size);
+}

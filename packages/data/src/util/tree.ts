@@ -1,0 +1,48 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { clone, isTensor } from '@tessera/tensor';
+
+/** Every tensor inside an element (nested plain objects and arrays). */
+export function tensorsIn(x: unknown, out: Tensor[] = []): Tensor[] {
+  if (x == null || typeof x !== 'object') return out;
+  if (isTensor(x)) {
+    out.push(x);
+  } else if (Array.isArray(x)) {
+    for (const v of x) tensorsIn(v, out);
+  } else if (Object.getPrototypeOf(x) === Object.prototype) {
+    for (const v of Object.values(x)) tensorsIn(v, out);
+  }
+  return out;
+}
+
+/**
+ * Disposes every tensor of an element that was dropped (filtered, skipped, left in a buffer).
+ *
+ * @example
+ * ```ts
+ * disposeElement({ x: tensor([1]), y: 3 });
+ * ```
+ */
+export function disposeElement(x: unknown): void {
+  for (const t of tensorsIn(x)) if (!t.isDisposed) t.dispose();
+}
+
+/** Disposes the tensors of `input` that `output` does not hold (an operator consumed `input`). */
+export function disposeConsumed(input: unknown, output: unknown): void {
+  const inputs = tensorsIn(input);
+  if (inputs.length === 0) return;
+  const kept = new Set(tensorsIn(output).map((t) => t.id));
+  for (const t of inputs) if (!kept.has(t.id) && !t.isDisposed) t.dispose();
+}
+
+/** A copy of an element whose tensors are clones (they share data; disposing one keeps the other). */
+export function cloneElement<T>(x: T): T {
+  if (x == null || typeof x !== 'object') return x;
+  if (isTensor(x)) return clone(x) as T;
+  if (Array.isArray(x)) return x.map((v) => cloneElement(v)) as T;
+  if (Object.getPrototypeOf(x) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = cloneElement(v);
+    return out as T;
+  }
+  return x;
+}
