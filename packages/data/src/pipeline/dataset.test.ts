@@ -195,7 +195,7 @@ describe('tensor ownership (no leaks)', () => {
 
   it('dropped elements are disposed: filter, skip, take, shuffle buffer, batch remainder, prefetch, zip', async () => {
     const src = () => new Dataset(async function* () {
-      for (const e of tensors(20)) yield e;
+      for (let i = 0; i < 20; i++) yield { x: tensor([i, i]), y: i };
     }, 20);
     const consume = async (ds: AsyncIterable<unknown>, stopAfter = Number.POSITIVE_INFINITY) => {
       let i = 0;
@@ -205,6 +205,8 @@ describe('tensor ownership (no leaks)', () => {
       }
     };
     const before = tensorCount();
+    await consume(src());
+    expect(tensorCount()).toBe(before);
     await consume(src().filter((e) => e.y % 2 === 0));
     await consume(src().skip(5));
     await consume(src().take(3));
