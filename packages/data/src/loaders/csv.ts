@@ -24,6 +24,8 @@ export interface CsvOptions {
   fill?: CsvValue | Record<string, CsvValue>;
   /** Strings that mean "missing" (default '', 'NA', 'N/A', 'NaN', 'nan', 'null'). */
   naValues?: string[];
+  /** Treat `"` as a quote character (default true); false splits on the delimiter only (raw text such as the SMS corpus). */
+  quote?: boolean;
   /** Where errors say the data came from (a file name). */
   name?: string;
 }
@@ -125,7 +127,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
       lineNo++;
       const text = pending ? `${pending}\n${line}` : line;
       if (!pending) startLine = lineNo;
-      const fields = splitCsvRecord(text, delimiter);
+      const fields = options.quote === false ? text.split(delimiter) : splitCsvRecord(text, delimiter);
       if (!fields) {
         pending = text;
         continue;
