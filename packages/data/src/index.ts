@@ -1,6 +1,6 @@
+export type { ImageDatasetOptions, ImageExample } from './datasets/idx-images.js';
 export type { ImageClassification } from './datasets/mnist.js';
 export { fashionMnist, fashionMnistSpec, mnist, mnistSpec } from './datasets/mnist.js';
-export type { ImageDatasetOptions, ImageExample } from './datasets/idx-images.js';
 export type { SmsExample, SmsSpamData } from './datasets/sms-spam.js';
 export { smsSpam, smsSpamSpec } from './datasets/sms-spam.js';
 export type { DigitsData, IrisData, TabularExample } from './datasets/tabular.js';
@@ -40,5 +40,5 @@ export { fetchDatasetFiles } from './registry/fetch-files.js';
 export { getDatasetSpec, listDatasets, loadDataset, registerDataset } from './registry/registry.js';
 export type { ByteStore } from './registry/store.js';
 export { cacheApiStore, defaultStore, memoryStore } from './registry/store.js';
+export { Prng, permutation } from './util/prng.js';
 export { cloneElement, disposeElement } from './util/tree.js';
-export { permutation, Prng } from './util/prng.js';

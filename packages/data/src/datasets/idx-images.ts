@@ -19,7 +19,12 @@ export interface ImageExample {
 }
 
 /** Builds a dataset of `{ x, y }` from IDX image and label bytes (checked to agree). */
-export function idxImageDataset(imagesBytes: Uint8Array, labelsBytes: Uint8Array, names: [string, string], options: ImageDatasetOptions = {}): Dataset<ImageExample> {
+export function idxImageDataset(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  names: [string, string],
+  options: ImageDatasetOptions = {},
+): Dataset<ImageExample> {
   const images = parseIdx(imagesBytes, { name: names[0], expectMagic: 2051 });
   const labels = parseIdx(labelsBytes, { name: names[1], expectMagic: 2049 });
   const [n, h, w] = images.shape as [number, number, number];

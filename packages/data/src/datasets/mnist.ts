@@ -1,6 +1,6 @@
-import { type FetchOptions, fetchDatasetFiles, type DatasetSpec } from '../registry/fetch-files.js';
 import type { Dataset } from '../pipeline/dataset.js';
-import { idxImageDataset, type ImageDatasetOptions, type ImageExample } from './idx-images.js';
+import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
+import { type ImageDatasetOptions, type ImageExample, idxImageDataset } from './idx-images.js';
 
 /** What `mnist()` / `fashionMnist()` return. */
 export interface ImageClassification {
@@ -9,7 +9,12 @@ export interface ImageClassification {
   classNames: string[];
 }
 
-const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'] as const;
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+] as const;
 
 function build(files: Record<string, Uint8Array>, options: ImageDatasetOptions, classNames: string[]): ImageClassification {
   return {
@@ -53,7 +58,9 @@ export const fashionMnistSpec: DatasetSpec<ImageClassification, ImageDatasetOpti
   ].map((f) => ({
     ...f,
     url: `http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/${f.name}`,
-    mirrors: [`https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/b2617bb6d3ffa2e429640350f613e3291e10b141/data/fashion/${f.name}`],
+    mirrors: [
+      `https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/b2617bb6d3ffa2e429640350f613e3291e10b141/data/fashion/${f.name}`,
+    ],
   })),
   build: (files, options) => build(files, options, FASHION),
 };

@@ -37,7 +37,10 @@ export const smsSpamSpec: DatasetSpec<SmsSpamData, Record<string, never>> = {
       const tab = line.indexOf('\t');
       const label = line.slice(0, tab);
       if (tab < 0 || (label !== 'ham' && label !== 'spam')) {
-        throw new FormatError('sms-spam', `SMSSpamCollection.tsv line ${i + 1}: expected "ham|spam<TAB>text", received ${JSON.stringify(line.slice(0, 40))}`);
+        throw new FormatError(
+          'sms-spam',
+          `SMSSpamCollection.tsv line ${i + 1}: expected "ham|spam<TAB>text", received ${JSON.stringify(line.slice(0, 40))}`,
+        );
       }
       rows.push({ text: line.slice(tab + 1), y: label === 'spam' ? 1 : 0 });
     });

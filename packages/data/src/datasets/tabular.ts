@@ -1,6 +1,6 @@
 import { FormatError } from '@tessera/core';
 import { type CsvValue, csv } from '../loaders/csv.js';
-import { type Dataset } from '../pipeline/dataset.js';
+import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 
@@ -66,7 +66,11 @@ export interface DigitsData {
 
 async function parseDigits(bytes: Uint8Array, name: string, normalize: boolean): Promise<TabularExample[]> {
   const rows: TabularExample[] = [];
-  for await (const r of csv(bytes, { name, header: false, columns: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [String(i), 'int' as const])) })) {
+  for await (const r of csv(bytes, {
+    name,
+    header: false,
+    columns: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [String(i), 'int' as const])),
+  })) {
     const v = Array.from({ length: 65 }, (_, i) => r[String(i)] as CsvValue as number);
     rows.push({ x: Float32Array.from(v.slice(0, 64), (p) => (normalize ? p / 16 : p)), y: v[64]! });
   }

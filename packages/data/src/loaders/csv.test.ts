@@ -14,9 +14,10 @@ describe('csv', () => {
   it('types columns, reads headers, quoted newlines, CRLF and chunk boundaries', async () => {
     const text = 'id,name,score,ok\r\n1,"Ann, A.",3.5,true\r\n2,"multi\nline",-1,no\r\n';
     const bytes = new TextEncoder().encode(text);
-    const oneByteChunks = () => (function* () {
-      for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
-    })();
+    const oneByteChunks = () =>
+      (function* () {
+        for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+      })();
     for (const src of [text, bytes, oneByteChunks]) {
       const rows = await csv(src, { columns: { id: 'int', ok: 'boolean' } }).toArray();
       expect(rows).toEqual([
@@ -49,7 +50,9 @@ describe('csv', () => {
 
   it('corrupt input gives clear errors: wrong field count, bad number, unterminated quote', async () => {
     await expect(csv('a,b\n1,2\n3\n', { name: 'x.csv' }).toArray()).rejects.toThrow(/x.csv line 3: expected 2 fields, received 1/);
-    await expect(csv('a,b\n1,2\n3,zz\n', { columns: { b: 'number' } }).toArray()).rejects.toThrow(/line 3, column "b": expected a number, received "zz"/);
+    await expect(csv('a,b\n1,2\n3,zz\n', { columns: { b: 'number' } }).toArray()).rejects.toThrow(
+      /line 3, column "b": expected a number, received "zz"/,
+    );
     await expect(csv('a,b\n1,"2\n').toArray()).rejects.toThrow(/unterminated quoted field/);
   });
 

@@ -1,7 +1,7 @@
 import { FormatError, ValueError } from '@tessera/core';
-import { Dataset } from '../pipeline/dataset.js';
 import { readLines } from '../io/lines.js';
 import type { ByteSource } from '../io/source.js';
+import { Dataset } from '../pipeline/dataset.js';
 
 /** Column types: `number` (float), `int`, `string`, `boolean` (true/false/1/0/yes/no). */
 export type CsvType = 'number' | 'int' | 'string' | 'boolean';
@@ -175,7 +175,10 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
             break;
           }
           if (policy === 'error') {
-            throw new FormatError('csv', `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`);
+            throw new FormatError(
+              'csv',
+              `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`,
+            );
           }
           const f = options.fill;
           const fv = f !== null && typeof f === 'object' ? f[col] : f;

@@ -38,7 +38,9 @@ describe('parseIdx', () => {
     badMagic[0] = 7;
     expect(() => parseIdx(badMagic, { name: 'labels' })).toThrow(/idx: labels: bad magic number 0x07000801/);
     expect(() => parseIdx(full, { name: 'labels', expectMagic: 2051 })).toThrow(/wrong magic number 2049 \(expected 2051\)/);
-    expect(() => parseIdx(full.subarray(0, 5000), { name: 'labels' })).toThrow(/labels: truncated: shape \[10000\] needs 10008 bytes, file has 5000/);
+    expect(() => parseIdx(full.subarray(0, 5000), { name: 'labels' })).toThrow(
+      /labels: truncated: shape \[10000\] needs 10008 bytes, file has 5000/,
+    );
     expect(() => parseIdx(gzipSync(full.subarray(0, 5000)))).toThrow(/truncated/);
     expect(() => parseIdx(gz.subarray(0, gz.length - 100), { name: 't10k-labels' })).toThrow(/gzip: t10k-labels: (corrupt|truncated)/);
     const flipped = gz.slice();

@@ -10,12 +10,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { dtype: IdxArray['dtype']; size: number }> = {
-  0x08: { dtype: 'uint8', size: 1 },
-  0x09: { dtype: 'int8', size: 1 },
-  0x0b: { dtype: 'int16', size: 2 },
-  0x0c: { dtype: 'int32', size: 4 },
-  0x0d: { dtype: 'float32', size: 4 },
-  0x0e: { dtype: 'float64', size: 8 },
+  8: { dtype: 'uint8', size: 1 },
+  9: { dtype: 'int8', size: 1 },
+  11: { dtype: 'int16', size: 2 },
+  12: { dtype: 'int32', size: 4 },
+  13: { dtype: 'float32', size: 4 },
+  14: { dtype: 'float64', size: 8 },
 };
 
 /**
@@ -38,7 +38,10 @@ export function parseIdx(source: BinarySource, options: { name?: string; expectM
   const type = TYPES[bytes[2]!];
   const rank = bytes[3]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || rank === 0) {
-    throw new FormatError('idx', `${name}: bad magic number 0x${magic.toString(16).padStart(8, '0')} (expected 0x0000TTRR: type 08-0e, rank ≥ 1)`);
+    throw new FormatError(
+      'idx',
+      `${name}: bad magic number 0x${magic.toString(16).padStart(8, '0')} (expected 0x0000TTRR: type 08-0e, rank ≥ 1)`,
+    );
   }
   if (options.expectMagic !== undefined && magic !== options.expectMagic) {
     throw new FormatError('idx', `${name}: wrong magic number ${magic} (expected ${options.expectMagic})`);

@@ -23,7 +23,13 @@ function png(w: number, h: number, colorType: 0 | 2 | 4 | 6, bitDepth: 8 | 16 = 
 }
 
 describe('PNG decoding (pure JS) agrees with pngjs', () => {
-  for (const [colorType, bitDepth] of [[6, 8], [2, 8], [0, 8], [4, 8], [6, 16]] as const) {
+  for (const [colorType, bitDepth] of [
+    [6, 8],
+    [2, 8],
+    [0, 8],
+    [4, 8],
+    [6, 16],
+  ] as const) {
     it(`color type ${colorType}, ${bitDepth}-bit`, () => {
       const bytes = png(7, 5, colorType, bitDepth);
       const ours = decodeImage(bytes);

@@ -23,7 +23,9 @@ export function jsonl<T = unknown>(source: ByteSource, options: { name?: string 
         yield JSON.parse(line) as T;
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
-        throw new FormatError('jsonl', `${name} line ${lineNo}: invalid JSON (${e.message}): ${JSON.stringify(line.slice(0, 60))}`, { cause: e });
+        throw new FormatError('jsonl', `${name} line ${lineNo}: invalid JSON (${e.message}): ${JSON.stringify(line.slice(0, 60))}`, {
+          cause: e,
+        });
       }
     }
   });

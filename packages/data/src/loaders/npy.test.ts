@@ -16,7 +16,12 @@ function npyWithHeader(header: string, body: Uint8Array): Uint8Array {
 
 describe('npy / npz', () => {
   it('round-trips several dtypes', () => {
-    for (const data of [new Float32Array([1.5, -2, 3, 4, 5, 6]), new Int32Array([1, -2, 3, 4, 5, 6]), new Uint8Array([1, 2, 3, 4, 5, 6]), new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])]) {
+    for (const data of [
+      new Float32Array([1.5, -2, 3, 4, 5, 6]),
+      new Int32Array([1, -2, 3, 4, 5, 6]),
+      new Uint8Array([1, 2, 3, 4, 5, 6]),
+      new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]),
+    ]) {
       const a = parseNpy(encodeNpy(data, [2, 3]));
       expect(a.shape).toEqual([2, 3]);
       expect(Array.from(a.data as ArrayLike<number>)).toEqual(Array.from(data));
@@ -52,9 +57,13 @@ describe('npy / npz', () => {
     const bad = good.slice();
     bad[1] = 0;
     expect(() => parseNpy(bad, 'x.npy')).toThrow(/npy: x.npy: bad magic number/);
-    expect(() => parseNpy(good.subarray(0, good.length - 3), 'x.npy')).toThrow(/x.npy: truncated data: shape \[4\] <f4 needs 16 bytes, found 13/);
+    expect(() => parseNpy(good.subarray(0, good.length - 3), 'x.npy')).toThrow(
+      /x.npy: truncated data: shape \[4\] <f4 needs 16 bytes, found 13/,
+    );
     expect(() => parseNpy(good.subarray(0, 40))).toThrow(/truncated header/);
-    expect(() => parseNpy(npyWithHeader("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)))).toThrow(/unsupported dtype "<c16"/);
+    expect(() => parseNpy(npyWithHeader("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)))).toThrow(
+      /unsupported dtype "<c16"/,
+    );
     const npz = encodeNpz({ x: { data: new Float32Array([1, 2, 3, 4]), shape: [4] } });
     expect(() => parseNpz(npz.subarray(0, npz.length - 30), 'd.npz')).toThrow(/npz: d.npz: corrupt or truncated zip/);
     const flipped = npz.slice();

@@ -75,7 +75,8 @@ function fortranToC<A extends NpyArray['data']>(data: A, shape: number[]): A {
  */
 export function parseNpy(source: BinarySource, name = 'npy'): NpyArray {
   const bytes = toBytes(source, 'parseNpy');
-  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) throw new FormatError('npy', `${name}: bad magic number (expected \\x93NUMPY)`);
+  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m))
+    throw new FormatError('npy', `${name}: bad magic number (expected \\x93NUMPY)`);
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (major !== 1 && major !== 2 && major !== 3) throw new FormatError('npy', `${name}: unsupported version ${major}`);
@@ -91,7 +92,10 @@ export function parseNpy(source: BinarySource, name = 'npy'): NpyArray {
   const nbytes = count * Ctor.BYTES_PER_ELEMENT;
   const bodyStart = start + headerLen;
   if (bytes.length - bodyStart < nbytes) {
-    throw new FormatError('npy', `${name}: truncated data: shape [${header.shape.join(', ')}] ${header.descr} needs ${nbytes} bytes, found ${bytes.length - bodyStart}`);
+    throw new FormatError(
+      'npy',
+      `${name}: truncated data: shape [${header.shape.join(', ')}] ${header.descr} needs ${nbytes} bytes, found ${bytes.length - bodyStart}`,
+    );
   }
   const body = bytes.slice(bodyStart, bodyStart + nbytes);
   if (order === '>' && Ctor.BYTES_PER_ELEMENT > 1) {
@@ -142,7 +146,8 @@ export function encodeNpy(data: NpyArray['data'], shape: number[]): Uint8Array {
  */
 export function parseNpz(source: BinarySource, name = 'npz'): Record<string, NpyArray> {
   const bytes = toBytes(source, 'parseNpz');
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new FormatError('npz', `${name}: bad magic number (expected a zip archive, PK)`);
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new FormatError('npz', `${name}: bad magic number (expected a zip archive, PK)`);
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes);
@@ -153,7 +158,8 @@ export function parseNpz(source: BinarySource, name = 'npz'): Record<string, Npy
   const out: Record<string, NpyArray> = {};
   for (const [file, content] of Object.entries(files)) {
     const expected = crcs.get(file);
-    if (expected !== undefined && crc32(content) !== expected) throw new FormatError('npz', `${name}/${file}: CRC-32 mismatch (corrupt data)`);
+    if (expected !== undefined && crc32(content) !== expected)
+      throw new FormatError('npz', `${name}/${file}: CRC-32 mismatch (corrupt data)`);
     if (!file.endsWith('.npy')) continue;
     out[file.slice(0, -4)] = parseNpy(content, `${name}/${file}`);
   }

@@ -61,7 +61,8 @@ export function decodePng(bytes: Uint8Array, name = 'png'): DecodedImage {
   if (!ended) throw new FormatError('png', `${name}: truncated (no IEND chunk)`);
   const { w, h, depth, color } = ihdr;
   const spp = CHANNELS[color];
-  if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth)) throw new FormatError('png', `${name}: unsupported color type ${color} / bit depth ${depth}`);
+  if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth))
+    throw new FormatError('png', `${name}: unsupported color type ${color} / bit depth ${depth}`);
   if (ihdr.interlace !== 0) throw new FormatError('png', `${name}: interlaced (Adam7) PNGs are not supported`);
   const total = idat.reduce((a, b) => a + b.length, 0);
   const z = new Uint8Array(total);
@@ -78,7 +79,8 @@ export function decodePng(bytes: Uint8Array, name = 'png'): DecodedImage {
   }
   const bpp = Math.max(1, (spp * depth) / 8);
   const stride = Math.ceil((w * spp * depth) / 8);
-  if (raw.length < h * (stride + 1)) throw new FormatError('png', `${name}: image data too short (${raw.length} bytes, need ${h * (stride + 1)})`);
+  if (raw.length < h * (stride + 1))
+    throw new FormatError('png', `${name}: image data too short (${raw.length} bytes, need ${h * (stride + 1)})`);
   const pixels = unfilter(raw, h, stride, bpp, name);
   return expand(pixels, w, h, stride, spp, depth, color, palette, trns, name);
 }

@@ -26,7 +26,12 @@ function pngBytes(w: number, h: number, value: number): Buffer {
 
 describe('@tessera/data/node', () => {
   it('csvFile streams a file on every pass (tsv, real SMS data with raw quotes)', async () => {
-    const ds = csvFile(join(DATASETS, 'text/SMSSpamCollection.tsv'), { delimiter: '\t', header: ['label', 'text'], quote: false, columns: { text: 'string' } });
+    const ds = csvFile(join(DATASETS, 'text/SMSSpamCollection.tsv'), {
+      delimiter: '\t',
+      header: ['label', 'text'],
+      quote: false,
+      columns: { text: 'string' },
+    });
     let n = 0;
     let spam = 0;
     for await (const r of ds) {
@@ -91,7 +96,9 @@ describe('@tessera/data/node', () => {
     const callsAfterFill = calls;
     const b = await make().toArray();
     expect(calls).toBe(callsAfterFill);
-    expect(b.map((e) => [Array.from(e.x.dataSync()), Array.from(e.v), e.y])).toEqual(a.map((e) => [Array.from(e.x.dataSync()), Array.from(e.v), e.y]));
+    expect(b.map((e) => [Array.from(e.x.dataSync()), Array.from(e.v), e.y])).toEqual(
+      a.map((e) => [Array.from(e.x.dataSync()), Array.from(e.v), e.y]),
+    );
     expect(b[2]!.v).toBeInstanceOf(Int32Array);
     for (const e of [...a, ...b]) (e.x as Tensor).dispose();
   });

@@ -68,7 +68,10 @@ export interface ImageFolderOptions extends ImageTensorOptions {
  * const { data, classNames } = await imageFolder('./pets', { channels: 3, size: [64, 64] });
  * ```
  */
-export async function imageFolder(root: string, options: ImageFolderOptions = {}): Promise<{ data: Dataset<{ x: Tensor3D; y: number }>; classNames: string[] }> {
+export async function imageFolder(
+  root: string,
+  options: ImageFolderOptions = {},
+): Promise<{ data: Dataset<{ x: Tensor3D; y: number }>; classNames: string[] }> {
   const entries = await readdir(root, { withFileTypes: true });
   const classNames = entries
     .filter((e) => e.isDirectory())

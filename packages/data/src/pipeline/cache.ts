@@ -1,3 +1,4 @@
+import { readLines } from '../io/lines.js';
 import { nodeBuiltin } from '../util/node.js';
 import { cloneElement, disposeElement } from '../util/tree.js';
 import { decodeElement, encodeElement } from './serialize.js';
@@ -46,7 +47,6 @@ export async function* diskCacheIter<T>(src: AsyncIterable<T>, path: string): As
   const fs = await nodeBuiltin<Fs>('fs');
   const fsp = await nodeBuiltin<FsP>('fs/promises');
   if (fs.existsSync(path)) {
-    const { readLines } = await import('../io/lines.js');
     for await (const line of readLines(fs.createReadStream(path))) {
       if (line.length > 0) yield decodeElement(line) as T;
     }

@@ -51,7 +51,9 @@ describe('Dataset operators', () => {
   });
 
   it('batch stacks nested objects of tensors, numbers and typed arrays', async () => {
-    const ds = fromArray(range(5).map((i) => ({ x: { img: tensor([i, i + 1]), v: new Float32Array([i]) }, y: i, ok: i % 2 === 0, tag: `t${i}` })));
+    const ds = fromArray(
+      range(5).map((i) => ({ x: { img: tensor([i, i + 1]), v: new Float32Array([i]) }, y: i, ok: i % 2 === 0, tag: `t${i}` })),
+    );
     const batches = await ds.batch(2).toArray();
     expect(batches).toHaveLength(3);
     const b0 = batches[0]!;
@@ -66,8 +68,24 @@ describe('Dataset operators', () => {
     expect(ds.batch(2).size).toBe(3);
     expect(ds.batch(2, { dropRemainder: true }).size).toBe(2);
     expect(await ds.batch(2, { dropRemainder: true }).toArray()).toHaveLength(2);
-    expect(await fromArray([[1, 2], [3, 4]]).batch(2, { stack: false }).toArray()).toEqual([[[1, 2], [3, 4]]]);
-    const ints = (await fromArray([new Int32Array([1, 2]), new Int32Array([3, 4])]).batch(2).toArray())[0]!;
+    expect(
+      await fromArray([
+        [1, 2],
+        [3, 4],
+      ])
+        .batch(2, { stack: false })
+        .toArray(),
+    ).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
+    const ints = (
+      await fromArray([new Int32Array([1, 2]), new Int32Array([3, 4])])
+        .batch(2)
+        .toArray()
+    )[0]!;
     expect(ints.dtype).toBe('int32');
   });
 
@@ -134,7 +152,12 @@ describe('determinism and resume', () => {
     expect(a1).toEqual(await values(b));
     const ys = a0.flatMap((v) => v[1]!).sort((p, q) => p - q);
     expect(ys).toEqual(range(100));
-    const other = await values(fromArray(range(100)).shuffle({ bufferSize: 30, seed: 8 }).map((x) => ({ x: [x, x * 2], y: x })).batch(16));
+    const other = await values(
+      fromArray(range(100))
+        .shuffle({ bufferSize: 30, seed: 8 })
+        .map((x) => ({ x: [x, x * 2], y: x }))
+        .batch(16),
+    );
     expect(other).not.toEqual(a0);
   });
 
@@ -194,13 +217,15 @@ describe('tensor ownership (no leaks)', () => {
   const tensors = (n: number) => Array.from({ length: n }, (_, i) => ({ x: tensor([i, i]), y: i }));
 
   it('dropped elements are disposed: filter, skip, take, shuffle buffer, batch remainder, prefetch, zip', async () => {
-    const src = () => new Dataset(async function* () {
-      for (let i = 0; i < 20; i++) yield { x: tensor([i, i]), y: i };
-    }, 20);
+    const src = () =>
+      new Dataset(async function* () {
+        for (let i = 0; i < 20; i++) yield { x: tensor([i, i]), y: i };
+      }, 20);
     const consume = async (ds: AsyncIterable<unknown>, stopAfter = Number.POSITIVE_INFINITY) => {
       let i = 0;
       for await (const e of ds) {
-        for (const t of Object.values(e as Record<string, unknown>)) if (t && typeof t === 'object' && 'dispose' in t) (t as Tensor).dispose();
+        for (const t of Object.values(e as Record<string, unknown>))
+          if (t && typeof t === 'object' && 'dispose' in t) (t as Tensor).dispose();
         if (++i >= stopAfter) break;
       }
     };
@@ -215,7 +240,10 @@ describe('tensor ownership (no leaks)', () => {
     await consume(src().batch(6), 1);
     await consume(src().prefetch(5), 2);
     await consume(src().map((e) => ({ x: add(e.x, 1), y: e.y })));
-    await consume(src().map(async (e) => ({ s: sum(e.x), y: e.y }), { concurrency: 3 }), 5);
+    await consume(
+      src().map(async (e) => ({ s: sum(e.x), y: e.y }), { concurrency: 3 }),
+      5,
+    );
     await consume(zip({ a: src(), b: src().take(4) }).map((e) => ({ a: e.a.x, b: e.b.x })));
     expect(tensorCount()).toBe(before);
   });

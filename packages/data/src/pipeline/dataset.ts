@@ -190,7 +190,8 @@ export class Dataset<T> implements DatasetContract<T> {
    */
   repeat(count?: number): Dataset<T> {
     const forever = count === undefined || count === Number.POSITIVE_INFINITY;
-    if (!forever && (!Number.isInteger(count) || (count as number) < 0)) throw new ValueError('repeat count', 'a non-negative integer', count);
+    if (!forever && (!Number.isInteger(count) || (count as number) < 0))
+      throw new ValueError('repeat count', 'a non-negative integer', count);
     const producer = this.producer;
     const n = forever ? undefined : (count as number);
     async function* run(pass: number) {
@@ -239,8 +240,12 @@ export class Dataset<T> implements DatasetContract<T> {
  * const xy = zip({ x: images, y: labels }); // elements { x, y }
  * ```
  */
-export function zip<const D extends readonly Dataset<unknown>[]>(sources: D): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
-export function zip<D extends Record<string, Dataset<unknown>>>(sources: D): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
+export function zip<const D extends readonly Dataset<unknown>[]>(
+  sources: D,
+): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
+export function zip<D extends Record<string, Dataset<unknown>>>(
+  sources: D,
+): Dataset<{ [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }>;
 export function zip(sources: readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>): Dataset<unknown> {
   const list = Array.isArray(sources) ? (sources as Dataset<unknown>[]) : Object.values(sources);
   const keys = Array.isArray(sources) ? undefined : Object.keys(sources);

@@ -48,7 +48,8 @@ export function fromTensors<T extends Tensor | Record<string, Tensor> | Tensor[]
   const n = leaves[0]!.shape[0];
   if (n === undefined) throw new ShapeError('fromTensors', [null], leaves[0]!.shape, 'tensors need a first (sample) dimension');
   for (const t of leaves) {
-    if (t.shape[0] !== n) throw new ShapeError('fromTensors', [n, ...t.shape.slice(1)], t.shape, 'every tensor needs the same first dimension');
+    if (t.shape[0] !== n)
+      throw new ShapeError('fromTensors', [n, ...t.shape.slice(1)], t.shape, 'every tensor needs the same first dimension');
   }
   const row = (t: Tensor, i: number) => scope(() => squeeze(slice(t, [i], [1]), [0]));
   return new Dataset(async function* () {

@@ -60,7 +60,12 @@ describe('kFold', () => {
   });
 
   it('needs a known size and a valid k', () => {
-    expect(() => kFold(fromGenerator(() => [1, 2, 3]), 2)).toThrow(/kFold dataset.size/);
+    expect(() =>
+      kFold(
+        fromGenerator(() => [1, 2, 3]),
+        2,
+      ),
+    ).toThrow(/kFold dataset.size/);
     expect(() => kFold(fromArray([1, 2]), 3)).toThrow(/kFold k: expected an integer in \[2, 2\], received 3/);
   });
 });

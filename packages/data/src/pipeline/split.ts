@@ -78,7 +78,11 @@ export function split<T, K extends string>(
  * for (const { train, validation } of kFold(iris, 5, { seed: 0 })) { ... }
  * ```
  */
-export function kFold<T>(dataset: Dataset<T>, k: number, options: { seed?: number; shuffle?: boolean } = {}): { train: Dataset<T>; validation: Dataset<T> }[] {
+export function kFold<T>(
+  dataset: Dataset<T>,
+  k: number,
+  options: { seed?: number; shuffle?: boolean } = {},
+): { train: Dataset<T>; validation: Dataset<T> }[] {
   const n = dataset.size;
   if (n === undefined) throw new ValueError('kFold dataset.size', 'a dataset of known size', undefined);
   if (!Number.isInteger(k) || k < 2 || k > n) throw new ValueError('kFold k', `an integer in [2, ${n}]`, k);

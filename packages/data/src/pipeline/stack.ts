@@ -92,7 +92,8 @@ export function stackElements<T>(items: T[], path = 'element'): Stacked<T> {
     for (const key of Object.keys(first)) {
       out[key] = stackElements(
         items.map((it, i) => {
-          if (it == null || typeof it !== 'object' || !(key in it)) throw new ValueError(`batch ${path}[${i}]`, `an object with key "${key}"`, it);
+          if (it == null || typeof it !== 'object' || !(key in it))
+            throw new ValueError(`batch ${path}[${i}]`, `an object with key "${key}"`, it);
           return (it as Record<string, unknown>)[key];
         }),
         `${path}.${key}`,

@@ -123,6 +123,15 @@ export async function fitNormalizer(
     }
   }
   if (n === 0) throw new ValueError('fitNormalizer data', 'at least one sample', 0);
-  if (kind === 'minmax') return new Normalizer('minmax', min, Array.from(max, (v, j) => v - min[j]!));
-  return new Normalizer('standard', mean, Array.from(m2, (v) => Math.sqrt(v / n)));
+  if (kind === 'minmax')
+    return new Normalizer(
+      'minmax',
+      min,
+      Array.from(max, (v, j) => v - min[j]!),
+    );
+  return new Normalizer(
+    'standard',
+    mean,
+    Array.from(m2, (v) => Math.sqrt(v / n)),
+  );
 }

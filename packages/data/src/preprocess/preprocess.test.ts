@@ -36,7 +36,14 @@ describe('Normalizer', () => {
   });
 
   it('minmax maps the training range to [0, 1]; constant features do not divide by zero', async () => {
-    const norm = await fitNormalizer([[0, 7], [4, 7], [2, 7]], { kind: 'minmax' });
+    const norm = await fitNormalizer(
+      [
+        [0, 7],
+        [4, 7],
+        [2, 7],
+      ],
+      { kind: 'minmax' },
+    );
     expect(Array.from(norm.apply([4, 7]))).toEqual([1, 0]);
     expect(Array.from(norm.apply([2, 7]))).toEqual([0.5, 0]);
   });

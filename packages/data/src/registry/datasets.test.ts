@@ -114,14 +114,24 @@ describe('real datasets from ../shared/datasets (verified with SHA-256)', () => 
     expect(Array.from(rows[0]!.x)).toEqual(Array.from(Float32Array.from([5.1, 3.5, 1.4, 0.2])));
     expect(rows[149]!.y).toBe(2);
     expect(Array.from(rows[149]!.x)).toEqual(Array.from(Float32Array.from([5.9, 3.0, 5.1, 1.8])));
-    expect(classCounts(rows.map((r) => r.y), 3)).toEqual([50, 50, 50]);
+    expect(
+      classCounts(
+        rows.map((r) => r.y),
+        3,
+      ),
+    ).toEqual([50, 50, 50]);
   });
 
   it('sms-spam: 5,574 messages, 4,827 ham / 747 spam, first and last', async () => {
     const { data } = await smsSpam({ from: join(DATASETS, 'text') });
     const rows = await data.toArray();
     expect(rows).toHaveLength(5574);
-    expect(classCounts(rows.map((r) => r.y), 2)).toEqual([4827, 747]);
+    expect(
+      classCounts(
+        rows.map((r) => r.y),
+        2,
+      ),
+    ).toEqual([4827, 747]);
     expect(rows[0]!.text.startsWith('Go until jurong point')).toBe(true);
     expect(rows[2]!.y).toBe(1);
     expect(rows[5573]).toEqual({ text: 'Rofl. Its true to its name', y: 0 });
@@ -132,8 +142,18 @@ describe('real datasets from ../shared/datasets (verified with SHA-256)', () => 
     const tr = await train.toArray();
     const te = await test.toArray();
     expect([tr.length, te.length]).toEqual([3823, 1797]);
-    expect(classCounts(tr.map((r) => r.y), 10)).toEqual([376, 389, 380, 389, 387, 376, 377, 387, 380, 382]);
-    expect(classCounts(te.map((r) => r.y), 10)).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+    expect(
+      classCounts(
+        tr.map((r) => r.y),
+        10,
+      ),
+    ).toEqual([376, 389, 380, 389, 387, 376, 377, 387, 380, 382]);
+    expect(
+      classCounts(
+        te.map((r) => r.y),
+        10,
+      ),
+    ).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
     expect(tr[0]!.y).toBe(0);
     expect(tr[0]!.x[2]).toBe(6 / 16);
   });

@@ -150,7 +150,11 @@ describe('download, verify, cache', () => {
     registerDataset({
       ...mnistSpec,
       name: 'mnist-swapped',
-      files: mnistSpec.files.map((f) => (f.name === 't10k-images-idx3-ubyte.gz' ? { ...f, size: labels.length, sha256: sha, url: `${base}/good/mnist/t10k-labels-idx1-ubyte.gz` } : { ...f, url: `${base}/good/mnist/${f.name}` })),
+      files: mnistSpec.files.map((f) =>
+        f.name === 't10k-images-idx3-ubyte.gz'
+          ? { ...f, size: labels.length, sha256: sha, url: `${base}/good/mnist/t10k-labels-idx1-ubyte.gz` }
+          : { ...f, url: `${base}/good/mnist/${f.name}` },
+      ),
     });
     const err = await loadDataset('mnist-swapped', { store: memoryStore() }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(FormatError);
@@ -158,7 +162,9 @@ describe('download, verify, cache', () => {
   });
 
   it('registerDataset validates the spec', () => {
-    expect(() => registerDataset({ ...irisSpec, name: 'x', files: [{ ...irisSpec.files[0]!, sha256: 'abc' }] })).toThrow(/sha256: expected 64 lowercase hex digits/);
+    expect(() => registerDataset({ ...irisSpec, name: 'x', files: [{ ...irisSpec.files[0]!, sha256: 'abc' }] })).toThrow(
+      /sha256: expected 64 lowercase hex digits/,
+    );
   });
 });
 
@@ -191,7 +197,9 @@ describe('stores', () => {
       const files = await fetchDatasetFiles(irisAt(`${base}/good/iris/iris.csv`), { store });
       expect(files['iris.csv']!.length).toBe(3858);
       expect([...entries.keys()]).toEqual(['https://tessera.invalid/datasets/iris-test/iris.csv']);
-      await expect(fetchDatasetFiles(irisAt(`${base}/corrupt/iris/iris.csv`, [], 'iris-bad'), { store })).rejects.toThrow(/SHA-256 mismatch/);
+      await expect(fetchDatasetFiles(irisAt(`${base}/corrupt/iris/iris.csv`, [], 'iris-bad'), { store })).rejects.toThrow(
+        /SHA-256 mismatch/,
+      );
       expect(entries.size).toBe(1);
     } finally {
       delete g.caches;

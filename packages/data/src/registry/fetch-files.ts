@@ -50,7 +50,8 @@ async function checkBytes(what: string, bytes: Uint8Array, file: DatasetFile, ve
     );
   }
   const got = await sha256Hex(bytes);
-  if (got !== file.sha256) throw new TesseraError('FORMAT', `${what}: SHA-256 mismatch: expected ${file.sha256}, received ${got} (${bytes.length} bytes)`);
+  if (got !== file.sha256)
+    throw new TesseraError('FORMAT', `${what}: SHA-256 mismatch: expected ${file.sha256}, received ${got} (${bytes.length} bytes)`);
 }
 
 async function download(url: string, fetchImpl: typeof fetch): Promise<Uint8Array> {
@@ -68,7 +69,9 @@ async function download(url: string, fetchImpl: typeof fetch): Promise<Uint8Arra
   try {
     return new Uint8Array(await res.arrayBuffer());
   } catch (e) {
-    throw new TesseraError('IO', `download ${url} failed while reading the body (connection closed early?): ${(e as Error).message}`, { cause: e });
+    throw new TesseraError('IO', `download ${url} failed while reading the body (connection closed early?): ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -83,7 +86,10 @@ async function download(url: string, fetchImpl: typeof fetch): Promise<Uint8Arra
  * const files = await fetchDatasetFiles(getDatasetSpec('iris'), { from: '../shared/datasets/iris' });
  * ```
  */
-export async function fetchDatasetFiles(spec: Pick<DatasetSpec, 'name' | 'files'>, options: FetchOptions = {}): Promise<Record<string, Uint8Array>> {
+export async function fetchDatasetFiles(
+  spec: Pick<DatasetSpec, 'name' | 'files'>,
+  options: FetchOptions = {},
+): Promise<Record<string, Uint8Array>> {
   const verify = options.verify ?? true;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const out: Record<string, Uint8Array> = {};
@@ -98,7 +104,9 @@ export async function fetchDatasetFiles(spec: Pick<DatasetSpec, 'name' | 'files'
       try {
         bytes = new Uint8Array(await fs.readFile(p));
       } catch (e) {
-        throw new TesseraError('IO', `${spec.name}: cannot read ${p} (from: ${JSON.stringify(from)}): ${(e as Error).message}`, { cause: e });
+        throw new TesseraError('IO', `${spec.name}: cannot read ${p} (from: ${JSON.stringify(from)}): ${(e as Error).message}`, {
+          cause: e,
+        });
       }
       await checkBytes(`${spec.name}: ${p}`, bytes, f, verify);
       out[f.name] = bytes;
@@ -132,9 +140,11 @@ export async function fetchDatasetFiles(spec: Pick<DatasetSpec, 'name' | 'files'
       }
     }
     if (!out[f.name]) {
-      throw new TesseraError('IO', `${spec.name}: could not get ${f.name} (nothing was cached in ${store.where}):\n  ${errors.join('\n  ')}`);
+      throw new TesseraError(
+        'IO',
+        `${spec.name}: could not get ${f.name} (nothing was cached in ${store.where}):\n  ${errors.join('\n  ')}`,
+      );
     }
   }
   return out;
 }
-

@@ -23,7 +23,8 @@ export function registerDataset<R, O>(spec: DatasetSpec<R, O>): void {
     throw new ValueError('registerDataset spec', '{ name, files, build }', spec);
   }
   for (const f of spec.files) {
-    if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new ValueError(`registerDataset ${spec.name}/${f.name} sha256`, '64 lowercase hex digits', f.sha256);
+    if (!/^[0-9a-f]{64}$/.test(f.sha256))
+      throw new ValueError(`registerDataset ${spec.name}/${f.name} sha256`, '64 lowercase hex digits', f.sha256);
   }
   registry.set(spec.name, spec as DatasetSpec<unknown, never>);
 }

@@ -16,7 +16,9 @@ export class Prng {
   private d: number;
 
   constructor(seed: number, stream = 0) {
-    const key = rngKey(seed).fold(stream >>> 0).fold(Math.floor(stream / 4294967296));
+    const key = rngKey(seed)
+      .fold(stream >>> 0)
+      .fold(Math.floor(stream / 4294967296));
     const [w0, w1] = key.words;
     const [w2, w3] = key.fold(0x51ed).words;
     this.a = w0;
