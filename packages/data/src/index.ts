@@ -7,7 +7,7 @@ export type { DigitsData, IrisData, TabularExample } from './datasets/tabular.js
 export { digits, digitsSpec, iris, irisSpec } from './datasets/tabular.js';
 export { crc32 } from './io/crc32.js';
 export { gunzip, isGzip } from './io/gzip.js';
-export { readLines } from './io/lines.js';
+export { readLineChunks, readLines } from './io/lines.js';
 export type { BinarySource, ByteSource } from './io/source.js';
 export type { CsvOptions, CsvType, CsvValue } from './loaders/csv.js';
 export { csv, splitCsvRecord } from './loaders/csv.js';

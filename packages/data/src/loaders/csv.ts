@@ -1,5 +1,5 @@
 import { FormatError, ValueError } from '@tessera/core';
-import { readLines } from '../io/lines.js';
+import { readLineChunks } from '../io/lines.js';
 import type { ByteSource } from '../io/source.js';
 import { Dataset } from '../pipeline/dataset.js';
 
@@ -76,24 +76,20 @@ export function splitCsvRecord(line: string, delimiter: string): string[] | unde
   return out;
 }
 
-function parseValue(raw: string, type: CsvType, where: () => string): CsvValue {
-  switch (type) {
-    case 'string':
-      return raw;
-    case 'boolean': {
-      const v = raw.trim().toLowerCase();
-      if (v === 'true' || v === '1' || v === 'yes') return true;
-      if (v === 'false' || v === '0' || v === 'no') return false;
-      throw new FormatError('csv', `${where()}: expected a boolean, received ${JSON.stringify(raw)}`);
-    }
-    default: {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n) || (type === 'int' && !Number.isInteger(n))) {
-        throw new FormatError('csv', `${where()}: expected ${type === 'int' ? 'an integer' : 'a number'}, received ${JSON.stringify(raw)}`);
-      }
-      return n;
-    }
+function parseValue(raw: string, type: CsvType, name: string, line: number, col: string): CsvValue {
+  if (type === 'number' || type === 'int') {
+    const n = +raw;
+    if (Number.isFinite(n) && (type === 'number' || Number.isInteger(n)) && (n !== 0 || raw.trim().length > 0)) return n;
+    throw new FormatError(
+      'csv',
+      `${name} line ${line}, column "${col}": expected ${type === 'int' ? 'an integer' : 'a number'}, received ${JSON.stringify(raw)}`,
+    );
   }
+  if (type === 'string') return raw;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw new FormatError('csv', `${name} line ${line}, column "${col}": expected a boolean, received ${JSON.stringify(raw)}`);
 }
 
 /**
@@ -123,71 +119,75 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
     let lineNo = 0;
     let pending = '';
     let startLine = 0;
-    for await (const line of readLines(source)) {
-      lineNo++;
-      const text = pending ? `${pending}\n${line}` : line;
-      if (!pending) startLine = lineNo;
-      const fields = options.quote === false ? text.split(delimiter) : splitCsvRecord(text, delimiter);
-      if (!fields) {
-        pending = text;
-        continue;
-      }
-      pending = '';
-      if (text.length === 0) continue;
-      if (!names) {
-        if (useHeaderRow) {
-          names = fields.map((f) => f.trim());
+    for await (const lines of readLineChunks(source)) {
+      const batch: Record<string, CsvValue>[] = [];
+      for (const line of lines) {
+        lineNo++;
+        const text = pending ? `${pending}\n${line}` : line;
+        if (!pending) startLine = lineNo;
+        const fields = options.quote === false ? text.split(delimiter) : splitCsvRecord(text, delimiter);
+        if (!fields) {
+          pending = text;
           continue;
         }
-        names = fields.map((_, i) => String(i));
-      }
-      if (fields.length !== names.length) {
-        throw new FormatError('csv', `${name} line ${startLine}: expected ${names.length} fields, received ${fields.length}`);
-      }
-      if (!keep) {
-        const cols = options.select ?? names;
-        keep = cols.map((c) => {
-          const i = names!.indexOf(c);
-          if (i < 0) throw new ValueError(`csv select`, `one of the columns ${JSON.stringify(names)}`, c);
-          return i;
-        });
-        for (const c of Object.keys(options.columns ?? {})) {
-          if (!names.includes(c)) throw new ValueError('csv columns', `one of the columns ${JSON.stringify(names)}`, c);
+        pending = '';
+        if (text.length === 0) continue;
+        if (!names) {
+          if (useHeaderRow) {
+            names = fields.map((f) => f.trim());
+            continue;
+          }
+          names = fields.map((_, i) => String(i));
         }
-        types = keep.map((i) => {
-          const col = names![i]!;
-          const declared = options.columns?.[col];
-          if (declared) return declared;
+        if (fields.length !== names.length) {
+          throw new FormatError('csv', `${name} line ${startLine}: expected ${names.length} fields, received ${fields.length}`);
+        }
+        if (!keep) {
+          const cols = options.select ?? names;
+          keep = cols.map((c) => {
+            const i = names!.indexOf(c);
+            if (i < 0) throw new ValueError(`csv select`, `one of the columns ${JSON.stringify(names)}`, c);
+            return i;
+          });
+          for (const c of Object.keys(options.columns ?? {})) {
+            if (!names.includes(c)) throw new ValueError('csv columns', `one of the columns ${JSON.stringify(names)}`, c);
+          }
+          types = keep.map((i) => {
+            const col = names![i]!;
+            const declared = options.columns?.[col];
+            if (declared) return declared;
+            const raw = fields[i]!;
+            return !na.has(raw) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? 'number' : 'string';
+          });
+        }
+        const rec: Record<string, CsvValue> = {};
+        let drop = false;
+        for (let k = 0; k < keep.length; k++) {
+          const i = keep[k]!;
+          const col = names[i]!;
           const raw = fields[i]!;
-          return !na.has(raw) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? 'number' : 'string';
-        });
-      }
-      const rec: Record<string, CsvValue> = {};
-      let drop = false;
-      for (let k = 0; k < keep.length; k++) {
-        const i = keep[k]!;
-        const col = names[i]!;
-        const raw = fields[i]!;
-        const type = types![k]!;
-        if (na.has(raw)) {
-          if (policy === 'drop') {
-            drop = true;
-            break;
+          const type = types![k]!;
+          if (na.has(raw)) {
+            if (policy === 'drop') {
+              drop = true;
+              break;
+            }
+            if (policy === 'error') {
+              throw new FormatError(
+                'csv',
+                `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`,
+              );
+            }
+            const f = options.fill;
+            const fv = f !== null && typeof f === 'object' ? f[col] : f;
+            rec[col] = fv ?? (type === 'string' ? '' : Number.NaN);
+            continue;
           }
-          if (policy === 'error') {
-            throw new FormatError(
-              'csv',
-              `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`,
-            );
-          }
-          const f = options.fill;
-          const fv = f !== null && typeof f === 'object' ? f[col] : f;
-          rec[col] = fv ?? (type === 'string' ? '' : Number.NaN);
-          continue;
+          rec[col] = parseValue(raw, type, name, startLine, col);
         }
-        rec[col] = parseValue(raw, type, () => `${name} line ${startLine}, column "${col}"`);
+        if (!drop) batch.push(rec);
       }
-      if (!drop) yield rec;
+      yield* batch;
     }
     if (pending) throw new FormatError('csv', `${name} line ${startLine}: unterminated quoted field`);
   });
