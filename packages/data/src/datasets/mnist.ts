@@ -27,7 +27,14 @@ function build(files: Record<string, Uint8Array>, options: ImageDatasetOptions, 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
-/** Registry entry of MNIST (LeCun, Cortes, Burges; CC BY-SA 3.0). */
+/**
+ * Registry entry of MNIST (LeCun, Cortes, Burges; CC BY-SA 3.0). URLs, sizes and SHA-256 per file.
+ *
+ * @example
+ * ```ts
+ * mnistSpec.files.map((f) => [f.name, f.url, f.sha256]);
+ * ```
+ */
 export const mnistSpec: DatasetSpec<ImageClassification, ImageDatasetOptions> = {
   name: 'mnist',
   description: 'MNIST handwritten digits: 60,000 train + 10,000 test, 28x28 grayscale, labels 0-9',
@@ -45,7 +52,14 @@ export const mnistSpec: DatasetSpec<ImageClassification, ImageDatasetOptions> = 
   build: (files, options) => build(files, options, DIGITS),
 };
 
-/** Registry entry of Fashion-MNIST (Zalando; MIT). */
+/**
+ * Registry entry of Fashion-MNIST (Zalando; MIT). URLs, sizes and SHA-256 per file.
+ *
+ * @example
+ * ```ts
+ * fashionMnistSpec.files.map((f) => [f.name, f.url, f.sha256]);
+ * ```
+ */
 export const fashionMnistSpec: DatasetSpec<ImageClassification, ImageDatasetOptions> = {
   name: 'fashion-mnist',
   description: 'Fashion-MNIST: 60,000 train + 10,000 test Zalando article images, 28x28 grayscale, 10 classes',

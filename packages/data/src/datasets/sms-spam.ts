@@ -15,7 +15,14 @@ export interface SmsSpamData {
   classNames: ['ham', 'spam'];
 }
 
-/** Registry entry of the SMS Spam Collection v.1 (Almeida & Gómez Hidalgo). */
+/**
+ * Registry entry of the SMS Spam Collection v.1 (Almeida & Gómez Hidalgo). URLs, sizes and SHA-256 per file.
+ *
+ * @example
+ * ```ts
+ * smsSpamSpec.files.map((f) => [f.name, f.url, f.sha256]);
+ * ```
+ */
 export const smsSpamSpec: DatasetSpec<SmsSpamData, Record<string, never>> = {
   name: 'sms-spam',
   description: 'SMS Spam Collection v.1: 5,574 English SMS, 4,827 ham / 747 spam, no official split',

@@ -20,7 +20,14 @@ export interface IrisData {
 const IRIS_FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const IRIS_CLASSES = ['setosa', 'versicolor', 'virginica'];
 
-/** Registry entry of Iris (Fisher 1936, seaborn-data copy, identical to scikit-learn's). */
+/**
+ * Registry entry of Iris (Fisher 1936, seaborn-data copy, identical to scikit-learn's). URLs, sizes and SHA-256 per file.
+ *
+ * @example
+ * ```ts
+ * irisSpec.files.map((f) => [f.name, f.url, f.sha256]);
+ * ```
+ */
 export const irisSpec: DatasetSpec<IrisData, Record<string, never>> = {
   name: 'iris',
   description: 'Iris: 150 flowers, 4 measurements (cm), 3 species (50 each), rows grouped by species',
@@ -77,7 +84,14 @@ async function parseDigits(bytes: Uint8Array, name: string, normalize: boolean):
   return rows;
 }
 
-/** Registry entry of UCI optdigits (8x8 digit counts 0-16; writers of train and test differ). */
+/**
+ * Registry entry of UCI optdigits (8x8 digit counts 0-16; writers of train and test differ). URLs, sizes and SHA-256 per file.
+ *
+ * @example
+ * ```ts
+ * digitsSpec.files.map((f) => [f.name, f.url, f.sha256]);
+ * ```
+ */
 export const digitsSpec: DatasetSpec<DigitsData, { normalize?: boolean }> = {
   name: 'digits',
   description: 'UCI optdigits: 3,823 train + 1,797 test 8x8 images (pixel counts 0-16), labels 0-9',

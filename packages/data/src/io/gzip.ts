@@ -2,7 +2,14 @@ import { FormatError } from '@tessera/core';
 import { gunzipSync } from 'fflate';
 import { crc32 } from './crc32.js';
 
-/** True when the bytes start with the gzip magic number 1f 8b. */
+/**
+ * True when the bytes start with the gzip magic number 1f 8b.
+ *
+ * @example
+ * ```ts
+ * isGzip(bytes) ? gunzip(bytes) : bytes;
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

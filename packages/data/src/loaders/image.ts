@@ -5,7 +5,14 @@ import jpeg from 'jpeg-js';
 import { type BinarySource, toBytes } from '../io/source.js';
 import { type DecodedImage, decodePng, isPng } from './png.js';
 
-/** True when the bytes start with the JPEG SOI marker. */
+/**
+ * True when the bytes start with the JPEG SOI marker.
+ *
+ * @example
+ * ```ts
+ * if (isJpeg(bytes)) decodeJpeg(bytes);
+ * ```
+ */
 export function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }

@@ -14,7 +14,14 @@ export interface DecodedImage {
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** True when the bytes start with the PNG signature. */
+/**
+ * True when the bytes start with the PNG signature.
+ *
+ * @example
+ * ```ts
+ * if (isPng(bytes)) decodePng(bytes);
+ * ```
+ */
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }

@@ -1,7 +1,8 @@
 import { cpu } from '@tessera/backend-cpu';
+import { wasm } from '@tessera/backend-wasm';
 import { useBackend } from '@tessera/core';
-import { add, sum, type Tensor, tensor, tensorCount } from '@tessera/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { add, getBackend, sum, type Tensor, tensor, tensorCount } from '@tessera/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, zip } from './dataset.js';
 import { fromArray, fromGenerator, fromTensors } from './sources.js';
 
@@ -213,7 +214,18 @@ describe('determinism and resume', () => {
   });
 });
 
-describe('tensor ownership (no leaks)', () => {
+describe.each([
+  ['cpu', cpu],
+  ['wasm', wasm],
+] as const)('tensor ownership on %s (no leaks)', (_name, plugin) => {
+  beforeAll(async () => {
+    await useBackend(plugin());
+    expect(getBackend()).toBe(_name);
+  });
+  afterAll(async () => {
+    await useBackend(cpu());
+  });
+
   const tensors = (n: number) => Array.from({ length: n }, (_, i) => ({ x: tensor([i, i]), y: i }));
 
   it('dropped elements are disposed: filter, skip, take, shuffle buffer, batch remainder, prefetch, zip', async () => {

@@ -29,9 +29,23 @@ export interface TokenizerJSON {
   vocab: string[];
 }
 
-/** Index of the padding token. */
+/**
+ * Index of the padding token.
+ *
+ * @example
+ * ```ts
+ * const mask = Array.from(ids, (id) => id !== PAD_ID);
+ * ```
+ */
 export const PAD_ID = 0;
-/** Index of the out-of-vocabulary token. */
+/**
+ * Index of the out-of-vocabulary token.
+ *
+ * @example
+ * ```ts
+ * const unknown = Array.from(ids).filter((id) => id === OOV_ID).length;
+ * ```
+ */
 export const OOV_ID = 1;
 
 /**

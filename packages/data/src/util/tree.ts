@@ -34,7 +34,14 @@ export function disposeConsumed(input: unknown, output: unknown): void {
   for (const t of inputs) if (!kept.has(t.id) && !t.isDisposed) t.dispose();
 }
 
-/** A copy of an element whose tensors are clones (they share data; disposing one keeps the other). */
+/**
+ * A copy of an element whose tensors are clones (they share data; disposing one keeps the other).
+ *
+ * @example
+ * ```ts
+ * const copy = cloneElement({ x: tensor([1, 2]), y: 0 });
+ * ```
+ */
 export function cloneElement<T>(x: T): T {
   if (x == null || typeof x !== 'object') return x;
   if (isTensor(x)) return clone(x) as T;
