@@ -34,12 +34,17 @@ export function idxImageDataset(
   const size = h * w;
   const k = options.normalize === false ? 1 : 1 / 255;
   const shape = options.flatten ? [size] : [h, w];
-  return new Dataset(async function* () {
-    for (let i = 0; i < n; i++) {
-      const x = new Float32Array(size);
-      const o = i * size;
-      for (let j = 0; j < size; j++) x[j] = pixels[o + j]! * k;
-      yield { x: tensor(x, shape, 'float32'), y: ys[i]! };
-    }
-  }, n);
+  const at = (i: number): ImageExample => {
+    const x = new Float32Array(size);
+    const o = i * size;
+    for (let j = 0; j < size; j++) x[j] = pixels[o + j]! * k;
+    return { x: tensor(x, shape, 'float32'), y: ys[i]! };
+  };
+  return new Dataset(
+    async function* () {
+      for (let i = 0; i < n; i++) yield at(i);
+    },
+    n,
+    at,
+  );
 }

@@ -202,6 +202,37 @@ describe('determinism and resume', () => {
     expect(b.checkpoint()).toEqual({ pass: 1, offset: 0 });
   });
 
+  it('map-style datasets shuffle a permutation of indices lazily (no buffer), deterministic per pass', async () => {
+    let made = 0;
+    const ds = fromArray(range(1000))
+      .map((x) => {
+        made++;
+        return x * 10;
+      })
+      .shuffle({ seed: 5 });
+    expect(ds.elementAt).toBeUndefined();
+    const first = await ds.take(5).toArray();
+    expect(made).toBe(5); // only the elements handed out were made
+    const p0 = await ds.toArray();
+    const p1 = await ds.toArray();
+    expect([...p0].sort((a, b) => a - b)).toEqual(range(1000).map((x) => x * 10));
+    expect(p1).not.toEqual(p0);
+    const again = fromArray(range(1000))
+      .map((x) => x * 10)
+      .shuffle({ seed: 5 });
+    expect(await again.toArray()).toEqual(p0);
+    expect(first).toEqual(p0.slice(0, 5));
+    // a smaller bufferSize asks for the streaming (buffered) shuffle instead
+    expect(await fromArray(range(1000)).shuffle({ seed: 5, bufferSize: 10 }).toArray()).not.toEqual(p0.map((x) => x / 10));
+  });
+
+  it('a checkpoint after the last element of a pass resumes at the next pass', async () => {
+    const ds = fromArray(range(4)).shuffle({ seed: 2 });
+    let state: Record<string, unknown> = {};
+    for await (const _ of ds) state = ds.checkpoint();
+    expect(state).toEqual({ pass: 1, offset: 0 });
+  });
+
   it('repeat reshuffles each repetition deterministically', async () => {
     const ds = fromArray(range(10)).shuffle({ seed: 3 }).repeat(2);
     const a = await ds.toArray();

@@ -1,6 +1,7 @@
 import type { Dataset as DatasetContract, IteratorState } from '@tessera/core';
 import { ValueError } from '@tessera/core';
-import { disposeElement } from '../util/tree.js';
+import { permutation } from '../util/prng.js';
+import { disposeConsumed, disposeElement } from '../util/tree.js';
 import { type CacheOptions, diskCacheIter, MemoryCache } from './cache.js';
 import {
   batchIter,
@@ -14,6 +15,9 @@ import {
   takeIter,
   zipIter,
 } from './iterators.js';
+
+/** Random access to element `index` (of pass `pass`) for map-style sources: lets `shuffle` permute indices instead of buffering elements. */
+export type ElementAt<T> = (index: number, pass: number) => T | Promise<T>;
 
 /** Produces the elements of one pass; must be a pure function of `pass` for determinism. */
 export type Producer<T> = (pass: number) => AsyncIterable<T>;
@@ -62,14 +66,20 @@ function positiveInt(where: string, n: number): void {
 export class Dataset<T> implements DatasetContract<T> {
   /** Number of elements when known without iterating. */
   readonly size?: number;
+  /**
+   * Random access to element `i` (map-style sources: arrays, tensors, IDX files, and `map`, `take`,
+   * `skip`, `split`, `kFold` of them). Undefined for streams.
+   */
+  readonly elementAt?: ElementAt<T>;
   private readonly producer: Producer<T>;
   private nextPass = 0;
   private pendingOffset = 0;
   private active: { pass: number; yielded: number; done: boolean } | undefined;
 
-  constructor(producer: Producer<T>, size?: number) {
+  constructor(producer: Producer<T>, size?: number, elementAt?: ElementAt<T>) {
     this.producer = producer;
     if (size !== undefined) this.size = size;
+    if (elementAt && size !== undefined) this.elementAt = elementAt;
   }
 
   /** The elements of pass `pass`, without touching this dataset's pass counter. */
@@ -106,7 +116,11 @@ export class Dataset<T> implements DatasetContract<T> {
   /** The resume position: mid-pass, the current pass and the elements consumed; else the next pass. */
   checkpoint(): DatasetState {
     const a = this.active;
-    if (a && !a.done) return { pass: a.pass, offset: a.yielded };
+    if (a && !a.done) {
+      // every element handed out: resuming means starting the next pass
+      if (this.size !== undefined && a.yielded >= this.size) return { pass: a.pass + 1, offset: 0 };
+      return { pass: a.pass, offset: a.yielded };
+    }
     return { pass: this.nextPass, offset: this.pendingOffset };
   }
 
@@ -126,7 +140,16 @@ export class Dataset<T> implements DatasetContract<T> {
   map<U>(fn: (x: T, ctx: ElementContext) => U | Promise<U>, options: { concurrency?: number } = {}): Dataset<U> {
     const c = options.concurrency ?? 1;
     positiveInt('map concurrency', c);
-    return new Dataset((p) => mapIter(this.producer(p), fn, p, c), this.size);
+    const at = this.elementAt;
+    const mappedAt: ElementAt<U> | undefined = at
+      ? async (i, p) => {
+          const x = await at(i, p);
+          const y = await fn(x, { pass: p, index: i });
+          disposeConsumed(x, y);
+          return y;
+        }
+      : undefined;
+    return new Dataset((p) => mapIter(this.producer(p), fn, p, c), this.size, mappedAt);
   }
 
   /** Keeps the elements for which `pred` is true (dropped tensors are disposed). */
@@ -144,12 +167,24 @@ export class Dataset<T> implements DatasetContract<T> {
     return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true) as AsyncIterable<Stacked<T> | T[]>, n);
   }
 
-  /** Shuffles with a buffer; the order is a pure function of the seed and the pass number. */
+  /**
+   * Shuffles; the order is a pure function of the seed and the pass number. Map-style datasets
+   * (with `elementAt`) get a uniform permutation of indices, elements made lazily (no buffer),
+   * unless a smaller `bufferSize` is given; streams use a buffer of `bufferSize` (default 10,000).
+   */
   shuffle(options: ShuffleOptions = {}): Dataset<T> {
-    const bufferSize = options.bufferSize ?? 10_000;
     const seed = options.seed ?? 0;
-    positiveInt('shuffle bufferSize', bufferSize);
     if (!Number.isInteger(seed)) throw new ValueError('shuffle seed', 'an integer', seed);
+    const at = this.elementAt;
+    const n = this.size;
+    if (at && n !== undefined && (options.bufferSize === undefined || options.bufferSize >= n)) {
+      return new Dataset(async function* (p) {
+        const perm = permutation(n, seed, p);
+        for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
+      }, n);
+    }
+    const bufferSize = options.bufferSize ?? 10_000;
+    positiveInt('shuffle bufferSize', bufferSize);
     return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size);
   }
 
@@ -175,13 +210,15 @@ export class Dataset<T> implements DatasetContract<T> {
   /** The first `n` elements. */
   take(n: number): Dataset<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('take n', 'a non-negative integer', n);
-    return new Dataset((p) => takeIter(this.producer(p), n), this.size === undefined ? undefined : Math.min(n, this.size));
+    return new Dataset((p) => takeIter(this.producer(p), n), this.size === undefined ? undefined : Math.min(n, this.size), this.elementAt);
   }
 
   /** All but the first `n` elements. */
   skip(n: number): Dataset<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('skip n', 'a non-negative integer', n);
-    return new Dataset((p) => skipIter(this.producer(p), n), this.size === undefined ? undefined : Math.max(0, this.size - n));
+    const at = this.elementAt;
+    const size = this.size === undefined ? undefined : Math.max(0, this.size - n);
+    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined);
   }
 
   /**

@@ -14,9 +14,13 @@ import { Dataset } from './dataset.js';
  * ```
  */
 export function fromArray<T>(items: readonly T[]): Dataset<T> {
-  return new Dataset(async function* () {
-    for (const x of items) yield cloneElement(x);
-  }, items.length);
+  return new Dataset(
+    async function* () {
+      for (const x of items) yield cloneElement(x);
+    },
+    items.length,
+    (i) => cloneElement(items[i] as T),
+  );
 }
 
 /**
@@ -52,11 +56,16 @@ export function fromTensors<T extends Tensor | Record<string, Tensor> | Tensor[]
       throw new ShapeError('fromTensors', [n, ...t.shape.slice(1)], t.shape, 'every tensor needs the same first dimension');
   }
   const row = (t: Tensor, i: number) => scope(() => squeeze(slice(t, [i], [1]), [0]));
-  return new Dataset(async function* () {
-    for (let i = 0; i < n; i++) {
-      if (isTensor(tensors)) yield row(tensors, i) as T;
-      else if (Array.isArray(tensors)) yield tensors.map((t) => row(t, i)) as T;
-      else yield Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, row(t, i)])) as T;
-    }
-  }, n);
+  const at = (i: number): T => {
+    if (isTensor(tensors)) return row(tensors, i) as T;
+    if (Array.isArray(tensors)) return tensors.map((t) => row(t, i)) as T;
+    return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, row(t, i)])) as T;
+  };
+  return new Dataset(
+    async function* () {
+      for (let i = 0; i < n; i++) yield at(i);
+    },
+    n,
+    at,
+  );
 }

@@ -21,6 +21,15 @@ describe('split', () => {
     expect(await other.test.toArray()).not.toEqual(test);
   });
 
+  it('parts of map-style datasets keep random access (shuffle permutes only their indices)', async () => {
+    const { train } = split(fromArray(range(50)), { train: 0.6, test: 0.4 }, { seed: 1 });
+    expect(train.elementAt).toBeDefined();
+    const a = await train.toArray();
+    const s = await train.shuffle({ seed: 9 }).toArray();
+    expect([...s].sort((x, y) => x - y)).toEqual([...a].sort((x, y) => x - y));
+    expect(s).not.toEqual(a);
+  });
+
   it('unknown size: a seeded hash assignment, still disjoint and covering', async () => {
     const ds = fromGenerator(function* () {
       yield* range(1000);

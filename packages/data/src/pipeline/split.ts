@@ -3,8 +3,25 @@ import { Prng, permutation } from '../util/prng.js';
 import { disposeElement } from '../util/tree.js';
 import { Dataset } from './dataset.js';
 
-/** Keeps the elements whose index `i` has `member[i] === part` (others are disposed). */
+/** Keeps the elements whose index `i` has `member(i)` (others are disposed); keeps random access. */
 function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, size?: number): Dataset<T> {
+  const at = parent.elementAt;
+  let indices: Uint32Array | undefined;
+  if (at && parent.size !== undefined) {
+    const list: number[] = [];
+    for (let i = 0; i < parent.size; i++) if (member(i)) list.push(i);
+    indices = Uint32Array.from(list);
+  }
+  const sel = indices;
+  if (sel && at) {
+    return new Dataset(
+      async function* (p) {
+        for (let k = 0; k < sel.length; k++) yield await at(sel[k]!, p);
+      },
+      sel.length,
+      (k, p) => at(sel[k]!, p),
+    );
+  }
   return new Dataset(async function* (p) {
     let i = 0;
     for await (const x of parent.pass(p)) {
