@@ -14,7 +14,7 @@ window.runChecks = async (pngBase64: string) => {
   const out: Record<string, unknown> = {};
   const origin = location.origin;
   // registry: default store in a browser is the Cache API
-  const { data } = await iris({ from: `${origin}/good/iris` });
+  const { data } = await iris({ from: '/good/iris' }); // relative to the page in a browser
   out.irisRows = (await data.toArray()).length;
   const cache = await caches.open('tessera-datasets');
   out.cachedKeys = (await cache.keys()).map((r) => new URL(r.url).pathname);

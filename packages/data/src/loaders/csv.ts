@@ -109,6 +109,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
     throw new ValueError('csv delimiter', 'a non-empty string without quotes or newlines', delimiter);
   }
   const na = new Set(options.naValues ?? DEFAULT_NA);
+  const naMaxLength = Math.max(0, ...[...na].map((v) => v.length));
   const policy = options.missing ?? 'error';
   const name = options.name ?? 'csv';
   return new Dataset(async function* () {
@@ -167,7 +168,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
           const col = names[i]!;
           const raw = fields[i]!;
           const type = types![k]!;
-          if (na.has(raw)) {
+          if (raw.length <= naMaxLength && na.has(raw)) {
             if (policy === 'drop') {
               drop = true;
               break;
@@ -187,7 +188,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
         }
         if (!drop) batch.push(rec);
       }
-      yield* batch;
+      for (const r of batch) yield r;
     }
     if (pending) throw new FormatError('csv', `${name} line ${startLine}: unterminated quoted field`);
   });

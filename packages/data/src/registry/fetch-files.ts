@@ -29,7 +29,7 @@ export interface DatasetSpec<R = unknown, O = Record<string, unknown>> {
 
 /** Where dataset files come from (see {@link fetchDatasetFiles}). */
 export interface FetchOptions {
-  /** A local directory holding the files (Node), or a base URL (http(s)://, file://) serving them. No download from the canonical URL then. */
+  /** A local directory holding the files (Node), or a base URL (http(s)://, file://; in browsers also a path relative to the page) serving them. No download from the canonical URL then. */
   from?: string;
   /** Node cache directory (default `$TESSERA_DATA_DIR` or `~/.cache/tessera/datasets`). */
   cacheDir?: string;
@@ -93,7 +93,10 @@ export async function fetchDatasetFiles(
   const verify = options.verify ?? true;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const out: Record<string, Uint8Array> = {};
-  const from = options.from;
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  // in a browser a relative `from` is a URL relative to the page
+  const from =
+    options.from !== undefined && !isNode() && page && !/^[a-z]+:\/\//.test(options.from) ? new URL(options.from, page).href : options.from;
   const fromUrl = from !== undefined && /^(https?|file):\/\//.test(from);
   if (from !== undefined && !fromUrl) {
     const fs = await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
