@@ -39,6 +39,6 @@ export type { DatasetFile, DatasetSpec, FetchOptions } from './registry/fetch-fi
 export { fetchDatasetFiles } from './registry/fetch-files.js';
 export { getDatasetSpec, listDatasets, loadDataset, registerDataset } from './registry/registry.js';
 export type { ByteStore } from './registry/store.js';
-export { cacheApiStore, defaultStore, memoryStore } from './registry/store.js';
+export { cacheApiStore, defaultStore, indexedDbStore, memoryStore } from './registry/store.js';
 export { Prng, permutation } from './util/prng.js';
 export { cloneElement, disposeElement } from './util/tree.js';

@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)('browser entry in headless Chromium', () => {
-  it('registry with the Cache API, corrupt download, IDX, CSV stream, PNG, shuffle', async () => {
+  it('registry with the Cache API and IndexedDB, corrupt download, IDX, CSV stream, PNG, shuffle', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -82,6 +82,8 @@ describe.skipIf(!available)('browser entry in headless Chromium', () => {
         /iris-bad: could not get iris.csv \(nothing was cached in Cache API "tessera-datasets"\):\n.*SHA-256 mismatch/,
       );
       expect(out.cachedKeysAfterCorrupt).toBe(1);
+      expect([out.idbBytes, out.idbStored, out.idbCorruptStored]).toEqual([3858, 3858, 'none']);
+      expect(out.idbCorrupt).toMatch(/nothing was cached in IndexedDB "tessera-test".*\n.*SHA-256 mismatch/);
       expect(out.idx).toEqual([10000, 7, 6]);
       expect(out.sha).toBe('f7ae60f92e00ec6d');
       expect(out.csvRows).toBe(150);

@@ -1,7 +1,18 @@
 // Runs inside headless Chromium (bundled by browser.test.ts): exercises the browser entry for real.
 import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
-import { cacheApiStore, csv, decodeImage, fetchDatasetFiles, fromArray, iris, irisSpec, parseIdx, sha256Hex } from '@tessera/data';
+import {
+  cacheApiStore,
+  csv,
+  decodeImage,
+  fetchDatasetFiles,
+  fromArray,
+  indexedDbStore,
+  iris,
+  irisSpec,
+  parseIdx,
+  sha256Hex,
+} from '@tessera/data';
 
 declare global {
   interface Window {
@@ -25,6 +36,19 @@ window.runChecks = async (pngBase64: string) => {
     (e: Error) => e.message,
   );
   out.cachedKeysAfterCorrupt = (await cache.keys()).length;
+  // IndexedDB store: download, verify, store; a corrupted download stores nothing
+  const idb = indexedDbStore('tessera-test');
+  const viaIdb = await fetchDatasetFiles(
+    { ...irisSpec, name: 'iris-idb', files: [{ ...irisSpec.files[0]!, url: `${origin}/good/iris/iris.csv` }] },
+    { store: idb },
+  );
+  out.idbBytes = viaIdb['iris.csv']!.length;
+  out.idbStored = (await idb.get('iris-idb/iris.csv'))?.length;
+  out.idbCorrupt = await fetchDatasetFiles({ ...bad, name: 'iris-idb-bad' }, { store: idb }).then(
+    () => 'no error',
+    (e: Error) => e.message,
+  );
+  out.idbCorruptStored = (await idb.get('iris-idb-bad/iris.csv')) === undefined ? 'none' : 'stored';
   // IDX gzip parse with the pure-JS gunzip
   const labels = new Uint8Array(await (await fetch(`${origin}/good/mnist/t10k-labels-idx1-ubyte.gz`)).arrayBuffer());
   const idx = parseIdx(labels, { expectMagic: 2049 });

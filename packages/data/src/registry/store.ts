@@ -103,9 +103,54 @@ export function cacheApiStore(name = 'tessera-datasets'): ByteStore {
   };
 }
 
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/**
+ * A browser store on IndexedDB (database `name`, one object store of byte arrays). Works where
+ * the Cache API does not (pages served over plain http); each entry is one `put` after the
+ * checksum passed.
+ *
+ * @example
+ * ```ts
+ * const { train } = await mnist({ store: indexedDbStore() });
+ * ```
+ */
+export function indexedDbStore(name = 'tessera-datasets'): ByteStore {
+  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb) throw new Error('indexedDbStore: IndexedDB (globalThis.indexedDB) is not available here');
+  let db: Promise<IDBDatabase> | undefined;
+  const open = () => {
+    if (!db) {
+      const r = idb.open(name, 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('files');
+      db = request(r);
+    }
+    return db;
+  };
+  const tx = async (mode: IDBTransactionMode) => (await open()).transaction('files', mode).objectStore('files');
+  return {
+    where: `IndexedDB "${name}"`,
+    async get(key) {
+      const v = await request((await tx('readonly')).get(key));
+      return v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : undefined;
+    },
+    async put(key, bytes) {
+      await request((await tx('readwrite')).put(bytes.slice(), key));
+    },
+    async delete(key) {
+      await request((await tx('readwrite')).delete(key));
+    },
+  };
+}
+
 /**
  * The default store: Node → `cacheDir`, else `$TESSERA_DATA_DIR`, else `~/.cache/tessera/datasets`;
- * browsers → the Cache API; elsewhere → memory.
+ * browsers → the Cache API (secure contexts), else IndexedDB; elsewhere → memory.
  *
  * @example
  * ```ts
@@ -122,5 +167,6 @@ export async function defaultStore(cacheDir?: string): Promise<ByteStore> {
     return fileStore(path.join(os.homedir(), '.cache', 'tessera', 'datasets'));
   }
   if ((globalThis as { caches?: unknown }).caches) return cacheApiStore();
+  if ((globalThis as { indexedDB?: unknown }).indexedDB) return indexedDbStore();
   return memoryStore();
 }
