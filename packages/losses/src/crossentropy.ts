@@ -1,0 +1,132 @@
+import type { Loss } from '@tessera/core';
+import { ShapeError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import {
+  abs,
+  add,
+  cast,
+  clipByValue,
+  div,
+  exp,
+  log,
+  log1p,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  relu,
+  reshape,
+  sub,
+  sum,
+} from '@tessera/tensor';
+import { alignTargets, type LossOptions, makeLoss } from './make-loss.js';
+
+/** Clipping epsilon for probabilities (Keras' default epsilon). */
+export const EPSILON = 1e-7;
+
+/** Options of the cross-entropy losses. */
+export interface CrossentropyOptions extends LossOptions {
+  /** Predictions are logits (unnormalized), not probabilities (default false). */
+  fromLogits?: boolean;
+  /** Smooths one-hot targets toward uniform: y * (1 - s) + s / classes (default 0). */
+  labelSmoothing?: number;
+}
+
+/** log(p) of probabilities, clipped away from 0 and 1. */
+function safeLog(p: Tensor): Tensor {
+  return log(clipByValue(p, EPSILON, 1 - EPSILON));
+}
+
+/** Log-probabilities over the last axis from logits or probabilities. */
+function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return logSoftmax(yPred);
+  return safeLog(div(yPred, sum(yPred, -1, true)));
+}
+
+function smooth(y: Tensor, s: number, classes: number): Tensor {
+  return s > 0 ? add(mul(y, 1 - s), s / classes) : y;
+}
+
+/**
+ * Cross-entropy of one-hot (or probability) targets against class scores over the last axis.
+ *
+ * @example
+ * ```ts
+ * const loss = categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 });
+ * loss(oneHotLabels, logits);
+ * ```
+ */
+export function categoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
+  const name = 'categorical_crossentropy';
+  return makeLoss(
+    name,
+    (yTrue, yPred) => {
+      const y = alignTargets(cast(yTrue, 'float32'), yPred, name);
+      const classes = yPred.shape[yPred.rank - 1] as number;
+      return neg(sum(mul(smooth(y, options.labelSmoothing ?? 0, classes), logProbabilities(yPred, options.fromLogits ?? false)), -1));
+    },
+    options,
+  );
+}
+
+/**
+ * Cross-entropy of integer class labels (shape `[N]` or `[N, 1]`) against class scores `[N, C]`.
+ *
+ * @example
+ * ```ts
+ * const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+ * loss(tensor1d([3, 1], 'int32'), logits);
+ * ```
+ */
+export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
+  const name = 'sparse_categorical_crossentropy';
+  return makeLoss(
+    name,
+    (yTrue, yPred) => {
+      const classes = yPred.shape[yPred.rank - 1] as number;
+      const batchShape = yPred.shape.slice(0, -1);
+      let labels = yTrue;
+      if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) labels = reshape(labels, batchShape);
+      if (labels.rank !== batchShape.length || labels.shape.some((d, i) => d !== batchShape[i])) {
+        throw new ShapeError(
+          `${name} targets`,
+          batchShape,
+          labels.shape,
+          `integer labels for predictions of shape [${yPred.shape.join(', ')}]`,
+        );
+      }
+      const y = oneHot(cast(reshape(labels, [-1]), 'int32'), classes);
+      const logp = reshape(logProbabilities(yPred, options.fromLogits ?? false), [-1, classes]);
+      const perSample = neg(sum(mul(smooth(cast(y, 'float32'), options.labelSmoothing ?? 0, classes), logp), -1));
+      return reshape(perSample, batchShape);
+    },
+    options,
+  );
+}
+
+/**
+ * Binary cross-entropy of 0/1 targets against one probability (or logit) per output, averaged over the last axis.
+ *
+ * @example
+ * ```ts
+ * const loss = binaryCrossentropy({ fromLogits: true });
+ * loss(tensor2d([[1], [0]]), tensor2d([[2.3], [-1.2]]));
+ * ```
+ */
+export function binaryCrossentropy(options: CrossentropyOptions = {}): Loss {
+  const name = 'binary_crossentropy';
+  return makeLoss(name, (yTrue, yPred) => mean(binaryCrossentropyElements(yTrue, yPred, name, options), -1), options);
+}
+
+/** Element-wise binary cross-entropy (shared with the focal loss). */
+export function binaryCrossentropyElements(yTrue: Tensor, yPred: Tensor, name: string, options: CrossentropyOptions): Tensor {
+  let y = alignTargets(cast(yTrue, 'float32'), yPred, name);
+  const s = options.labelSmoothing ?? 0;
+  if (s > 0) y = add(mul(y, 1 - s), 0.5 * s);
+  if (options.fromLogits) {
+    // max(x, 0) - x * z + log(1 + exp(-|x|)): stable for any logit
+    return add(sub(relu(yPred), mul(yPred, y)), log1p(exp(neg(abs(yPred)))));
+  }
+  return neg(add(mul(y, safeLog(yPred)), mul(sub(1, y), safeLog(sub(1, yPred)))));
+}

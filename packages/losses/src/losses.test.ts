@@ -1,0 +1,163 @@
+import { cpu } from '@tessera/backend-cpu';
+import { wasm } from '@tessera/backend-wasm';
+import { ShapeError, useBackend } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { getBackend, grad, memory, tensor, tensor1d, tensor2d } from '@tessera/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  binaryCrossentropy,
+  binaryFocalCrossentropy,
+  categoricalCrossentropy,
+  categoricalHinge,
+  hinge,
+  huber,
+  klDivergence,
+  logCosh,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+  squaredHinge,
+} from './index.js';
+
+const value = (t: Tensor): number[] => Array.from(t.dataSync());
+const close = (got: number[], want: number[], tol = 1e-5) => {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => expect(Math.abs(g - (want[i] as number))).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i] as number))));
+};
+const softmax = (row: number[]) => {
+  const m = Math.max(...row);
+  const e = row.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+};
+
+describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
+  beforeAll(async () => {
+    await useBackend(plugin);
+    expect(getBackend()).toBe(plugin.name);
+  });
+
+  const logits = [
+    [2, 1, 0.1],
+    [0.5, 2.5, -1],
+  ];
+  const labels = [0, 2];
+  const ceByHand = labels.map((l, i) => -Math.log(softmax(logits[i] as number[])[l] as number));
+
+  it('sparse categorical cross-entropy from logits and from probabilities', () => {
+    const want = (ceByHand[0]! + ceByHand[1]!) / 2;
+    close(value(sparseCategoricalCrossentropy({ fromLogits: true })(tensor1d(labels, 'int32'), tensor2d(logits))), [want]);
+    close(value(sparseCategoricalCrossentropy({ fromLogits: true })(tensor2d([[0], [2]], [2, 1], 'int32'), tensor2d(logits))), [want]);
+    const probs = tensor2d(logits.map(softmax));
+    close(value(sparseCategoricalCrossentropy()(tensor1d(labels, 'int32'), probs)), [want], 1e-4);
+    close(
+      value(sparseCategoricalCrossentropy({ fromLogits: true, reduction: 'none' })(tensor1d(labels, 'int32'), tensor2d(logits))),
+      ceByHand,
+    );
+  });
+
+  it('categorical cross-entropy with label smoothing and sample weights', () => {
+    const y = tensor2d([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+    const s = 0.1;
+    const smoothedByHand = logits.map((row, i) => {
+      const p = softmax(row);
+      const t = [0, 1, 2].map((c) => (c === labels[i] ? 1 - s : 0) + s / 3);
+      return -t.reduce((acc, tc, c) => acc + tc * Math.log(p[c] as number), 0);
+    });
+    close(value(categoricalCrossentropy({ fromLogits: true, labelSmoothing: s })(y, tensor2d(logits))), [
+      (smoothedByHand[0]! + smoothedByHand[1]!) / 2,
+    ]);
+    const w = tensor1d([2, 0]);
+    close(value(categoricalCrossentropy({ fromLogits: true })(y, tensor2d(logits), w)), [(2 * ceByHand[0]!) / 2]);
+    close(value(categoricalCrossentropy({ fromLogits: true, reduction: 'sum' })(y, tensor2d(logits))), [ceByHand[0]! + ceByHand[1]!]);
+  });
+
+  it('binary cross-entropy: logits and probabilities agree with the formula', () => {
+    const z = [[1], [0], [1]];
+    const x = [[2.0], [-1.0], [-0.5]];
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const byHand = z.map((zz, i) => {
+      const p = sig(x[i]![0]!);
+      return -(zz[0]! * Math.log(p) + (1 - zz[0]!) * Math.log(1 - p));
+    });
+    const mean = byHand.reduce((a, b) => a + b, 0) / 3;
+    close(value(binaryCrossentropy({ fromLogits: true })(tensor2d(z), tensor2d(x))), [mean]);
+    close(value(binaryCrossentropy()(tensor2d(z), tensor2d(x.map((r) => [sig(r[0]!)])))), [mean], 1e-4);
+    close(value(binaryCrossentropy({ fromLogits: true })(tensor1d([1, 0, 1]), tensor2d(x))), [mean]);
+  });
+
+  it('focal loss reduces to BCE with gamma 0 and down-weights easy examples', () => {
+    const y = tensor2d([[1], [0]]);
+    const x = tensor2d([[3], [-0.2]]);
+    close(value(binaryFocalCrossentropy({ gamma: 0, fromLogits: true })(y, x)), value(binaryCrossentropy({ fromLogits: true })(y, x)));
+    const p = [1 / (1 + Math.exp(-3)), 1 / (1 + Math.exp(0.2))];
+    const byHand = [(1 - p[0]!) ** 2 * -Math.log(p[0]!) * 0.25, p[1]! ** 2 * -Math.log(1 - p[1]!) * 0.75];
+    close(value(binaryFocalCrossentropy({ gamma: 2, alpha: 0.25, fromLogits: true, reduction: 'none' })(y, x)), byHand);
+  });
+
+  it('regression losses match hand values', () => {
+    const y = tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const p = tensor2d([
+      [1.5, 1],
+      [3, 6],
+    ]);
+    close(value(meanSquaredError()(y, p)), [(0.25 + 1 + 0 + 4) / 4]);
+    close(value(meanAbsoluteError()(y, p)), [(0.5 + 1 + 0 + 2) / 4]);
+    // huber delta 1: 0.5*0.25, 0.5, 0, 1*(2-0.5)
+    close(value(huber()(y, p)), [(0.125 + 0.5 + 0 + 1.5) / 4]);
+    const lc = (d: number) => Math.log(Math.cosh(d));
+    close(value(logCosh()(y, p)), [(lc(0.5) + lc(1) + lc(0) + lc(2)) / 4]);
+    const t = tensor2d([[0.2, 0.8]]);
+    const q = tensor2d([[0.5, 0.5]]);
+    close(value(klDivergence()(t, q)), [0.2 * Math.log(0.4) + 0.8 * Math.log(1.6)]);
+  });
+
+  it('hinge losses convert {0,1} labels', () => {
+    close(value(hinge()(tensor2d([[1], [0]]), tensor2d([[0.3], [0.4]]))), [(0.7 + 1.4) / 2]);
+    close(value(hinge()(tensor2d([[1], [-1]]), tensor2d([[0.3], [0.4]]))), [(0.7 + 1.4) / 2]);
+    close(value(squaredHinge()(tensor2d([[1], [-1]]), tensor2d([[0.3], [0.4]]))), [(0.49 + 1.96) / 2]);
+    close(value(categoricalHinge()(tensor2d([[0, 1, 0]]), tensor2d([[0.2, 0.5, 0.9]]))), [Math.max(0, 1 + 0.9 - 0.5)]);
+  });
+
+  it('gradients match finite differences', () => {
+    const y = tensor1d([1, 0], 'int32');
+    const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+    const x0 = [0.3, -0.2, 0.1, 1.0, 0.5, -0.7];
+    const g = value(grad((x: Tensor) => loss(y, x))(tensor(x0, [2, 3])));
+    const h = 1e-2;
+    const f = (xs: number[]) => value(loss(y, tensor(xs, [2, 3])))[0] as number;
+    x0.forEach((_, i) => {
+      const up = [...x0];
+      const dn = [...x0];
+      up[i] = (up[i] as number) + h;
+      dn[i] = (dn[i] as number) - h;
+      expect(Math.abs((g[i] as number) - (f(up) - f(dn)) / (2 * h))).toBeLessThan(2e-3);
+    });
+    const hg = value(grad((p: Tensor) => huber()(tensor2d([[0, 0]]), p))(tensor2d([[0.5, 3]])));
+    close(hg, [0.25, 0.5]);
+  });
+
+  it('does not leak and names shape mismatches', () => {
+    const before = memory().numTensors;
+    const y = tensor2d([[1, 0]]);
+    const p = tensor2d([[0.2, 0.8]]);
+    for (let i = 0; i < 3; i++) meanSquaredError()(y, p).dispose();
+    y.dispose();
+    p.dispose();
+    expect(memory().numTensors).toBe(before);
+    expect(() => meanSquaredError()(tensor2d([[1, 2, 3]]), tensor2d([[1, 2]]))).toThrow(ShapeError);
+    expect(() => meanSquaredError()(tensor2d([[1, 2, 3]]), tensor2d([[1, 2]]))).toThrow(
+      'mean_squared_error targets: expected shape [1, 2], received [1, 3]',
+    );
+    expect(() => sparseCategoricalCrossentropy()(tensor1d([1, 2, 3]), tensor2d([[1, 2]]))).toThrow(
+      'sparse_categorical_crossentropy targets: expected shape [1], received [3]',
+    );
+    expect(meanSquaredError().lossName).toBe('mean_squared_error');
+  });
+});
