@@ -22,7 +22,9 @@ import {
 const value = (t: Tensor): number[] => Array.from(t.dataSync());
 const close = (got: number[], want: number[], tol = 1e-5) => {
   expect(got.length).toBe(want.length);
-  got.forEach((g, i) => expect(Math.abs(g - (want[i] as number))).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i] as number))));
+  got.forEach((g, i) => {
+    expect(Math.abs(g - (want[i] as number))).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i] as number)));
+  });
 };
 const softmax = (row: number[]) => {
   const m = Math.max(...row);

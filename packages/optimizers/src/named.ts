@@ -1,0 +1,154 @@
+import type { GradientTransform, NamedTensors } from '@tessera/core';
+import { add, mul, sign } from '@tessera/tensor';
+import { chain } from './combine.js';
+import { scaleByLearningRate } from './learning-rate.js';
+import type { ScalarOrSchedule } from './schedules.js';
+import { type AdamOptions, addDecayedWeights, scaleByAdam, scaleByRms, scaleByRss, trace } from './transforms.js';
+import { zerosTree, zipTensors } from './tree.js';
+
+/**
+ * Stochastic gradient descent, with optional (Nesterov) momentum.
+ *
+ * @example
+ * ```ts
+ * sgd({ learningRate: 0.01, momentum: 0.9, nesterov: true });
+ * ```
+ */
+export function sgd({
+  learningRate = 0.01,
+  momentum = 0,
+  nesterov = false,
+}: {
+  learningRate?: ScalarOrSchedule;
+  momentum?: number;
+  nesterov?: boolean;
+} = {}): GradientTransform {
+  return momentum > 0
+    ? chain(trace({ decay: momentum, nesterov }), scaleByLearningRate(learningRate))
+    : chain(scaleByLearningRate(learningRate));
+}
+
+/**
+ * SGD with heavy-ball momentum (default 0.9).
+ *
+ * @example
+ * ```ts
+ * momentum({ learningRate: 0.1 });
+ * ```
+ */
+export function momentum({
+  learningRate = 0.01,
+  momentum: m = 0.9,
+  nesterov = false,
+}: {
+  learningRate?: ScalarOrSchedule;
+  momentum?: number;
+  nesterov?: boolean;
+} = {}): GradientTransform {
+  return sgd({ learningRate, momentum: m, nesterov });
+}
+
+/**
+ * Adam (Kingma & Ba) with Keras defaults (learning rate 1e-3, eps 1e-7).
+ *
+ * @example
+ * ```ts
+ * adam({ learningRate: cosineDecay(1e-3, 5000) });
+ * ```
+ */
+export function adam({ learningRate = 1e-3, ...rest }: AdamOptions & { learningRate?: ScalarOrSchedule } = {}): GradientTransform {
+  return chain(scaleByAdam(rest), scaleByLearningRate(learningRate));
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay (scaled by the learning rate). `mask` exempts parameters.
+ *
+ * @example
+ * ```ts
+ * adamw({ learningRate: 1e-3, weightDecay: 0.01, mask: (n) => !n.endsWith('/bias') });
+ * ```
+ */
+export function adamw({
+  learningRate = 1e-3,
+  weightDecay = 0.004,
+  mask,
+  ...rest
+}: AdamOptions & { learningRate?: ScalarOrSchedule; weightDecay?: number; mask?: (name: string) => boolean } = {}): GradientTransform {
+  return chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate));
+}
+
+/**
+ * RMSprop (Keras defaults: rho 0.9, eps 1e-7), with optional momentum.
+ *
+ * @example
+ * ```ts
+ * rmsprop({ learningRate: 1e-3 });
+ * ```
+ */
+export function rmsprop({
+  learningRate = 1e-3,
+  rho = 0.9,
+  eps = 1e-7,
+  momentum: m = 0,
+}: {
+  learningRate?: ScalarOrSchedule;
+  rho?: number;
+  eps?: number;
+  momentum?: number;
+} = {}): GradientTransform {
+  const base = scaleByRms({ decay: rho, eps });
+  return m > 0 ? chain(base, trace({ decay: m }), scaleByLearningRate(learningRate)) : chain(base, scaleByLearningRate(learningRate));
+}
+
+/**
+ * Adagrad (Keras defaults: learning rate 1e-3, initial accumulator 0.1, eps 1e-7).
+ *
+ * @example
+ * ```ts
+ * adagrad({ learningRate: 0.01 });
+ * ```
+ */
+export function adagrad({
+  learningRate = 1e-3,
+  initialAccumulatorValue = 0.1,
+  eps = 1e-7,
+}: {
+  learningRate?: ScalarOrSchedule;
+  initialAccumulatorValue?: number;
+  eps?: number;
+} = {}): GradientTransform {
+  return chain(scaleByRss({ initialAccumulatorValue, eps }), scaleByLearningRate(learningRate));
+}
+
+/**
+ * Lion (Chen et al. 2023): sign of an interpolated momentum, with decoupled weight decay.
+ *
+ * @example
+ * ```ts
+ * lion({ learningRate: 1e-4, weightDecay: 0.1 });
+ * ```
+ */
+export function lion({
+  learningRate = 1e-4,
+  b1 = 0.9,
+  b2 = 0.99,
+  weightDecay = 0,
+}: {
+  learningRate?: ScalarOrSchedule;
+  b1?: number;
+  b2?: number;
+  weightDecay?: number;
+} = {}): GradientTransform {
+  const direction: GradientTransform = {
+    init: (params) => ({ mu: zerosTree(params) }),
+    update(grads, state) {
+      const mu = (state as { mu: NamedTensors }).mu;
+      const updates = zipTensors(grads, mu, (g, m) => sign(add(mul(m, b1), mul(g, 1 - b1))));
+      const next = zipTensors(grads, mu, (g, m) => add(mul(m, b2), mul(g, 1 - b2)));
+      return [updates, { mu: next }];
+    },
+  };
+  return weightDecay > 0
+    ? chain(direction, addDecayedWeights({ weightDecay }), scaleByLearningRate(learningRate))
+    : chain(direction, scaleByLearningRate(learningRate));
+}

@@ -1,0 +1,256 @@
+import { cpu } from '@tessera/backend-cpu';
+import { wasm } from '@tessera/backend-wasm';
+import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
+import { flattenState, stateTensors, unflattenState, useBackend } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { getBackend, memory, mul, square, sub as subtract, sum, tensor1d, tidy, variable, variableGrads } from '@tessera/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  accumulate,
+  adagrad,
+  adam,
+  adamw,
+  addDecayedWeights,
+  applyUpdates,
+  chain,
+  clip,
+  clipByGlobalNorm,
+  disposeStale,
+  ema,
+  emaParams,
+  getLearningRate,
+  lion,
+  momentum,
+  namedChain,
+  rmsprop,
+  scale,
+  scaleByAdam,
+  scaleByLearningRate,
+  scaleByRms,
+  scaleByRss,
+  scaleBySchedule,
+  scaleLearningRate,
+  sgd,
+  trace,
+} from './index.js';
+
+const vals = (t: Tensor | undefined) => Array.from((t as Tensor).dataSync());
+const close = (a: number[], b: number[], tol = 1e-5) =>
+  a.forEach((v, i) => {
+    expect(Math.abs(v - (b[i] as number))).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i] as number)));
+  });
+
+/** Runs `steps` updates with fixed gradient sequences and returns the parameter values after each. */
+function run(tx: GradientTransform, p0: number[], grads: number[][]): number[][] {
+  let params: NamedTensors = { w: tensor1d(p0) };
+  let state = tx.init(params);
+  const out: number[][] = [];
+  for (const g of grads) {
+    const [u, next] = tx.update({ w: tensor1d(g) }, state, params);
+    const w = vals(params.w).map((v, i) => v + (vals(u.w)[i] as number));
+    params = { w: tensor1d(w) };
+    state = next;
+    out.push(w);
+  }
+  return out;
+}
+
+const all: Array<[string, () => GradientTransform]> = [
+  ['scaleByAdam', () => scaleByAdam()],
+  ['scaleByRms', () => scaleByRms()],
+  ['scaleByRss', () => scaleByRss()],
+  ['trace', () => trace({ decay: 0.9, nesterov: true })],
+  ['addDecayedWeights', () => addDecayedWeights({ weightDecay: 0.1 })],
+  ['clipByGlobalNorm', () => clipByGlobalNorm(1)],
+  ['clip', () => clip(0.5)],
+  ['scale', () => scale(-0.1)],
+  ['scaleByLearningRate', () => scaleByLearningRate((s) => 0.1 / (1 + s))],
+  ['scaleBySchedule', () => scaleBySchedule((s) => s + 1)],
+  ['accumulate', () => accumulate(2, adam())],
+  ['ema', () => chain(sgd(), ema({ decay: 0.9 }))],
+  ['chain', () => chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(0.01))],
+  [
+    'namedChain',
+    () =>
+      namedChain([
+        ['clip', clip(1)],
+        ['adam', adam()],
+      ]),
+  ],
+  ['sgd', () => sgd({ learningRate: 0.1 })],
+  ['momentum', () => momentum({ learningRate: 0.1, nesterov: true })],
+  ['adam', () => adam()],
+  ['adamw', () => adamw()],
+  ['rmsprop', () => rmsprop({ momentum: 0.5 })],
+  ['adagrad', () => adagrad()],
+  ['lion', () => lion({ weightDecay: 0.1 })],
+];
+
+describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
+  beforeAll(async () => {
+    await useBackend(plugin);
+    expect(getBackend()).toBe(plugin.name);
+  });
+
+  describe.each(all)('%s', (_name, make) => {
+    it('is pure, round-trips its state and does not leak', () => {
+      const tx = make();
+      const params: NamedTensors = { a: tensor1d([1, -2, 3]), 'dense/kernel': tensor1d([0.5, 0.25]) };
+      const grads: NamedTensors = { a: tensor1d([0.1, 0.2, -0.3]), 'dense/kernel': tensor1d([1, -1]) };
+      let state: StateTree = tx.init(params);
+      const before = memory().numTensors;
+      for (let i = 0; i < 4; i++) {
+        const next = tidy(() => {
+          const [u, s] = tx.update(grads, state, params);
+          expect(Object.keys(u).sort()).toEqual(['a', 'dense/kernel']);
+          expect(u.a?.shape).toEqual([3]);
+          return s as never;
+        }) as StateTree;
+        disposeStale(state, next);
+        state = next;
+        if (i > 0) expect(memory().numTensors).toBe(before);
+      }
+      expect(vals(params.a)).toEqual([1, -2, 3]);
+      expect(vals(grads.a).map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.2, -0.3]);
+      // state round trip through the serializable form gives the same next update
+      const { tensors, skeleton } = flattenState(state);
+      const restored = unflattenState(JSON.parse(JSON.stringify(skeleton)), tensors);
+      const [u1] = tx.update(grads, state, params);
+      const [u2] = tx.update(grads, restored, params);
+      expect(vals(u2.a)).toEqual(vals(u1.a));
+      expect(vals(u2['dense/kernel'])).toEqual(vals(u1['dense/kernel']));
+      for (const t of stateTensors(state)) t.dispose();
+    });
+  });
+
+  it('sgd, momentum and Nesterov match hand-computed updates', () => {
+    const g = [
+      [1, -2],
+      [0.5, 0.5],
+      [-1, 0],
+    ];
+    close(run(sgd({ learningRate: 0.1 }), [1, 1], g)[2] as number[], [1 - 0.1 * 0.5, 1 - 0.1 * -1.5]);
+    // momentum 0.9: v1 = g1, v2 = g2 + 0.9 v1, v3 = g3 + 0.9 v2; w -= lr * v
+    const v1 = [1, -2];
+    const v2 = [0.5 + 0.9, 0.5 - 1.8];
+    const v3 = [-1 + 0.9 * v2[0]!, 0 + 0.9 * v2[1]!];
+    const w3 = [1 - 0.1 * (v1[0]! + v2[0]! + v3[0]!), 1 - 0.1 * (v1[1]! + v2[1]! + v3[1]!)];
+    close(run(sgd({ learningRate: 0.1, momentum: 0.9 }), [1, 1], g)[2] as number[], w3);
+    // Nesterov: step = g + 0.9 v_new
+    const n = [v1, v2, v3].map((v, i) => [g[i]![0]! + 0.9 * v[0]!, g[i]![1]! + 0.9 * v[1]!]);
+    close(run(sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }), [1, 1], g)[2] as number[], [
+      1 - 0.1 * (n[0]![0]! + n[1]![0]! + n[2]![0]!),
+      1 - 0.1 * (n[0]![1]! + n[1]![1]! + n[2]![1]!),
+    ]);
+  });
+
+  it('adam and adamw match hand-computed updates for 3 steps', () => {
+    const g = [
+      [0.1, -0.2],
+      [0.3, 0.1],
+      [-0.05, 0.4],
+    ];
+    const lr = 0.01;
+    const b1 = 0.9;
+    const b2 = 0.999;
+    const eps = 1e-7;
+    const wd = 0.1;
+    const byHand = (decay: number) => {
+      let w = [0.5, -0.5];
+      let m = [0, 0];
+      let v = [0, 0];
+      g.forEach((gt, t) => {
+        m = m.map((mi, i) => b1 * mi + (1 - b1) * gt[i]!);
+        v = v.map((vi, i) => b2 * vi + (1 - b2) * gt[i]! ** 2);
+        const mh = m.map((mi) => mi / (1 - b1 ** (t + 1)));
+        const vh = v.map((vi) => vi / (1 - b2 ** (t + 1)));
+        w = w.map((wi, i) => wi - lr * (mh[i]! / (Math.sqrt(vh[i]!) + eps) + decay * wi));
+      });
+      return w;
+    };
+    close(run(adam({ learningRate: lr }), [0.5, -0.5], g)[2] as number[], byHand(0));
+    close(run(adamw({ learningRate: lr, weightDecay: wd }), [0.5, -0.5], g)[2] as number[], byHand(wd));
+  });
+
+  it('clipByGlobalNorm, accumulate and ema match hand values', () => {
+    const params = { a: tensor1d([0, 0]), b: tensor1d([0]) };
+    const [u] = clipByGlobalNorm(1).update({ a: tensor1d([3, 0]), b: tensor1d([4]) }, {}, params);
+    close(vals(u.a), [0.6, 0]);
+    close(vals(u.b), [0.8]);
+    const [same] = clipByGlobalNorm(10).update({ a: tensor1d([3, 0]), b: tensor1d([4]) }, {}, params);
+    close(vals(same.b), [4]);
+    // accumulate 2 with sgd(1): zero update, then -(g1 + g2) / 2
+    const acc = run(accumulate(2, sgd({ learningRate: 1 })), [0], [[1], [3], [5], [7]]);
+    close(
+      acc.map((w) => w[0] as number),
+      [0, -2, -2, -8],
+    );
+    const tx = chain(scaleByLearningRate(1), ema({ decay: 0.5 }));
+    const p = { w: tensor1d([1]) };
+    const s0 = tx.init(p);
+    const [, s1] = tx.update({ w: tensor1d([1]) }, s0, p); // new param 0 -> ema 0.5 * 1 + 0.5 * 0
+    close(vals(emaParams(s1)?.w), [0.5]);
+  });
+
+  it('lion matches hand-computed updates', () => {
+    const g = [
+      [0.5, -1],
+      [-2, 0.1],
+    ];
+    // step 1: c = 0.1 g1 -> sign; m1 = 0.01 g1. step 2: c = 0.9 m1 + 0.1 g2
+    const m1 = [0.005, -0.01];
+    const c2 = [0.9 * m1[0]! + 0.1 * -2, 0.9 * m1[1]! + 0.1 * 0.1];
+    const w2 = [1 - 0.1 * 1 - 0.1 * Math.sign(c2[0]!), 1 - 0.1 * -1 - 0.1 * Math.sign(c2[1]!)];
+    close(run(lion({ learningRate: 0.1 }), [1, 1], g)[1] as number[], w2);
+  });
+
+  it('learning rate schedules and run-time scaling', () => {
+    const tx = sgd({ learningRate: (step) => 0.1 * 0.5 ** step });
+    const w = run(tx, [0], [[1], [1], [1]]);
+    close(
+      w.map((x) => x[0] as number),
+      [-0.1, -0.15, -0.175],
+    );
+    const t2 = adam({ learningRate: 0.01 });
+    let s = t2.init({ w: tensor1d([1]) });
+    [, s] = t2.update({ w: tensor1d([1]) }, s, { w: tensor1d([1]) });
+    expect(getLearningRate(s)).toBeCloseTo(0.01, 8);
+    s = scaleLearningRate(s, 0.5);
+    expect(getLearningRate(s)).toBeCloseTo(0.005, 8);
+    const [u] = t2.update({ w: tensor1d([1]) }, s, { w: tensor1d([1]) });
+    const sgdState = scaleLearningRate(sgd({ learningRate: 0.2 }).init({ w: tensor1d([0]) }), 0.5);
+    const [u2] = sgd({ learningRate: 0.2 }).update({ w: tensor1d([1]) }, sgdState);
+    close(vals(u2.w), [-0.1]);
+    expect(getLearningRate(scaleLearningRate(sgdState, 1e-6, { min: 0.01 }))).toBeCloseTo(0.01, 8);
+    expect(vals(u.w)[0]).toBeLessThan(0);
+  });
+
+  it.each([
+    ['sgd', () => sgd({ learningRate: 0.1 })],
+    ['momentum', () => momentum({ learningRate: 0.05 })],
+    ['adam', () => adam({ learningRate: 0.1 })],
+    ['adamw', () => adamw({ learningRate: 0.1, weightDecay: 0 })],
+    ['rmsprop', () => rmsprop({ learningRate: 0.05 })],
+    ['adagrad', () => adagrad({ learningRate: 0.5 })],
+    ['lion', () => lion({ learningRate: 0.05, b2: 0.9 })],
+  ] as Array<[string, () => GradientTransform]>)('%s minimizes a quadratic', (_n, make) => {
+    const tx = make();
+    const w = variable(tensor1d([2, -3]), true, `q_${_n}_${Math.random()}`);
+    const target = tensor1d([0.5, 1]);
+    let state = tx.init({ w });
+    const f0 = vals(tidy(() => sum(square(tensor1d([1.5, -4])))))[0] as number;
+    for (let i = 0; i < 150; i++) {
+      const next = tidy(() => {
+        const { grads } = variableGrads(() => sum(square(mul(tensor1d([1, 2]), subtract(w, target)))) as never, [w]);
+        const [u, s] = tx.update({ w: grads[w.name] as Tensor }, state, { w });
+        applyUpdates({ w }, u);
+        return s as never;
+      }) as StateTree;
+      disposeStale(state, next);
+      state = next;
+    }
+    const final = vals(tidy(() => sum(square(mul(tensor1d([1, 2]), subtract(w, target))))))[0] as number;
+    expect(final).toBeLessThan(f0 * 0.01);
+    w.dispose();
+  });
+});

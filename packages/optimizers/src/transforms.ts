@@ -1,0 +1,181 @@
+import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import { add, addN, clipByValue, div, maximum, mul, sqrt, square, sum } from '@tessera/tensor';
+import { mapTensors, zerosTree, zipTensors } from './tree.js';
+
+type State = { [key: string]: StateTree };
+const asTree = (s: StateTree | undefined): NamedTensors => s as unknown as NamedTensors;
+const needParams = (params: NamedTensors | undefined, who: string): NamedTensors => {
+  if (!params) throw new ValueError(`${who} update`, 'the current parameters as third argument', params);
+  return params;
+};
+
+/** Options of {@link scaleByAdam}. */
+export interface AdamOptions {
+  b1?: number;
+  b2?: number;
+  eps?: number;
+}
+
+/**
+ * Adam's preconditioning: bias-corrected first moment over the root of the second moment.
+ * State: `{ count, mu, nu }`.
+ *
+ * @example
+ * ```ts
+ * chain(scaleByAdam(), scaleByLearningRate(1e-3));
+ * ```
+ */
+export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = {}): GradientTransform {
+  return {
+    init: (params) => ({ count: 0, mu: zerosTree(params), nu: zerosTree(params) }),
+    update(grads, state) {
+      const s = state as State;
+      const count = (s.count as number) + 1;
+      const mu = zipTensors(grads, asTree(s.mu), (g, m) => add(mul(m, b1), mul(g, 1 - b1)));
+      const nu = zipTensors(grads, asTree(s.nu), (g, v) => add(mul(v, b2), mul(square(g), 1 - b2)));
+      const c1 = 1 - b1 ** count;
+      const c2 = 1 - b2 ** count;
+      const updates = zipTensors(mu, nu, (m, v) => div(mul(m, 1 / c1), add(sqrt(mul(v, 1 / c2)), eps)));
+      return [updates, { count, mu, nu }];
+    },
+  };
+}
+
+/**
+ * RMS preconditioning g / (sqrt(nu) + eps) with nu an average of squared gradients. State: `{ nu }`.
+ *
+ * @example
+ * ```ts
+ * chain(scaleByRms({ decay: 0.9 }), scaleByLearningRate(1e-3));
+ * ```
+ */
+export function scaleByRms({
+  decay = 0.9,
+  eps = 1e-7,
+  initialScale = 0,
+}: {
+  decay?: number;
+  eps?: number;
+  initialScale?: number;
+} = {}): GradientTransform {
+  return {
+    init: (params) => ({ nu: mapTensors(params, (p) => add(mul(p, 0), initialScale)) }),
+    update(grads, state) {
+      const nu = zipTensors(grads, asTree((state as State).nu), (g, v) => add(mul(v, decay), mul(square(g), 1 - decay)));
+      return [zipTensors(grads, nu, (g, v) => div(g, add(sqrt(v), eps))), { nu }];
+    },
+  };
+}
+
+/**
+ * Adagrad preconditioning g / (sqrt(sum of g^2) + eps). State: `{ sumOfSquares }`.
+ *
+ * @example
+ * ```ts
+ * chain(scaleByRss(), scaleByLearningRate(0.01));
+ * ```
+ */
+export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): GradientTransform {
+  return {
+    init: (params) => ({ sumOfSquares: mapTensors(params, (p) => add(mul(p, 0), initialAccumulatorValue)) }),
+    update(grads, state) {
+      const acc = zipTensors(grads, asTree((state as State).sumOfSquares), (g, a) => add(a, square(g)));
+      return [zipTensors(grads, acc, (g, a) => div(g, add(sqrt(a), eps))), { sumOfSquares: acc }];
+    },
+  };
+}
+
+/**
+ * Momentum: trace = g + decay * trace; with `nesterov` the update is g + decay * trace. State: `{ trace }`.
+ *
+ * @example
+ * ```ts
+ * chain(trace({ decay: 0.9, nesterov: true }), scaleByLearningRate(0.1));
+ * ```
+ */
+export function trace({ decay = 0.9, nesterov = false }: { decay?: number; nesterov?: boolean } = {}): GradientTransform {
+  return {
+    init: (params) => ({ trace: zerosTree(params) }),
+    update(grads, state) {
+      const t = zipTensors(grads, asTree((state as State).trace), (g, tr) => add(g, mul(tr, decay)));
+      const updates = nesterov ? zipTensors(grads, t, (g, tr) => add(g, mul(tr, decay))) : t;
+      return [updates, { trace: t }];
+    },
+  };
+}
+
+/**
+ * Adds `weightDecay * param` to each update (decoupled weight decay when placed before the learning rate).
+ * `mask(name)` returning false exempts a parameter (e.g. biases).
+ *
+ * @example
+ * ```ts
+ * addDecayedWeights({ weightDecay: 1e-4, mask: (name) => !name.endsWith('/bias') });
+ * ```
+ */
+export function addDecayedWeights({
+  weightDecay = 1e-4,
+  mask,
+}: {
+  weightDecay?: number;
+  mask?: (name: string) => boolean;
+} = {}): GradientTransform {
+  return {
+    init: () => ({}),
+    update(grads, state, params) {
+      const p = needParams(params, 'addDecayedWeights');
+      return [zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, weightDecay)))), state];
+    },
+  };
+}
+
+/**
+ * Rescales all gradients so that their global L2 norm is at most `maxNorm`.
+ *
+ * @example
+ * ```ts
+ * chain(clipByGlobalNorm(1), adam());
+ * ```
+ */
+export function clipByGlobalNorm(maxNorm: number): GradientTransform {
+  if (!(maxNorm > 0)) throw new ValueError('clipByGlobalNorm maxNorm', 'a positive number', maxNorm);
+  return {
+    init: () => ({}),
+    update(grads, state) {
+      const list = Object.values(grads);
+      if (list.length === 0) return [grads, state];
+      const norm = sqrt(addN(list.map((g) => sum(square(g)))));
+      const factor = div(maxNorm, maximum(norm, maxNorm));
+      return [mapTensors(grads, (g) => mul(g, factor)), state];
+    },
+  };
+}
+
+/**
+ * Clips every gradient element to [-maxDelta, maxDelta].
+ *
+ * @example
+ * ```ts
+ * chain(clip(0.5), sgd({ learningRate: 0.1 }));
+ * ```
+ */
+export function clip(maxDelta: number): GradientTransform {
+  if (!(maxDelta > 0)) throw new ValueError('clip maxDelta', 'a positive number', maxDelta);
+  return {
+    init: () => ({}),
+    update: (grads, state) => [mapTensors(grads, (g) => clipByValue(g, -maxDelta, maxDelta)), state],
+  };
+}
+
+/**
+ * Multiplies updates by a constant.
+ *
+ * @example
+ * ```ts
+ * scale(-0.1); // plain gradient descent with learning rate 0.1
+ * ```
+ */
+export function scale(factor: number): GradientTransform {
+  return { init: () => ({}), update: (grads, state) => [mapTensors(grads, (g) => mul(g, factor)), state] };
+}
