@@ -1,5 +1,5 @@
-import * as tf from '@tessera/tensor';
 import type { Tensor } from '@tessera/tensor';
+import * as tf from '@tessera/tensor';
 import type { ConformanceCase } from './case.js';
 import { input } from './op-cases.js';
 
@@ -26,24 +26,36 @@ export const gradientCases: ConformanceCase[] = [
   ),
   grad('sigmoid tanh', ['Sigmoid', 'Tanh'], () => gradsOf((x) => tf.sum(tf.mul(tf.sigmoid(x), tf.tanh(x))), input([8], 105, 2))),
   grad('conv2d', ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'], () =>
-    gradsOf((x, w) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'))), input([1, 5, 5, 2], 106), input([3, 3, 2, 3], 107)),
+    gradsOf(
+      (x, w) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'))),
+      input([1, 5, 5, 2], 106),
+      input([3, 3, 2, 3], 107),
+    ),
   ),
-  grad('maxPool', ['MaxPool', 'MaxPoolGrad'], () => gradsOf((x) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')), input([1, 4, 4, 2], 108))),
+  grad('maxPool', ['MaxPool', 'MaxPoolGrad'], () =>
+    gradsOf((x) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')), input([1, 4, 4, 2], 108)),
+  ),
   grad('maxPool, windows without a positive value', ['MaxPool', 'MaxPoolGrad'], () =>
-    gradsOf((x) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), input([1, 2, 2, 2], 116))), tf.sub(input([1, 4, 4, 2], 117), 2)),
+    gradsOf(
+      (x) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), input([1, 2, 2, 2], 116))),
+      tf.sub(input([1, 4, 4, 2], 117), 2),
+    ),
   ),
-  grad('avgPool', ['AvgPool', 'AvgPoolGrad'], () => gradsOf((x) => tf.sum(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')), input([1, 4, 4, 2], 109))),
-  grad('batched matMul', ['BatchMatMul'], () =>
-    gradsOf((a, b) => tf.sum(tf.matMul(a, b)), input([2, 3, 4], 110), input([2, 4, 5], 111)),
+  grad('avgPool', ['AvgPool', 'AvgPoolGrad'], () =>
+    gradsOf((x) => tf.sum(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')), input([1, 4, 4, 2], 109)),
   ),
+  grad('batched matMul', ['BatchMatMul'], () => gradsOf((a, b) => tf.sum(tf.matMul(a, b)), input([2, 3, 4], 110), input([2, 4, 5], 111))),
   grad('gather (embedding)', ['GatherV2', 'UnsortedSegmentSum'], () =>
     gradsOf((w) => tf.sum(tf.square(tf.gather(w, tf.tensor1d([0, 2, 2, 3], 'int32')))), input([5, 3], 112)),
   ),
   grad('mean variance (normalization)', ['Mean', 'Sub', 'Square', 'Rsqrt'], () =>
-    gradsOf((x) => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      return tf.sum(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), input([3, 4], 113)));
-    }, input([3, 4], 114)),
+    gradsOf(
+      (x) => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.sum(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), input([3, 4], 113)));
+      },
+      input([3, 4], 114),
+    ),
   ),
   grad('leakyRelu elu', ['LeakyRelu', 'Elu', 'EluGrad'], () =>
     gradsOf((x) => tf.sum(tf.add(tf.leakyRelu(x, 0.2), tf.elu(x))), input([10], 115)),

@@ -1,10 +1,10 @@
 export type { ConformanceCase } from './case.js';
 export { values } from './case.js';
-export { opCases, input } from './op-cases.js';
 export { gradientCases } from './gradient-cases.js';
 export { memoryCases } from './memory-cases.js';
-export { runCase, compareOutputs, missingKernels } from './runner.js';
+export { input, opCases } from './op-cases.js';
 export type { CaseOutput } from './runner.js';
+export { compareOutputs, missingKernels, runCase } from './runner.js';
 
 import type { ConformanceCase } from './case.js';
 import { gradientCases } from './gradient-cases.js';

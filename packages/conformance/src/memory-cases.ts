@@ -1,5 +1,5 @@
-import * as tf from '@tessera/tensor';
 import type { Tensor } from '@tessera/tensor';
+import * as tf from '@tessera/tensor';
 import type { ConformanceCase } from './case.js';
 import { input } from './op-cases.js';
 

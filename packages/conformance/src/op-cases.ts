@@ -1,13 +1,13 @@
-import * as tf from '@tessera/tensor';
 import type { Tensor } from '@tessera/tensor';
+import * as tf from '@tessera/tensor';
 import { type ConformanceCase, values } from './case.js';
 
 /** A deterministic float32 tensor of the given shape. */
-export function input(shape: number[], seed: number, scale = 1): Tensor {
+export function input<T extends Tensor = Tensor>(shape: number[], seed: number, scale = 1): T {
   const n = shape.reduce((a, b) => a * b, 1);
   const v = values(n, seed);
   if (scale !== 1) for (let i = 0; i < n; i++) v[i] = (v[i] as number) * scale;
-  return tf.tensor(v, shape, 'float32');
+  return tf.tensor(v, shape, 'float32') as T;
 }
 
 const op = (name: string, kernels: string[], run: () => Tensor | Tensor[], tolerance?: number): ConformanceCase => ({
@@ -28,16 +28,28 @@ export const opCases: ConformanceCase[] = [
   op('matMul transposeA', ['BatchMatMul'], () => tf.matMul(input([16, 8], 11), input([16, 5], 12), true, false)),
   op('matMul transposeB', ['BatchMatMul'], () => tf.matMul(input([8, 16], 13), input([5, 16], 14), false, true)),
   op('batched matMul', ['BatchMatMul'], () => tf.matMul(input([3, 4, 6], 15), input([3, 6, 2], 16))),
-  op('conv2d same', ['Conv2D'], () => tf.conv2d(input([2, 6, 6, 3], 17), input([3, 3, 3, 4], 18), 1, 'same') as Tensor),
-  op('conv2d valid stride 2', ['Conv2D'], () => tf.conv2d(input([1, 7, 7, 2], 19), input([3, 3, 2, 3], 20), 2, 'valid') as Tensor),
-  op('depthwiseConv2d', ['DepthwiseConv2dNative'], () =>
-    tf.depthwiseConv2d(input([1, 5, 5, 2], 21), input([3, 3, 2, 1], 22), 1, 'same') as Tensor,
+  op(
+    'conv2d same',
+    ['Conv2D'],
+    () => tf.conv2d(input<tf.Tensor4D>([2, 6, 6, 3], 17), input<tf.Tensor4D>([3, 3, 3, 4], 18), 1, 'same') as Tensor,
   ),
-  op('conv2dTranspose', ['Conv2DBackpropInput'], () =>
-    tf.conv2dTranspose(input([1, 3, 3, 4], 23), input([3, 3, 2, 4], 24), [1, 6, 6, 2], 2, 'same') as Tensor,
+  op(
+    'conv2d valid stride 2',
+    ['Conv2D'],
+    () => tf.conv2d(input<tf.Tensor4D>([1, 7, 7, 2], 19), input<tf.Tensor4D>([3, 3, 2, 3], 20), 2, 'valid') as Tensor,
   ),
-  op('maxPool', ['MaxPool'], () => tf.maxPool(input([1, 4, 4, 2], 25), 2, 2, 'valid') as Tensor),
-  op('avgPool', ['AvgPool'], () => tf.avgPool(input([1, 4, 4, 2], 26), 2, 2, 'valid') as Tensor),
+  op(
+    'depthwiseConv2d',
+    ['DepthwiseConv2dNative'],
+    () => tf.depthwiseConv2d(input<tf.Tensor4D>([1, 5, 5, 2], 21), input<tf.Tensor4D>([3, 3, 2, 1], 22), 1, 'same') as Tensor,
+  ),
+  op(
+    'conv2dTranspose',
+    ['Conv2DBackpropInput'],
+    () => tf.conv2dTranspose(input<tf.Tensor4D>([1, 3, 3, 4], 23), input<tf.Tensor4D>([3, 3, 2, 4], 24), [1, 6, 6, 2], 2, 'same') as Tensor,
+  ),
+  op('maxPool', ['MaxPool'], () => tf.maxPool(input<tf.Tensor4D>([1, 4, 4, 2], 25), 2, 2, 'valid') as Tensor),
+  op('avgPool', ['AvgPool'], () => tf.avgPool(input<tf.Tensor4D>([1, 4, 4, 2], 26), 2, 2, 'valid') as Tensor),
   op('relu', ['Relu'], () => tf.relu(input([10], 27))),
   op('leakyRelu', ['LeakyRelu'], () => tf.leakyRelu(input([10], 28), 0.1)),
   op('elu', ['Elu'], () => tf.elu(input([10], 29))),
@@ -61,7 +73,12 @@ export const opCases: ConformanceCase[] = [
     const a = input([8], 44);
     return tf.where(tf.greater(a, 0), a, tf.mul(a, -2));
   }),
-  op('pad', ['PadV2'], () => tf.pad(input([2, 2], 45), [[1, 0], [0, 2]])),
+  op('pad', ['PadV2'], () =>
+    tf.pad(input([2, 2], 45), [
+      [1, 0],
+      [0, 2],
+    ]),
+  ),
   op('clipByValue', ['ClipByValue'], () => tf.clipByValue(input([10], 46, 2), -0.5, 0.5)),
   op('batchNorm', ['FusedBatchNorm'], () =>
     tf.batchNorm(input([4, 3], 47), input([3], 48), tf.add(tf.abs(input([3], 49)), 0.5), input([3], 50), input([3], 51), 1e-3),

@@ -1,5 +1,5 @@
-import { getBackend, getKernel, memory, tidy } from '@tessera/tensor';
 import type { Tensor } from '@tessera/tensor';
+import { getBackend, getKernel, memory, tidy } from '@tessera/tensor';
 import type { ConformanceCase } from './case.js';
 
 /** Values a case produced: one flat array (and shape) per output tensor. */
