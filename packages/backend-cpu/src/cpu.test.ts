@@ -1,5 +1,5 @@
-import { useBackend } from '@tessera/core';
 import { add, getBackend, tensor1d } from '@tensorflow/tfjs-core';
+import { useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { cpu } from './cpu.js';
 

@@ -1,6 +1,6 @@
-import { useBackend } from '@tessera/core';
-import { env, getBackend, matMul, tensor2d } from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { env, getBackend, matMul, tensor2d } from '@tensorflow/tfjs-core';
+import { useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { wasm } from './wasm.js';
 
@@ -13,7 +13,13 @@ describe('wasm()', () => {
     expect(getBackend()).toBe('wasm');
     expect(await env().getAsync('WASM_HAS_SIMD_SUPPORT')).toBe(true);
     expect(getThreadsCount()).toBeGreaterThanOrEqual(1);
-    const c = matMul(tensor2d([[1, 2], [3, 4]]), tensor2d([[5], [6]]));
+    const c = matMul(
+      tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor2d([[5], [6]]),
+    );
     expect(Array.from(await c.data())).toEqual([17, 39]);
     c.dispose();
   });

@@ -1,7 +1,7 @@
 import { memory, tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from './backend/use-backend.js';
 import { testCpu } from '../../../test-support/backends.js';
+import { useBackend } from './backend/use-backend.js';
 import { flattenState, stateTensors, unflattenState } from './state-tree.js';
 
 describe('state trees', () => {

@@ -1,7 +1,7 @@
-import { FormatError, useBackend } from '@tessera/core';
 import { memory, tensor } from '@tensorflow/tfjs-core';
-import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { FormatError, useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
+import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 function header(bytes: Uint8Array): Record<string, unknown> {
@@ -23,7 +23,14 @@ describe.each([testCpu, testWasm])('safetensors on $name', (plugin) => {
   it('round-trips float32, int32 and bool tensors with metadata', async () => {
     await useBackend(plugin);
     const before = memory().numTensors;
-    const w = tensor([[1.5, -2], [3.25, 4]], [2, 2], 'float32');
+    const w = tensor(
+      [
+        [1.5, -2],
+        [3.25, 4],
+      ],
+      [2, 2],
+      'float32',
+    );
     const i = tensor([1, -7, 2147483647], [3], 'int32');
     const b = tensor([true, false], [2], 'bool');
     const bytes = encodeSafetensors({ 'dense/kernel': w, steps: i, mask: b }, { step: '12' });
@@ -86,7 +93,9 @@ describe('safetensors validation', () => {
     };
     expect(bad(good.subarray(0, 5))).toBe('safetensors: file is truncated: expected at least 8 bytes, received 5');
     expect(bad(good.subarray(0, 20))).toMatch(/file is truncated: header needs \d+ bytes, file has 20/);
-    expect(bad(good.subarray(0, good.byteLength - 4))).toMatch(/file is truncated: tensor "b" ends at byte 32 of the data section, which has 28 bytes/);
+    expect(bad(good.subarray(0, good.byteLength - 4))).toMatch(
+      /file is truncated: tensor "b" ends at byte 32 of the data section, which has 28 bytes/,
+    );
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 10n ** 12n, true);
     expect(bad(huge)).toContain('exceeds the 100000000-byte limit');

@@ -1,7 +1,7 @@
-import { ShapeError, useBackend, ValueError } from '@tessera/core';
 import { add, memory, ones, tensor, zeros } from '@tensorflow/tfjs-core';
-import { testCpu } from '../../../test-support/backends.js';
+import { ShapeError, useBackend, ValueError } from '@tessera/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testCpu } from '../../../test-support/backends.js';
 import { asyncScope, expectNoLeak, scope, tensorCount } from './scope.js';
 import { assertPositiveInt, assertRank, assertSameShape, assertShape } from './shape.js';
 
@@ -43,7 +43,9 @@ describe('scopes', () => {
     expect(memory().numTensors).toBe(before);
   });
   it('expectNoLeak reports the counts', async () => {
-    await expect(expectNoLeak(() => void zeros([1]), 0, 'leaky step')).rejects.toThrow(/leaky step leaked tensors: expected at most \d+ live tensors, received \d+/);
+    await expect(expectNoLeak(() => void zeros([1]), 0, 'leaky step')).rejects.toThrow(
+      /leaky step leaked tensors: expected at most \d+ live tensors, received \d+/,
+    );
     await expect(expectNoLeak(() => scope(() => void add(ones([1]), 1)))).resolves.toBeUndefined();
   });
 });
@@ -54,7 +56,9 @@ describe('shape assertions', () => {
     expect(() => assertShape(x, [null, 784], 'dense_1 input')).toThrow('dense_1 input: expected shape [null, 784], received [32, 10]');
     expect(() => assertShape(x, [null, 784], 'dense_1 input')).toThrow(ShapeError);
     expect(() => assertShape(x, [null, 10], 'ok')).not.toThrow();
-    expect(() => assertRank(x, 4, 'conv2d input')).toThrow('conv2d input: expected shape [null, null, null, null], received [32, 10] (expected rank 4, received rank 2)');
+    expect(() => assertRank(x, 4, 'conv2d input')).toThrow(
+      'conv2d input: expected shape [null, null, null, null], received [32, 10] (expected rank 4, received rank 2)',
+    );
     expect(() => assertSameShape(x, tensor([1, 2]), 'mse')).toThrow('mse: expected shape [32, 10], received [2]');
     expect(() => assertPositiveInt(0, 'dense units')).toThrow(ValueError);
     x.dispose();

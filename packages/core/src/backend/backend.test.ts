@@ -1,7 +1,7 @@
 import { getBackend, getGradient } from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError, TesseraError } from '../errors.js';
 import { testCpu, testMissing, testWasm } from '../../../../test-support/backends.js';
+import { BackendUnavailableError, TesseraError } from '../errors.js';
 import { auto } from './auto.js';
 import { assertKernels, capabilities } from './capabilities.js';
 import { assertSingleTfjsCore, recordTfjsCore, resetTfjsCoreRecords } from './single-copy.js';
@@ -81,8 +81,12 @@ describe('single copy of tfjs-core', () => {
     }
     expect(err).toBeInstanceOf(TesseraError);
     expect((err as TesseraError).code).toBe('DUPLICATE_TFJS');
-    expect((err as Error).message).toContain('/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.22.0, used by @tessera/core)');
-    expect((err as Error).message).toContain('/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.21.0, used by x)');
+    expect((err as Error).message).toContain(
+      '/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.22.0, used by @tessera/core)',
+    );
+    expect((err as Error).message).toContain(
+      '/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.21.0, used by x)',
+    );
   });
   it('accepts one copy recorded by several users', () => {
     recordTfjsCore('/a/tf-core.node.js', '4.22.0', 'one');
