@@ -1,0 +1,82 @@
+import type { Callback, Logs, TrainingControl } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { clone } from '@tessera/tensor';
+import { Monitor, type MonitorMode } from './monitor.js';
+
+/** Options of {@link earlyStopping}. */
+export interface EarlyStoppingOptions {
+  /** Logged key to watch (default `val_loss`, falling back to `loss` when there is no validation). */
+  monitor?: string;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  mode?: MonitorMode;
+  /** Put back the weights of the best epoch when training ends (default false). */
+  restoreBestWeights?: boolean;
+}
+
+/**
+ * Stops training when the monitored quantity stops improving; optionally restores the best weights.
+ *
+ * @example
+ * ```ts
+ * callbacks: [earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })]
+ * ```
+ */
+export function earlyStopping(
+  options: EarlyStoppingOptions = {},
+): Callback & { readonly stoppedEpoch: number; readonly bestEpoch: number } {
+  const patience = options.patience ?? 0;
+  let monitor: Monitor | null = null;
+  let wait = 0;
+  let best: Record<string, Tensor> | null = null;
+  const state = { stoppedEpoch: -1, bestEpoch: -1 };
+  const freeBest = () => {
+    if (best) for (const t of Object.values(best)) t.dispose();
+    best = null;
+  };
+  return {
+    get stoppedEpoch() {
+      return state.stoppedEpoch;
+    },
+    get bestEpoch() {
+      return state.bestEpoch;
+    },
+    onTrainBegin() {
+      monitor = null;
+      wait = 0;
+      state.stoppedEpoch = -1;
+      state.bestEpoch = -1;
+      freeBest();
+    },
+    onEpochEnd(epoch: number, logs: Logs, control: TrainingControl) {
+      const key = options.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+      monitor ??= new Monitor(key, options.mode ?? 'auto', options.minDelta ?? 0);
+      const value = monitor.read(logs, 'earlyStopping');
+      if (monitor.improves(value)) {
+        monitor.best = value;
+        state.bestEpoch = epoch;
+        wait = 0;
+        if (options.restoreBestWeights) {
+          freeBest();
+          best = {};
+          for (const [name, v] of Object.entries(control.model.parameters())) best[name] = clone(v);
+        }
+        return;
+      }
+      wait++;
+      if (wait >= patience) {
+        state.stoppedEpoch = epoch;
+        control.stop();
+      }
+    },
+    onTrainEnd(_logs: Logs, control: TrainingControl) {
+      if (best && options.restoreBestWeights) {
+        const params = control.model.parameters();
+        for (const [name, t] of Object.entries(best)) params[name]?.assign(t);
+      }
+      freeBest();
+    },
+  };
+}

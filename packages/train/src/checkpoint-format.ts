@@ -1,0 +1,100 @@
+import { FormatError, flattenState, unflattenState } from '@tessera/core';
+import { decodeSafetensors, encodeSafetensors } from '@tessera/tensor';
+import type { TrainerSnapshot } from './trainer.js';
+
+/** File names inside one checkpoint directory. */
+export const CHECKPOINT_FILES = {
+  weights: 'model.safetensors',
+  optimizer: 'optimizer.safetensors',
+  trainer: 'trainer.json',
+} as const;
+
+const FORMAT = 'tessera-checkpoint';
+
+/** Contents of `trainer.json`. */
+export interface TrainerJson {
+  format: typeof FORMAT;
+  version: 1;
+  step: number;
+  epoch: number;
+  stepInEpoch: number;
+  rngKey: [number, number];
+  dataState: TrainerSnapshot['dataState'];
+  /** JSON skeleton of the optimizer state; `{ $tensor: path }` refers to optimizer.safetensors. */
+  optimizer: unknown;
+  weightNames: string[];
+}
+
+/**
+ * Serializes a trainer snapshot to the three checkpoint files (bytes by file name): weights and
+ * optimizer tensors in safetensors, everything else in `trainer.json`. Storage-agnostic (browser-safe).
+ *
+ * @example
+ * ```ts
+ * const files = encodeCheckpoint(trainer.snapshot()); // { 'model.safetensors': Uint8Array, ... }
+ * ```
+ */
+export function encodeCheckpoint(s: TrainerSnapshot): Record<string, Uint8Array> {
+  const flat = flattenState(s.optimizerState);
+  const meta = { format: FORMAT, step: String(s.step) };
+  const json: TrainerJson = {
+    format: FORMAT,
+    version: 1,
+    step: s.step,
+    epoch: s.epoch,
+    stepInEpoch: s.stepInEpoch,
+    rngKey: s.rngKey,
+    dataState: s.dataState,
+    optimizer: flat.skeleton,
+    weightNames: Object.keys(s.weights).sort(),
+  };
+  return {
+    [CHECKPOINT_FILES.weights]: encodeSafetensors(s.weights, meta),
+    [CHECKPOINT_FILES.optimizer]: encodeSafetensors(flat.tensors, meta),
+    [CHECKPOINT_FILES.trainer]: new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`),
+  };
+}
+
+/**
+ * Parses checkpoint files back into a snapshot that owns its tensors (pass it to
+ * `fit({ resumeFrom })` or `trainer.restore`). Malformed files give a `FormatError` naming the file.
+ *
+ * @example
+ * ```ts
+ * const snapshot = decodeCheckpoint(files);
+ * ```
+ */
+export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>): TrainerSnapshot {
+  const get = (name: string): Uint8Array => {
+    const f = files[name];
+    if (!f) throw new FormatError(FORMAT, `missing file ${name}`);
+    return f;
+  };
+  let json: TrainerJson;
+  try {
+    json = JSON.parse(new TextDecoder().decode(get(CHECKPOINT_FILES.trainer))) as TrainerJson;
+  } catch (err) {
+    throw new FormatError(FORMAT, `${CHECKPOINT_FILES.trainer} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (json.format !== FORMAT || json.version !== 1) {
+    throw new FormatError(
+      FORMAT,
+      `${CHECKPOINT_FILES.trainer}: expected format "${FORMAT}" version 1, received ${JSON.stringify(json.format)} version ${json.version}`,
+    );
+  }
+  const weights = decodeSafetensors(get(CHECKPOINT_FILES.weights)).tensors;
+  const opt = decodeSafetensors(get(CHECKPOINT_FILES.optimizer)).tensors;
+  for (const [name, t] of Object.entries(weights)) {
+    if (!json.weightNames.includes(name)) t.dispose();
+  }
+  return {
+    step: json.step,
+    epoch: json.epoch,
+    stepInEpoch: json.stepInEpoch,
+    rngKey: json.rngKey,
+    dataState: json.dataState,
+    weights,
+    optimizerState: unflattenState(json.optimizer, opt),
+    ownsWeights: true,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Batch, Dataset, IteratorState, TensorTree } from '@tessera/core';
+import { rngKey, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { gather, isTensor, slice, tensor1d, tidy } from '@tessera/tensor';
+
+/** In-memory tensors split into batches by the trainer (optionally shuffled with a seed). */
+export interface TensorData {
+  x: Tensor;
+  y: Tensor;
+  sampleWeight?: Tensor;
+  batchSize: number;
+  /** Reshuffle on every pass; the order is a pure function of `seed` and the pass number. */
+  shuffle?: boolean;
+  seed?: number;
+}
+
+/** Everything `fit`/`evaluate` accept as data. */
+export type DataInput = Dataset<Batch> | AsyncIterable<Batch> | Iterable<Batch> | TensorData;
+
+/** The trainer's view of a data input: passes of batches plus the resume contract. */
+export interface BatchSource {
+  /** Yields one pass of batches. */
+  pass(): AsyncIterable<Batch>;
+  /** Number of batches per pass when known. */
+  readonly batchesPerPass?: number;
+  /** True when the trainer owns (and disposes) the batches it receives. */
+  readonly ownsBatches: boolean;
+  checkpoint?(): IteratorState;
+  restore?(state: IteratorState): void;
+}
+
+function isTensorData(d: unknown): d is TensorData {
+  return typeof d === 'object' && d !== null && isTensor((d as TensorData).x) && 'batchSize' in d;
+}
+
+/**
+ * Normalizes any accepted data input into a {@link BatchSource}. Batches from datasets, async
+ * iterables and generators are owned by the consumer (the trainer disposes them); batches in a
+ * plain array belong to the caller and are reused on every pass.
+ *
+ * @example
+ * ```ts
+ * const source = toBatchSource({ x, y, batchSize: 32, shuffle: true, seed: 1 });
+ * for await (const batch of source.pass()) { ... }
+ * ```
+ */
+export function toBatchSource(data: DataInput, options: { disposeBatches?: boolean } = {}): BatchSource {
+  if (isTensorData(data)) return tensorSource(data);
+  const d = data as Dataset<Batch>;
+  if (typeof d !== 'object' || d === null || (!(Symbol.asyncIterator in d) && !(Symbol.iterator in d))) {
+    throw new ValueError('fit data', 'a Dataset, an (async) iterable of {x, y} batches, or {x, y, batchSize}', data);
+  }
+  const owns = options.disposeBatches ?? !Array.isArray(data);
+  const src: BatchSource = {
+    ownsBatches: owns,
+    batchesPerPass: Array.isArray(data) ? data.length : undefined,
+    async *pass() {
+      if (Symbol.asyncIterator in d) yield* d as AsyncIterable<Batch>;
+      else yield* data as Iterable<Batch>;
+    },
+  };
+  if (typeof d.checkpoint === 'function' && typeof d.restore === 'function') {
+    src.checkpoint = () => (d.checkpoint as () => IteratorState)();
+    src.restore = (s) => (d.restore as (s: IteratorState) => void)(s);
+  }
+  return src;
+}
+
+function tensorSource(data: TensorData): BatchSource {
+  const n = data.x.shape[0] ?? 0;
+  if ((data.y.shape[0] ?? -1) !== n) {
+    throw new ValueError('fit data y', `${n} samples (the first dimension of x)`, `${data.y.shape[0]} samples`);
+  }
+  if (!Number.isInteger(data.batchSize) || data.batchSize < 1)
+    throw new ValueError('fit data batchSize', 'a positive integer', data.batchSize);
+  let passIndex = 0;
+  const batches = Math.ceil(n / data.batchSize);
+  return {
+    ownsBatches: true,
+    batchesPerPass: batches,
+    checkpoint: () => ({ pass: passIndex }),
+    restore: (s) => {
+      if (typeof s.pass !== 'number') throw new ValueError('tensor data restore', '{ pass: number }', s);
+      passIndex = s.pass;
+    },
+    async *pass() {
+      const p = passIndex++;
+      const order = data.shuffle ? permutation(n, (data.seed ?? 0) * 1_000_003 + p) : null;
+      for (let b = 0; b < batches; b++) {
+        const start = b * data.batchSize;
+        const end = Math.min(n, start + data.batchSize);
+        const idx = order ? order.subarray(start, end) : null;
+        const take = (t: Tensor): Tensor => tidy(() => (idx ? gather(t, tensor1d(idx, 'int32')) : slice(t, start, end - start)));
+        const batch: Batch = { x: take(data.x), y: take(data.y) };
+        if (data.sampleWeight) batch.sampleWeight = take(data.sampleWeight);
+        yield batch;
+      }
+    },
+  };
+}
+
+/** A seeded Fisher-Yates permutation of 0..n-1. */
+export function permutation(n: number, seed: number): Int32Array {
+  const u = rngKey(Math.floor(seed)).uniform(n);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor((u[i] as number) * (i + 1));
+    const t = out[i] as number;
+    out[i] = out[j] as number;
+    out[j] = t;
+  }
+  return out;
+}
+
+/** Frees every tensor in a batch. */
+export function disposeBatch(batch: Batch): void {
+  const free = (t: TensorTree | undefined) => {
+    if (!t) return;
+    if (isTensor(t)) t.dispose();
+    else if (Array.isArray(t)) for (const v of t) v.dispose();
+    else for (const v of Object.values(t)) v.dispose();
+  };
+  free(batch.x);
+  free(batch.y);
+  batch.sampleWeight?.dispose();
+}
+
+/** Number of samples in a batch (first dimension of its first x tensor). */
+export function batchSize(x: TensorTree): number {
+  if (isTensor(x)) return x.shape[0] ?? 1;
+  const first = Array.isArray(x) ? x[0] : Object.values(x)[0];
+  return first?.shape[0] ?? 1;
+}
