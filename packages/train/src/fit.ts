@@ -141,7 +141,10 @@ export async function fit(model: Module, data: DataInput, options: FitOptions): 
     if (val) Object.assign(logs, await evaluateSource(trainer, val, metrics, 'val_'));
     history.epoch.push(epoch);
     history.logs.push(logs);
-    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(logs)) {
+      history.history[k] ??= [];
+      (history.history[k] as number[]).push(v);
+    }
     lastLogs = logs;
     await call(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs, trainer));
     if (complete) {
