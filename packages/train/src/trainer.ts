@@ -11,7 +11,7 @@ import type {
   TrainingControl,
 } from '@tessera/core';
 import { RngKey, rngKey, stateTensors, TesseraError, ValueError } from '@tessera/core';
-import type { Tensor, Variable } from '@tessera/tensor';
+import type { Scalar, Tensor, Variable } from '@tessera/tensor';
 import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
 
 /** Options of a {@link Trainer}. */
@@ -156,7 +156,7 @@ export class Trainer implements TrainingControl {
           let l = this.computeLoss(batch, p);
           const reg = this.model.regularizationLoss?.();
           if (reg) l = add(l, reg);
-          return l;
+          return l as Scalar;
         }, vars);
         const named: NamedTensors = {};
         for (const [vname, g] of Object.entries(grads)) named[varNames[vname] as string] = g;
