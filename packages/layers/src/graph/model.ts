@@ -1,0 +1,133 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CallOptions } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import { Layer, type LayerInput } from '../layer.js';
+import type { Shape } from '../shape.js';
+import { summary } from '../summary.js';
+import { InputLayer } from './input-layer.js';
+import type { GraphNode, SymbolicTensor } from './symbolic.js';
+
+/** Options of {@link model}. */
+export interface ModelOptions {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+/**
+ * A functional model: a graph of layer calls from symbolic inputs to outputs (several of each
+ * allowed). It is a layer itself, so models nest.
+ *
+ * @example
+ * ```ts
+ * const x = input({ shape: [8] });
+ * const h = dense(8, { activation: 'relu' }).call(x);
+ * const m = new Model({ inputs: x, outputs: add([x, h]) });
+ * ```
+ */
+export class Model extends Layer<Tensor | Tensor[]> {
+  readonly className = 'Functional';
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  /** Layer calls in execution order (input nodes first). */
+  readonly nodes: GraphNode[];
+  /** Unique layers of the graph (input layers included) in execution order. */
+  readonly layers: Layer<Tensor | Tensor[]>[];
+  private readonly multiInput: boolean;
+  private readonly multiOutput: boolean;
+
+  constructor(opts: ModelOptions) {
+    super({ name: opts.name }, 'functional');
+    this.multiInput = Array.isArray(opts.inputs);
+    this.multiOutput = Array.isArray(opts.outputs);
+    this.inputs = Array.isArray(opts.inputs) ? [...opts.inputs] : [opts.inputs];
+    this.outputs = Array.isArray(opts.outputs) ? [...opts.outputs] : [opts.outputs];
+    const inputNodes = new Set(this.inputs.map((t) => t.node));
+    for (const t of this.inputs) {
+      if (!(t.node.layer instanceof InputLayer)) throw new ValueError(`${this.name} inputs`, 'tensors made by input()', t.node.layer.name);
+    }
+    const order: GraphNode[] = [];
+    const seen = new Set<GraphNode>();
+    const visit = (n: GraphNode) => {
+      if (seen.has(n)) return;
+      seen.add(n);
+      if (n.layer instanceof InputLayer && !inputNodes.has(n)) {
+        throw new ValueError(`${this.name} graph`, `every input() reached from the outputs listed in inputs`, n.layer.name);
+      }
+      for (const i of n.inputs) visit(i.node);
+      order.push(n);
+    };
+    for (const t of this.outputs) visit(t.node);
+    for (const n of inputNodes) if (!seen.has(n)) order.unshift(n);
+    this.nodes = order;
+    const layers: Layer<Tensor | Tensor[]>[] = [];
+    for (const n of order) if (!layers.includes(n.layer as Layer)) layers.push(n.layer as Layer<Tensor | Tensor[]>);
+    this.layers = layers;
+    this.children = layers.filter((l) => !(l instanceof InputLayer));
+    const shapes = this.inputs.map((t) => t.shape);
+    this.inputSpec = this.multiInput ? shapes : shapes[0];
+    this.builtInputShape = this.inputSpec;
+    this.built = true;
+  }
+
+  protected forward(x: LayerInput, options: CallOptions): Tensor | Tensor[] {
+    const xs = Array.isArray(x) ? x : [x];
+    if (xs.length !== this.inputs.length) throw new ValueError(`${this.name} inputs`, `${this.inputs.length} tensor(s)`, `${xs.length} tensor(s)`);
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((t, i) => {
+      values.set(t, xs[i] as Tensor);
+    });
+    const get = (t: SymbolicTensor): Tensor => {
+      const v = values.get(t);
+      if (!v) throw new ValueError(`${this.name} graph`, 'a value for every intermediate tensor', t.node.layer.name);
+      return v;
+    };
+    for (const n of this.nodes) {
+      if (n.layer instanceof InputLayer) continue;
+      const args = n.multi ? n.inputs.map(get) : get(n.inputs[0] as SymbolicTensor);
+      const out = (n.layer as Layer<Tensor | Tensor[]>).call(args, options);
+      const outs = Array.isArray(out) ? out : [out];
+      n.outputs.forEach((t, i) => {
+        values.set(t, outs[i] as Tensor);
+      });
+    }
+    const result = this.outputs.map(get);
+    return this.multiOutput ? result : (result[0] as Tensor);
+  }
+
+  /** Text table of layers, output shapes and parameter counts. */
+  summary(): string {
+    return summary(this);
+  }
+
+  computeOutputShape(): Shape | Shape[] {
+    const shapes = this.outputs.map((t) => t.shape);
+    return this.multiOutput ? shapes : (shapes[0] as Shape);
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    const index = new Map(this.nodes.map((n, i) => [n, i]));
+    const ref = (t: SymbolicTensor) => [index.get(t.node), t.index];
+    return {
+      layers: this.layers.map((l) => l.getConfig()),
+      nodes: this.nodes.map((n) => ({ layer: n.layer.name, inbound: n.inputs.map(ref), multi: n.multi })),
+      inputs: this.inputs.map((t) => index.get(t.node)),
+      outputs: this.outputs.map(ref),
+      multiInput: this.multiInput,
+      multiOutput: this.multiOutput,
+    };
+  }
+}
+
+/**
+ * Creates a functional {@link Model} from symbolic inputs and outputs.
+ *
+ * @example
+ * ```ts
+ * const a = input({ shape: [4] }); const b = input({ shape: [3] });
+ * const m = model({ inputs: [a, b], outputs: dense(1).call(concatenate([a, b])) });
+ * ```
+ */
+export function model(opts: ModelOptions): Model {
+  return new Model(opts);
+}

@@ -1,0 +1,77 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CallOptions } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
+import { isShapeList, type Shape } from '../shape.js';
+import { summary } from '../summary.js';
+
+/**
+ * A stack of layers, each fed the previous one's output.
+ *
+ * @example
+ * ```ts
+ * const m = new Sequential([dense(128, { activation: 'relu' }), dense(10)], { inputShape: [784] });
+ * ```
+ */
+export class Sequential extends Layer {
+  readonly className = 'Sequential';
+  readonly layers: Layer<Tensor | Tensor[]>[];
+
+  constructor(layers: Layer<Tensor | Tensor[]>[], opts: LayerOptions = {}) {
+    super(opts);
+    if (!Array.isArray(layers) || layers.some((l) => !(l instanceof Layer))) {
+      throw new ValueError(`${this.name} layers`, 'an array of layers', layers);
+    }
+    this.layers = [...layers];
+    this.children = this.layers;
+    this.buildFromOptions();
+  }
+
+  /** Appends a layer (before the model is built). */
+  add(layer: Layer<Tensor | Tensor[]>): void {
+    if (this.built) throw new ValueError(`${this.name} add`, 'a model that is not built yet', layer.name);
+    this.layers.push(layer);
+  }
+
+  protected buildWeights(inputShape: Shape): void {
+    let s: Shape | Shape[] = inputShape;
+    for (const l of this.layers) {
+      l.build(s);
+      l.checkInput(s);
+      s = l.computeOutputShape(s);
+    }
+  }
+
+  protected forward(x: LayerInput, options: CallOptions): Tensor {
+    let h: LayerInput = x;
+    for (const l of this.layers) h = l.call(h, options);
+    return h as Tensor;
+  }
+
+  /** Text table of layers, output shapes and parameter counts. */
+  summary(): string {
+    return summary(this);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    let s: Shape | Shape[] = inputShape;
+    for (const l of this.layers) s = l.computeOutputShape(s);
+    return isShapeList(s) ? (s[0] as Shape) : s;
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    return { layers: this.layers.map((l) => l.getConfig()) };
+  }
+}
+
+/**
+ * Creates a {@link Sequential} model.
+ *
+ * @example
+ * ```ts
+ * const m = sequential([dense(128, { activation: 'relu' }), dropout(0.2), dense(10)], { name: 'mlp' });
+ * ```
+ */
+export function sequential(layers: Layer<Tensor | Tensor[]>[], opts: LayerOptions = {}): Sequential {
+  return new Sequential(layers, opts);
+}

@@ -1,0 +1,92 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CallOptions } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import { add, concat, div, mul, reverse } from '@tessera/tensor';
+import { Layer, type LayerOptions } from '../layer.js';
+import { layerFromConfig } from '../serialize.js';
+import type { Serialized } from '../serializable.js';
+import type { Shape } from '../shape.js';
+import { RNN } from './rnn.js';
+
+/** How the forward and backward outputs are combined. */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+/** Options of {@link Bidirectional}. */
+export interface BidirectionalOptions extends LayerOptions {
+  /** The forward recurrent layer (or its config); a reversed copy runs backwards. */
+  layer: RNN | Serialized;
+  mergeMode?: MergeMode;
+}
+
+/**
+ * Runs a recurrent layer forwards and a copy backwards, and merges the two outputs.
+ *
+ * @example
+ * ```ts
+ * new Bidirectional({ layer: lstm(16) }).call(zeros([2, 5, 3])); // [2, 32]
+ * ```
+ */
+export class Bidirectional extends Layer {
+  readonly className = 'Bidirectional';
+  readonly forwardLayer: RNN;
+  readonly backwardLayer: RNN;
+  readonly mergeMode: MergeMode;
+
+  constructor(opts: BidirectionalOptions) {
+    super(opts);
+    const fwd = opts.layer instanceof Layer ? opts.layer : layerFromConfig(opts.layer);
+    if (!(fwd instanceof RNN)) throw new ValueError(`${this.name} layer`, 'a recurrent layer (SimpleRNN, LSTM, GRU)', opts.layer);
+    this.mergeMode = opts.mergeMode ?? 'concat';
+    if (!['concat', 'sum', 'mul', 'ave'].includes(this.mergeMode)) {
+      throw new ValueError(`${this.name} mergeMode`, '"concat", "sum", "mul" or "ave"', opts.mergeMode);
+    }
+    const cfg = fwd.getConfig();
+    const back = layerFromConfig({
+      className: cfg.className,
+      config: { ...cfg.config, name: `${this.name}_backward_${fwd.name}`, goBackwards: !fwd.opts.goBackwards },
+    });
+    this.forwardLayer = fwd;
+    this.backwardLayer = back as RNN;
+    this.children = [fwd, back];
+    this.buildFromOptions();
+  }
+
+  protected buildWeights(s: Shape): void {
+    this.forwardLayer.build(s);
+    this.backwardLayer.build(s);
+  }
+
+  checkInput(s: Shape): void {
+    this.forwardLayer.checkInput(s);
+  }
+
+  protected forward(x: Tensor, options: CallOptions): Tensor {
+    const f = this.forwardLayer.call(x, options);
+    let b = this.backwardLayer.call(x, options);
+    if (this.forwardLayer.opts.returnSequences) b = reverse(b, 1);
+    switch (this.mergeMode) {
+      case 'sum':
+        return add(f, b);
+      case 'mul':
+        return mul(f, b);
+      case 'ave':
+        return div(add(f, b), 2);
+      default:
+        return concat([f, b], -1);
+    }
+  }
+
+  computeOutputShape(s: Shape): Shape {
+    const out = this.forwardLayer.computeOutputShape(s);
+    if (this.mergeMode !== 'concat') return out;
+    const last = out[out.length - 1];
+    return [...out.slice(0, -1), last == null ? null : last * 2];
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    return { layer: this.forwardLayer.getConfig(), mergeMode: this.mergeMode };
+  }
+}
+
+/** Creates a {@link Bidirectional} wrapper. @example `bidirectional(lstm(32))` */
+export const bidirectional = (layer: RNN, opts: Omit<BidirectionalOptions, 'layer'> = {}) => new Bidirectional({ ...opts, layer });

@@ -1,0 +1,48 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CallOptions } from '@tessera/core';
+import { add, div, floor, mul, randomUniform, uniform } from '@tessera/tensor';
+import { Layer, type LayerOptions } from '../layer.js';
+import type { Shape } from '../shape.js';
+import { rate } from './common.js';
+
+/** Options of {@link Dropout}. */
+export interface DropoutOptions extends LayerOptions {
+  rate: number;
+}
+
+/**
+ * Zeroes a fraction `rate` of the inputs in training mode and scales the rest by `1 / (1 - rate)`;
+ * identity at inference. With `CallOptions.rng` the mask is a deterministic function of the key.
+ *
+ * @example
+ * ```ts
+ * const y = new Dropout({ rate: 0.5 }).call(x, { training: true, rng: rngKey(0) });
+ * ```
+ */
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  constructor(opts: DropoutOptions) {
+    super(opts);
+    this.rate = rate(opts.rate, `${this.name} rate`);
+    this.buildFromOptions();
+  }
+  protected forward(x: Tensor, options: CallOptions): Tensor {
+    if (!options.training || this.rate === 0) return x;
+    const keep = 1 - this.rate;
+    const key = this.rngFor(options);
+    const u = key ? uniform(key, x.shape) : randomUniform(x.shape);
+    // floor(u + keep) is 1 with probability `keep`, 0 otherwise (no comparison op in the tape)
+    const mask = floor(add(u, keep));
+    return div(mul(x, mask), keep);
+  }
+  computeOutputShape(s: Shape): Shape {
+    return s;
+  }
+  protected layerConfig(): Record<string, unknown> {
+    return { rate: this.rate };
+  }
+}
+
+/** Creates a {@link Dropout} layer. @example `dropout(0.2)` */
+export const dropoutLayer = (r: number, opts: LayerOptions = {}) => new Dropout({ ...opts, rate: r });

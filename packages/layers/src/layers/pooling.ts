@@ -1,0 +1,97 @@
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import { avgPool, expandDims, maxPool, squeeze } from '@tessera/tensor';
+import { Layer, type LayerOptions } from '../layer.js';
+import type { Shape } from '../shape.js';
+import { convLength, paddingOpt, requireRank, tuple } from './common.js';
+
+/** Options of the pooling layers. */
+export interface PoolOptions extends LayerOptions {
+  poolSize?: number | number[];
+  /** Defaults to `poolSize`. */
+  strides?: number | number[];
+  padding?: 'valid' | 'same';
+}
+
+/** Shared implementation of the 1-D/2-D max/average pooling layers. */
+export abstract class Pool extends Layer {
+  readonly poolSize: number[];
+  readonly strides: number[];
+  readonly padding: 'valid' | 'same';
+
+  constructor(
+    readonly rank: 1 | 2,
+    readonly mode: 'max' | 'avg',
+    opts: PoolOptions,
+  ) {
+    super(opts);
+    this.poolSize = tuple(opts.poolSize ?? 2, rank, `${this.name} poolSize`);
+    this.strides = tuple(opts.strides ?? this.poolSize, rank, `${this.name} strides`);
+    this.padding = paddingOpt(opts.padding ?? 'valid', `${this.name} padding`);
+  }
+
+  protected buildWeights(inputShape: Shape): void {
+    requireRank(inputShape, this.rank + 2, this.name);
+    this.inputSpec = new Array(this.rank + 2).fill(null);
+    this.inputSpec[this.rank + 1] = inputShape[this.rank + 1] ?? null;
+  }
+
+  protected forward(x: Tensor): Tensor {
+    const x4 = (this.rank === 1 ? expandDims(x, 1) : x) as Tensor4D;
+    const ps = (this.rank === 1 ? [1, this.poolSize[0]] : this.poolSize) as [number, number];
+    const st = (this.rank === 1 ? [1, this.strides[0]] : this.strides) as [number, number];
+    const y = this.mode === 'max' ? maxPool(x4, ps, st, this.padding) : avgPool(x4, ps, st, this.padding);
+    return this.rank === 1 ? squeeze(y, [1]) : y;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    const spatial = inputShape.slice(1, -1).map((n, i) => convLength(n, this.poolSize[i] as number, this.strides[i] as number, this.padding));
+    return [inputShape[0] ?? null, ...spatial, inputShape[inputShape.length - 1] ?? null];
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    return { poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+/** 1-D max pooling over `[batch, steps, channels]`. @example `new MaxPool1D({ poolSize: 2 })` */
+export class MaxPool1D extends Pool {
+  readonly className = 'MaxPool1D';
+  constructor(opts: PoolOptions = {}) {
+    super(1, 'max', opts);
+    this.buildFromOptions();
+  }
+}
+/** 2-D max pooling over `[batch, h, w, channels]`. @example `new MaxPool2D({ poolSize: 2 })` */
+export class MaxPool2D extends Pool {
+  readonly className = 'MaxPool2D';
+  constructor(opts: PoolOptions = {}) {
+    super(2, 'max', opts);
+    this.buildFromOptions();
+  }
+}
+/** 1-D average pooling. @example `new AvgPool1D({ poolSize: 2 })` */
+export class AvgPool1D extends Pool {
+  readonly className = 'AvgPool1D';
+  constructor(opts: PoolOptions = {}) {
+    super(1, 'avg', opts);
+    this.buildFromOptions();
+  }
+}
+/** 2-D average pooling. @example `new AvgPool2D({ poolSize: 2 })` */
+export class AvgPool2D extends Pool {
+  readonly className = 'AvgPool2D';
+  constructor(opts: PoolOptions = {}) {
+    super(2, 'avg', opts);
+    this.buildFromOptions();
+  }
+}
+
+type P = Omit<PoolOptions, 'poolSize'>;
+/** Creates a {@link MaxPool1D}. @example `maxPool1d(2)` */
+export const maxPool1d = (poolSize: number | number[] = 2, opts: P = {}) => new MaxPool1D({ ...opts, poolSize });
+/** Creates a {@link MaxPool2D}. @example `maxPool2d(2)` */
+export const maxPool2d = (poolSize: number | number[] = 2, opts: P = {}) => new MaxPool2D({ ...opts, poolSize });
+/** Creates an {@link AvgPool1D}. @example `avgPool1d(2)` */
+export const avgPool1d = (poolSize: number | number[] = 2, opts: P = {}) => new AvgPool1D({ ...opts, poolSize });
+/** Creates an {@link AvgPool2D}. @example `avgPool2d(2)` */
+export const avgPool2d = (poolSize: number | number[] = 2, opts: P = {}) => new AvgPool2D({ ...opts, poolSize });

@@ -1,0 +1,129 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { ValueError } from '@tessera/core';
+import { add, matMul, reshape, stack, unstack, zeros } from '@tessera/tensor';
+import { type ActivationName, getActivation } from '../activations.js';
+import type { InitializerLike } from '../initializers.js';
+import { Layer, type LayerOptions } from '../layer.js';
+import { getRegularizer, type Regularizer } from '../regularizers.js';
+import type { Serialized } from '../serializable.js';
+import type { Shape } from '../shape.js';
+import { activationOpt, initConfig, positiveInt, regConfig, requireRank } from './common.js';
+
+/** Options shared by SimpleRNN, LSTM and GRU. */
+export interface RNNOptions extends LayerOptions {
+  units: number;
+  activation?: ActivationName;
+  recurrentActivation?: ActivationName;
+  useBias?: boolean;
+  /** Return the output of every step `[b, t, units]` instead of the last `[b, units]`. */
+  returnSequences?: boolean;
+  /** Process the sequence in reverse (outputs are in processing order). */
+  goBackwards?: boolean;
+  kernelInitializer?: InitializerLike;
+  recurrentInitializer?: InitializerLike;
+  biasInitializer?: InitializerLike;
+  kernelRegularizer?: Regularizer | Serialized;
+  recurrentRegularizer?: Regularizer | Serialized;
+}
+
+/**
+ * Shared recurrent loop (plain ops only, so gradients flow on every backend): the input
+ * projection of all steps is one matMul, then each step applies `step`.
+ */
+export abstract class RNN extends Layer {
+  readonly units: number;
+  readonly opts: RNNOptions;
+  protected kernel?: Variable;
+  protected recurrentKernel?: Variable;
+  protected bias?: Variable;
+  /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
+  protected abstract readonly gates: number;
+
+  constructor(opts: RNNOptions) {
+    super(opts);
+    this.units = positiveInt(opts.units, `${this.name} units`);
+    activationOpt(opts.activation, `${this.name} activation`);
+    activationOpt(opts.recurrentActivation, `${this.name} recurrentActivation`);
+    this.opts = { ...opts };
+  }
+
+  protected get act(): (x: Tensor) => Tensor {
+    return getActivation(this.opts.activation ?? 'tanh');
+  }
+  protected get recAct(): (x: Tensor) => Tensor {
+    return getActivation(this.opts.recurrentActivation ?? 'sigmoid');
+  }
+
+  protected buildWeights(s: Shape): void {
+    const f = s[2];
+    requireRank(s, 3, this.name, f ?? null);
+    if (f == null) throw new ValueError(`${this.name} input shape`, 'a known feature dimension', s);
+    this.inputSpec = [null, null, f];
+    const u = this.units;
+    const o = this.opts;
+    this.kernel = this.addWeight('kernel', [f, this.gates * u], o.kernelInitializer ?? 'glorotUniform', {
+      regularizer: getRegularizer(o.kernelRegularizer, `${this.name} kernelRegularizer`),
+    });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, this.gates * u], o.recurrentInitializer ?? 'orthogonal', {
+      regularizer: getRegularizer(o.recurrentRegularizer, `${this.name} recurrentRegularizer`),
+    });
+    if (o.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInit());
+  }
+
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+  protected biasInit(): InitializerLike {
+    return this.opts.biasInitializer ?? 'zeros';
+  }
+
+  /** Initial state tensors for a batch. */
+  protected initialState(batch: number): Tensor[] {
+    return [zeros([batch, this.units])];
+  }
+
+  /** One step: projected input `xp` (bias of the input path included) and the state -> new state (first = output). */
+  protected abstract step(xp: Tensor, state: Tensor[]): Tensor[];
+
+  /** Bias added to the input projection (GRU overrides). */
+  protected inputBias(): Tensor | undefined {
+    return this.bias;
+  }
+
+  protected forward(x: Tensor): Tensor {
+    const [b, t, f] = x.shape as [number, number, number];
+    let xp = matMul(reshape(x, [b * t, f]), this.kernel as Variable);
+    const ib = this.inputBias();
+    if (ib) xp = add(xp, ib);
+    let steps = unstack(reshape(xp, [b, t, this.gates * this.units]), 1);
+    if (this.opts.goBackwards) steps = steps.reverse();
+    let state = this.initialState(b);
+    const outs: Tensor[] = [];
+    for (const s of steps) {
+      state = this.step(s, state);
+      if (this.opts.returnSequences) outs.push(state[0] as Tensor);
+    }
+    return this.opts.returnSequences ? stack(outs, 1) : (state[0] as Tensor);
+  }
+
+  computeOutputShape(s: Shape): Shape {
+    return this.opts.returnSequences ? [s[0] ?? null, s[1] ?? null, this.units] : [s[0] ?? null, this.units];
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    const o = this.opts;
+    return {
+      units: this.units,
+      activation: o.activation ?? 'tanh',
+      ...(this.gates > 1 ? { recurrentActivation: o.recurrentActivation ?? 'sigmoid' } : {}),
+      useBias: o.useBias ?? true,
+      returnSequences: o.returnSequences ?? false,
+      goBackwards: o.goBackwards ?? false,
+      kernelInitializer: initConfig(o.kernelInitializer ?? 'glorotUniform', `${this.name} kernelInitializer`),
+      recurrentInitializer: initConfig(o.recurrentInitializer ?? 'orthogonal', `${this.name} recurrentInitializer`),
+      biasInitializer: initConfig(o.biasInitializer ?? 'zeros', `${this.name} biasInitializer`),
+      kernelRegularizer: regConfig(o.kernelRegularizer, `${this.name} kernelRegularizer`),
+      recurrentRegularizer: regConfig(o.recurrentRegularizer, `${this.name} recurrentRegularizer`),
+    };
+  }
+}
