@@ -1,7 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { CallOptions, Module, ModuleConfig, NamedVariables, RngKey } from '@tessera/core';
 import { rngKey, ValueError } from '@tessera/core';
-import { addN, assertShape, dispose, engine, scope, variable } from '@tessera/tensor';
+import { addN, assertShape, clone, dispose, engine, scope, variable } from '@tessera/tensor';
 import { isSymbolic, makeNode, type SymbolicTensor } from './graph/symbolic.js';
 import { getInitializer, type InitializerLike } from './initializers.js';
 import { reserveName, snakeCase, uniqueName } from './names.js';
@@ -126,7 +126,13 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
     const shapes = Array.isArray(x) ? x.map((t) => t.shape) : (x as Tensor).shape;
     if (!this.built) this.build(shapes);
     this.checkInput(shapes);
-    return scope(() => this.forward(x as LayerInput, options)) as O;
+    return scope(() => {
+      const y = this.forward(x as LayerInput, options);
+      // never hand back an input object itself: callers may dispose outputs
+      const same = (t: Tensor) => (Array.isArray(x) ? x.includes(t) : t === x);
+      if (Array.isArray(y)) return y.map((t) => (same(t) ? clone(t) : t)) as O;
+      return (same(y as Tensor) ? clone(y as Tensor) : y) as O;
+    }) as O;
   }
 
   /** Throws a ShapeError naming the layer when an input does not match `inputSpec`. */

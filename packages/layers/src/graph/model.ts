@@ -100,8 +100,10 @@ export class Model extends Layer<Tensor | Tensor[]> {
     return summary(this);
   }
 
-  computeOutputShape(): Shape | Shape[] {
-    const shapes = this.outputs.map((t) => t.shape);
+  computeOutputShape(inputShape?: Shape | Shape[]): Shape | Shape[] {
+    const first = inputShape && (Array.isArray(inputShape[0]) ? (inputShape[0] as Shape) : (inputShape as Shape));
+    const batch = first ? (first[0] ?? null) : null;
+    const shapes = this.outputs.map((t) => [batch, ...t.shape.slice(1)]);
     return this.multiOutput ? shapes : (shapes[0] as Shape);
   }
 
