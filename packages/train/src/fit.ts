@@ -21,7 +21,10 @@ export interface FitOptions {
   verbose?: boolean;
   /** Continue from a snapshot (e.g. `await loadCheckpoint(dir)` from `@tessera/train/node`). */
   resumeFrom?: TrainerSnapshot;
-  /** Reuse a trainer (keeps its optimizer state and counters across `fit` calls). */
+  /**
+   * Reuse a trainer: its optimizer state and counters carry over between `fit` calls (`epochs`
+   * is then the total, Keras' final epoch). Without one, `fit` frees the optimizer state it made.
+   */
   trainer?: Trainer;
   /** Dispose batches after use (default: true except for plain arrays of batches). */
   disposeBatches?: boolean;
@@ -35,7 +38,7 @@ export interface History {
   history: Record<string, number[]>;
   /** The full logs of every epoch. */
   logs: Logs[];
-  /** The trainer that ran (counters, optimizer state). */
+  /** The trainer that ran (counters; its optimizer state is freed unless you passed `trainer`). */
   trainer: Trainer;
 }
 
@@ -75,8 +78,24 @@ export async function fit(model: Module, data: DataInput, options: FitOptions): 
     options.trainer ??
     new Trainer(model, { loss: options.loss, optimizer: options.optimizer, metrics: options.metrics, seed: options.seed });
   if (options.trainer && options.metrics) trainer.metrics = options.metrics;
-  const metrics = trainer.metrics;
   const source = toBatchSource(data, { disposeBatches: options.disposeBatches });
+  const ownTrainer = !options.trainer;
+  try {
+    return await runFit(trainer, source, options, epochs, steps);
+  } finally {
+    // the optimizer state of a trainer fit created is unreachable afterwards: free it
+    if (ownTrainer) trainer.dispose();
+  }
+}
+
+async function runFit(
+  trainer: Trainer,
+  source: BatchSource,
+  options: FitOptions,
+  epochs: number,
+  steps: number | undefined,
+): Promise<History> {
+  const metrics = trainer.metrics;
   const val = options.validation ? toBatchSource(options.validation) : null;
   const callbacks = [...(options.verbose ? [progressBar()] : []), ...(options.callbacks ?? [])];
   const history: History = { epoch: [], history: {}, logs: [], trainer };

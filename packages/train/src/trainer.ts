@@ -224,6 +224,11 @@ export class Trainer implements TrainingControl {
     }
   }
 
+  /** Frees the optimizer state (the model and the metrics belong to the caller). */
+  dispose(): void {
+    this.replaceState(null);
+  }
+
   /** The current position and state (see {@link TrainerSnapshot}); tensors are live views. */
   snapshot(): TrainerSnapshot {
     if (this.optState === null) throw new TesseraError('NOT_BUILT', 'Trainer.snapshot: nothing to save before the first step');
