@@ -2,7 +2,14 @@ import { FormatError, flattenState, unflattenState } from '@tessera/core';
 import { decodeSafetensors, encodeSafetensors } from '@tessera/tensor';
 import type { TrainerSnapshot } from './trainer.js';
 
-/** File names inside one checkpoint directory. */
+/**
+ * File names inside one checkpoint directory.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeCheckpoint(snapshot)[CHECKPOINT_FILES.weights];
+ * ```
+ */
 export const CHECKPOINT_FILES = {
   weights: 'model.safetensors',
   optimizer: 'optimizer.safetensors',

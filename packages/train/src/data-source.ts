@@ -99,7 +99,14 @@ function tensorSource(data: TensorData): BatchSource {
   };
 }
 
-/** A seeded Fisher-Yates permutation of 0..n-1. */
+/**
+ * A seeded Fisher-Yates permutation of 0..n-1 (the tensor-data shuffle order).
+ *
+ * @example
+ * ```ts
+ * permutation(5, 1); // e.g. Int32Array [3, 0, 4, 1, 2]
+ * ```
+ */
 export function permutation(n: number, seed: number): Int32Array {
   const u = rngKey(Math.floor(seed)).uniform(n);
   const out = new Int32Array(n);
@@ -113,7 +120,14 @@ export function permutation(n: number, seed: number): Int32Array {
   return out;
 }
 
-/** Frees every tensor in a batch. */
+/**
+ * Frees every tensor in a batch.
+ *
+ * @example
+ * ```ts
+ * disposeBatch({ x, y });
+ * ```
+ */
 export function disposeBatch(batch: Batch): void {
   const free = (t: TensorTree | undefined) => {
     if (!t) return;
@@ -126,7 +140,14 @@ export function disposeBatch(batch: Batch): void {
   batch.sampleWeight?.dispose();
 }
 
-/** Number of samples in a batch (first dimension of its first x tensor). */
+/**
+ * Number of samples in a batch (first dimension of its first x tensor).
+ *
+ * @example
+ * ```ts
+ * batchSize(zeros([32, 784])); // 32
+ * ```
+ */
 export function batchSize(x: TensorTree): number {
   if (isTensor(x)) return x.shape[0] ?? 1;
   const first = Array.isArray(x) ? x[0] : Object.values(x)[0];

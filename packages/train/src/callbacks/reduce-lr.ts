@@ -30,7 +30,14 @@ function visit(state: StateTree, fn: (s: LrNode) => LrNode): StateTree {
   return state;
 }
 
-/** The default {@link LearningRateAccess} (no runtime dependency on `@tessera/optimizers`). */
+/**
+ * The default {@link LearningRateAccess} (no runtime dependency on `@tessera/optimizers`).
+ *
+ * @example
+ * ```ts
+ * learningRateNodes.get(trainer.optimizerState); // 0.001
+ * ```
+ */
 export const learningRateNodes: LearningRateAccess = {
   get(state) {
     let found: number | undefined;

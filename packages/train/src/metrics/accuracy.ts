@@ -32,7 +32,14 @@ export function accuracyKind(yTrue: readonly number[], yPred: readonly number[])
   return 'binary';
 }
 
-/** Per-sample correctness `[N]` (bool/float) for the given kind. */
+/**
+ * Per-sample correctness `[N]` (bool/float) for the given kind.
+ *
+ * @example
+ * ```ts
+ * const ok = correctness('sparse', labels, logits, 0.5, 'accuracy');
+ * ```
+ */
 export function correctness(kind: Exclude<AccuracyKind, 'auto'>, yTrue: Tensor, yPred: Tensor, threshold: number, where: string): Tensor {
   const n = yPred.shape[0] ?? 1;
   if (kind === 'binary') {

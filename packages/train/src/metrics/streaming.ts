@@ -53,7 +53,14 @@ export abstract class StreamingMetric implements Metric {
   }
 }
 
-/** `num / den`, NaN-free: 0 when the denominator is 0. */
+/**
+ * `num / den`, NaN-free: 0 when the denominator is 0.
+ *
+ * @example
+ * ```ts
+ * safeDiv(1, 0); // 0
+ * ```
+ */
 export function safeDiv(num: number, den: number): number {
   return den === 0 ? 0 : num / den;
 }
