@@ -1,18 +1,22 @@
 import { cpu } from '@tessera/backend-cpu';
+import { wasm } from '@tessera/backend-wasm';
 import { useBackend } from '@tessera/core';
 import { mean, mul, ones, reshape, square, sub, tensor1d, tensor2d, tensorCount, zeros } from '@tessera/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate, fit } from './fit.js';
 import { meanAbsoluteError, meanSquaredError } from './metrics/regression.js';
 import { predict } from './predict.js';
 import { Linear, mse, regressionRows, ShuffledRows, sgd, weightValues } from './test-utils.js';
 import { Trainer } from './trainer.js';
 
-beforeAll(async () => {
-  await useBackend(cpu());
-});
+describe.each([
+  ['cpu', cpu],
+  ['wasm', wasm as unknown as typeof cpu],
+])('fit on %s', (_name, backend) => {
+  it('selects the backend', async () => {
+    await useBackend(backend());
+  });
 
-describe('fit', () => {
   it('one step equals a hand-computed SGD update, with parameter names mapped back', async () => {
     const model = new Linear(1);
     const x = tensor2d([[1, 2]]);
