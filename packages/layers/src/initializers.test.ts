@@ -3,8 +3,6 @@ import { rngKey, useBackend, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { matMul, tensor2d, transpose } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense } from './layers/dense.js';
-import { Dropout } from './layers/dropout.js';
 import {
   computeFans,
   constant,
@@ -22,6 +20,8 @@ import {
   truncatedNormalInit,
   zerosInit,
 } from './initializers.js';
+import { dense } from './layers/dense.js';
+import { Dropout } from './layers/dropout.js';
 import { l1, l1l2, l2 } from './regularizers.js';
 
 beforeAll(async () => {
@@ -76,7 +76,10 @@ describe('initializers', () => {
   });
 
   it('orthogonal gives orthonormal columns (and rows for wide shapes)', () => {
-    for (const shape of [[6, 4], [4, 6]] as const) {
+    for (const shape of [
+      [6, 4],
+      [4, 6],
+    ] as const) {
       const q = orthogonal({ seed: 2 }).init([...shape]);
       const gram = shape[0] >= shape[1] ? matMul(transpose(q), q) : matMul(q, transpose(q));
       const n = Math.min(...shape);
@@ -106,7 +109,10 @@ describe('initializers', () => {
 
 describe('regularizers', () => {
   it('l1, l2 and l1l2 penalties', () => {
-    const w = tensor2d([[1, -2], [3, -4]]);
+    const w = tensor2d([
+      [1, -2],
+      [3, -4],
+    ]);
     expect(values(l1(0.1).apply(w))[0]).toBeCloseTo(1.0, 5);
     expect(values(l2(0.1).apply(w))[0]).toBeCloseTo(3.0, 5);
     expect(values(l1l2({ l1: 0.1, l2: 0.1 }).apply(w))[0]).toBeCloseTo(4.0, 5);

@@ -76,15 +76,18 @@ export function varianceScaling(opts: VarianceScalingOptions = {}, className = '
 
 type SeedOpt = { seed?: number | RngKey };
 /** Glorot (Xavier) uniform. @example `dense(10, { kernelInitializer: glorotUniform({ seed: 1 }) })` */
-export const glorotUniform = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: o.seed }, 'GlorotUniform');
+export const glorotUniform = (o: SeedOpt = {}) =>
+  varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: o.seed }, 'GlorotUniform');
 /** Glorot (Xavier) truncated normal. @example `glorotNormal({ seed: 1 })` */
 export const glorotNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', seed: o.seed }, 'GlorotNormal');
 /** He uniform (for relu). @example `heUniform({ seed: 1 })` */
-export const heUniform = (o: SeedOpt = {}) => varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'HeUniform');
+export const heUniform = (o: SeedOpt = {}) =>
+  varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'HeUniform');
 /** He truncated normal (for relu). @example `heNormal({ seed: 1 })` */
 export const heNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 2, mode: 'fanIn', seed: o.seed }, 'HeNormal');
 /** LeCun uniform. @example `lecunUniform({ seed: 1 })` */
-export const lecunUniform = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'LecunUniform');
+export const lecunUniform = (o: SeedOpt = {}) =>
+  varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'LecunUniform');
 /** LeCun truncated normal. @example `lecunNormal({ seed: 1 })` */
 export const lecunNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanIn', seed: o.seed }, 'LecunNormal');
 
@@ -100,10 +103,13 @@ export const zerosInit = (): Initializer => make('Zeros', {}, (shape) => zeros(s
 /** All ones. @example `batchNormalization({ gammaInitializer: onesInit() })` */
 export const onesInit = (): Initializer => make('Ones', {}, (shape) => ones(shape));
 /** A constant value. @example `constant({ value: 0.1 })` */
-export const constant = (o: { value?: number } = {}): Initializer => make('Constant', { value: o.value ?? 0 }, (shape) => fill(shape, o.value ?? 0));
+export const constant = (o: { value?: number } = {}): Initializer =>
+  make('Constant', { value: o.value ?? 0 }, (shape) => fill(shape, o.value ?? 0));
 /** Normal samples. @example `randomNormalInit({ stddev: 0.02, seed: 1 })` */
 export const randomNormalInit = (o: { mean?: number; stddev?: number } & SeedOpt = {}): Initializer =>
-  make('RandomNormal', { mean: o.mean ?? 0, stddev: o.stddev ?? 0.05, seed: o.seed }, (shape, key) => normal(key, shape, o.mean ?? 0, o.stddev ?? 0.05));
+  make('RandomNormal', { mean: o.mean ?? 0, stddev: o.stddev ?? 0.05, seed: o.seed }, (shape, key) =>
+    normal(key, shape, o.mean ?? 0, o.stddev ?? 0.05),
+  );
 /** Uniform samples. @example `randomUniformInit({ minval: -0.1, maxval: 0.1, seed: 1 })` */
 export const randomUniformInit = (o: { minval?: number; maxval?: number } & SeedOpt = {}): Initializer =>
   make('RandomUniform', { minval: o.minval ?? -0.05, maxval: o.maxval ?? 0.05, seed: o.seed }, (shape, key) =>
@@ -156,8 +162,18 @@ const aliases: Record<string, string> = { zeros: 'Zeros', ones: 'Ones' };
 
 /** Names accepted wherever an initializer is expected (lowerCamelCase). */
 export type InitializerName =
-  | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal'
-  | 'zeros' | 'ones' | 'orthogonal' | 'randomNormal' | 'randomUniform' | 'truncatedNormal';
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heUniform'
+  | 'heNormal'
+  | 'lecunUniform'
+  | 'lecunNormal'
+  | 'zeros'
+  | 'ones'
+  | 'orthogonal'
+  | 'randomNormal'
+  | 'randomUniform'
+  | 'truncatedNormal';
 /** An initializer, its name, or its serialized form. */
 export type InitializerLike = Initializer | InitializerName | Serialized;
 

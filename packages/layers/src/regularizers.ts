@@ -21,7 +21,10 @@ export interface Regularizer {
 export function l1l2(opts: { l1?: number; l2?: number } = {}, className = 'L1L2'): Regularizer {
   const l1v = opts.l1 ?? 0;
   const l2v = opts.l2 ?? 0;
-  for (const [k, v] of [['l1', l1v], ['l2', l2v]] as const) {
+  for (const [k, v] of [
+    ['l1', l1v],
+    ['l2', l2v],
+  ] as const) {
     if (!(v >= 0)) throw new ValueError(`${className} ${k}`, 'a non-negative number', v);
   }
   return {

@@ -31,10 +31,34 @@ type Ctor = new (opts: any) => AnyLayer;
 
 function builtins(): Record<string, Factory> {
   const classes: Record<string, Ctor> = {
-    Dense, Conv1D, Conv2D, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D,
-    GlobalMaxPool1D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalAvgPool2D, BatchNormalization,
-    LayerNormalization, GroupNormalization, RMSNormalization, Dropout, Embedding, Flatten, Reshape,
-    Activation, SimpleRNN, LSTM, GRU, Bidirectional, Add, Concatenate, InputLayer,
+    Dense,
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    MaxPool1D,
+    MaxPool2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    BatchNormalization,
+    LayerNormalization,
+    GroupNormalization,
+    RMSNormalization,
+    Dropout,
+    Embedding,
+    Flatten,
+    Reshape,
+    Activation,
+    SimpleRNN,
+    LSTM,
+    GRU,
+    Bidirectional,
+    Add,
+    Concatenate,
+    InputLayer,
   };
   const out: Record<string, Factory> = {};
   for (const [k, C] of Object.entries(classes)) out[k] = (c) => new C(c);
@@ -94,7 +118,8 @@ export function registerLayer(className: string, factory: Factory): void {
  * ```
  */
 export function layerFromConfig(cfg: ModuleConfig | unknown): AnyLayer {
-  if (!isSerialized(cfg)) throw new FormatError('layer config', `expected { className, config }, received ${JSON.stringify(cfg)?.slice(0, 80)}`);
+  if (!isSerialized(cfg))
+    throw new FormatError('layer config', `expected { className, config }, received ${JSON.stringify(cfg)?.slice(0, 80)}`);
   const f = custom.get(cfg.className) ?? builtins()[cfg.className];
   if (!f) throw new ValueError('layer config className', 'a registered layer class', cfg.className);
   return f({ ...cfg.config });

@@ -43,7 +43,8 @@ export function summary(m: AnyLayer): string {
   }
   const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
   const w = [0, 1, 2].map((i) => Math.max(...[head, ...rows].map((r) => (r[i] as string).length)) + 2);
-  const line = (r: [string, string, string]) => `${r[0].padEnd(w[0] as number)}${r[1].padEnd(w[1] as number)}${r[2].padStart((w[2] as number) - 2)}`;
+  const line = (r: [string, string, string]) =>
+    `${r[0].padEnd(w[0] as number)}${r[1].padEnd(w[1] as number)}${r[2].padStart((w[2] as number) - 2)}`;
   const rule = '─'.repeat((w[0] as number) + (w[1] as number) + (w[2] as number));
   const c = m.countParams();
   const fmt = (n: number) => n.toLocaleString('en-US');

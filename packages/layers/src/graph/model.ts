@@ -72,7 +72,8 @@ export class Model extends Layer<Tensor | Tensor[]> {
 
   protected forward(x: LayerInput, options: CallOptions): Tensor | Tensor[] {
     const xs = Array.isArray(x) ? x : [x];
-    if (xs.length !== this.inputs.length) throw new ValueError(`${this.name} inputs`, `${this.inputs.length} tensor(s)`, `${xs.length} tensor(s)`);
+    if (xs.length !== this.inputs.length)
+      throw new ValueError(`${this.name} inputs`, `${this.inputs.length} tensor(s)`, `${xs.length} tensor(s)`);
     const values = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((t, i) => {
       values.set(t, xs[i] as Tensor);

@@ -35,7 +35,10 @@ beforeAll(async () => {
 });
 
 describe('parameter counts match Keras', () => {
-  const count = (l: { build(s: Array<number | null>): void; countParams(): { total: number; nonTrainable: number } }, s: Array<number | null>) => {
+  const count = (
+    l: { build(s: Array<number | null>): void; countParams(): { total: number; nonTrainable: number } },
+    s: Array<number | null>,
+  ) => {
     l.build(s);
     return l.countParams();
   };
@@ -60,10 +63,21 @@ describe('parameter counts match Keras', () => {
   });
 
   it('the Keras MNIST convnet has 34,826 parameters and summary() says so', () => {
-    const m = sequential([conv2d(32, 3, { activation: 'relu' }), maxPool2d(2), conv2d(64, 3, { activation: 'relu' }), maxPool2d(2), flatten(), dropout(0.5), dense(10)], {
-      inputShape: [28, 28, 1],
-      name: 'mnist_cnn',
-    });
+    const m = sequential(
+      [
+        conv2d(32, 3, { activation: 'relu' }),
+        maxPool2d(2),
+        conv2d(64, 3, { activation: 'relu' }),
+        maxPool2d(2),
+        flatten(),
+        dropout(0.5),
+        dense(10),
+      ],
+      {
+        inputShape: [28, 28, 1],
+        name: 'mnist_cnn',
+      },
+    );
     expect(m.countParams().total).toBe(34826);
     const text = m.summary();
     expect(text).toContain('Model: "mnist_cnn"');
@@ -89,15 +103,21 @@ describe('errors name the layer, the expected and the received value', () => {
     expect(() => m.call(zeros([32, 10]))).toThrow(`${first} input: expected shape [null, 784], received [32, 10]`);
   });
   it('wrong rank for a conv layer', () => {
-    expect(() => conv2d(2, 3, { name: 'c2' }).call(zeros([4, 5]))).toThrow('c2 input: expected shape [null, null, null, 5], received [4, 5] (expected rank 4, received rank 2)');
+    expect(() => conv2d(2, 3, { name: 'c2' }).call(zeros([4, 5]))).toThrow(
+      'c2 input: expected shape [null, null, null, 5], received [4, 5] (expected rank 4, received rank 2)',
+    );
   });
   it('bad options', () => {
     expect(() => dense(-3, { name: 'bad_dense' })).toThrow(ValueError);
     expect(() => dense(-3, { name: 'bad_dense' })).toThrow('bad_dense units: expected a positive integer, received -3');
-    expect(() => dense(3, { name: 'bad_act', activation: 'relu6' as never })).toThrow(/bad_act activation: expected one of relu, .*received "relu6"/);
+    expect(() => dense(3, { name: 'bad_act', activation: 'relu6' as never })).toThrow(
+      /bad_act activation: expected one of relu, .*received "relu6"/,
+    );
     expect(() => dropout(1.5, { name: 'bad_drop' })).toThrow('bad_drop rate: expected a number in [0, 1), received 1.5');
     expect(() => conv2d(4, 3, { name: 'bad_pad', padding: 'full' as never })).toThrow('bad_pad padding');
-    expect(() => groupNormalization({ groups: 3, name: 'gn' }).call(zeros([1, 4]))).toThrow('gn groups: expected a divisor of the 4 channels, received 3');
+    expect(() => groupNormalization({ groups: 3, name: 'gn' }).call(zeros([1, 4]))).toThrow(
+      'gn groups: expected a divisor of the 4 channels, received 3',
+    );
   });
   it('add() of mismatched shapes', () => {
     const a = input({ shape: [3] });
@@ -128,7 +148,10 @@ describe('functional models', () => {
     const y2 = dense(3, { activation: 'softmax', seed: 3 }).call(r);
     const m = model({ inputs: [a, b], outputs: [y1, y2], name: 'two_heads' });
     const out = m.call([ones([5, 4]), ones([5, 2])]) as Tensor[];
-    expect(out.map((t) => t.shape)).toEqual([[5, 1], [5, 3]]);
+    expect(out.map((t) => t.shape)).toEqual([
+      [5, 1],
+      [5, 3],
+    ]);
     expect(m.countParams().total).toBe(4 * 4 + 4 + 6 + 1 + 4 * 3 + 3);
     expect(m.summary()).toContain('a_in (InputLayer)');
     const copy = deserializeModule(serializeModule(m));
@@ -146,7 +169,7 @@ describe('functional models', () => {
     expect(outer.countParams().total).toBe(8 + 3);
     const copy = deserializeModule(serializeModule(outer));
     expect(copy).toBeInstanceOf(Sequential);
-    expect(copy.call(zeros([4, 3])).shape).toEqual([4, 1]);
+    expect((copy.call(zeros([4, 3])) as Tensor).shape).toEqual([4, 1]);
   });
   it('a disconnected graph is rejected', () => {
     const a = input({ shape: [3] });

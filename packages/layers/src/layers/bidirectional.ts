@@ -3,8 +3,8 @@ import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, concat, div, mul, reverse } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
-import { layerFromConfig } from '../serialize.js';
 import type { Serialized } from '../serializable.js';
+import { layerFromConfig } from '../serialize.js';
 import type { Shape } from '../shape.js';
 import { RNN } from './rnn.js';
 

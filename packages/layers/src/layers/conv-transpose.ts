@@ -24,7 +24,13 @@ export class Conv2DTranspose extends Conv {
 
   protected convolve(x: Tensor, k: Tensor): Tensor {
     const out = this.computeOutputShape(x.shape) as number[];
-    return conv2dTranspose(x as Tensor4D, k as Tensor4D, out as [number, number, number, number], this.strides as [number, number], this.padding);
+    return conv2dTranspose(
+      x as Tensor4D,
+      k as Tensor4D,
+      out as [number, number, number, number],
+      this.strides as [number, number],
+      this.padding,
+    );
   }
 
   computeOutputShape(inputShape: Shape): Shape {

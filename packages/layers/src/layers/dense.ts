@@ -46,7 +46,8 @@ export class Dense extends Layer {
 
   protected buildWeights(inputShape: Shape): void {
     const inDim = inputShape[inputShape.length - 1];
-    if (inputShape.length < 2 || inDim == null) throw new ValueError(`${this.name} input shape`, 'rank >= 2 with a known last dimension', inputShape);
+    if (inputShape.length < 2 || inDim == null)
+      throw new ValueError(`${this.name} input shape`, 'rank >= 2 with a known last dimension', inputShape);
     this.inputSpec = [...new Array(inputShape.length - 1).fill(null), inDim];
     const o = this.opts;
     this.kernel = this.addWeight('kernel', [inDim, this.units], o.kernelInitializer ?? 'glorotUniform', {

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
 import { addN, concat } from '@tessera/tensor';
-import { type SymbolicTensor } from '../graph/symbolic.js';
+import type { SymbolicTensor } from '../graph/symbolic.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 

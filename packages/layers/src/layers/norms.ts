@@ -20,7 +20,11 @@ abstract class ChannelNorm extends Layer {
   protected readonly opts: NormOptions;
   protected gamma?: Variable;
   protected beta?: Variable;
-  constructor(opts: NormOptions, defaultEps: number, readonly hasCenter: boolean) {
+  constructor(
+    opts: NormOptions,
+    defaultEps: number,
+    readonly hasCenter: boolean,
+  ) {
     super(opts);
     this.epsilon = opts.epsilon ?? defaultEps;
     if (!(this.epsilon > 0)) throw new ValueError(`${this.name} epsilon`, 'a positive number', opts.epsilon);

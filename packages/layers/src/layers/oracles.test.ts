@@ -23,7 +23,8 @@ const set = (layer: { variables(): Record<string, { assign(t: Tensor): void }> }
   v.assign(t);
 };
 /** Row-vector times matrix. */
-const vecMat = (v: number[], m: number[][]) => (m[0] as number[]).map((_, j) => v.reduce((a, x, i) => a + x * ((m[i] as number[])[j] as number), 0));
+const vecMat = (v: number[], m: number[][]) =>
+  (m[0] as number[]).map((_, j) => v.reduce((a, x, i) => a + x * ((m[i] as number[])[j] as number), 0));
 
 describe.each([cpu(), wasm()])('layer oracles on $name', (plugin) => {
   beforeAll(async () => {
@@ -33,43 +34,90 @@ describe.each([cpu(), wasm()])('layer oracles on $name', (plugin) => {
 
   it('Dense computes relu(x · W + b) by hand', () => {
     const d = new Dense({ units: 2, activation: 'relu', inputShape: [3] });
-    set(d, `${d.name}/kernel`, tensor2d([[1, -1], [2, 0.5], [-1, 3]]));
+    set(
+      d,
+      `${d.name}/kernel`,
+      tensor2d([
+        [1, -1],
+        [2, 0.5],
+        [-1, 3],
+      ]),
+    );
     set(d, `${d.name}/bias`, tensor([0.5, -4]));
-    const y = d.call(tensor2d([[1, 2, 3], [0, -1, 1]]));
+    const y = d.call(
+      tensor2d([
+        [1, 2, 3],
+        [0, -1, 1],
+      ]),
+    );
     // row 1: [1+4-3+0.5, -1+1+9-4] = [2.5, 5]; row 2: [-2-1+0.5, -0.5+3-4] -> relu -> [0, 0]
     close(y, [2.5, 5, 0, 0]);
   });
 
   it('BatchNormalization normalizes with batch stats in training and moving stats at inference', () => {
     const bn = new BatchNormalization({ momentum: 0.9, epsilon: 1e-3 });
-    const x = tensor2d([[1, 10], [2, 20], [3, 30], [6, 0]]);
+    const x = tensor2d([
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [6, 0],
+    ]);
     const y = bn.call(x, { training: true });
-    const cols = [[1, 2, 3, 6], [10, 20, 30, 0]];
+    const cols = [
+      [1, 2, 3, 6],
+      [10, 20, 30, 0],
+    ];
     const stats = cols.map((c) => {
       const m = c.reduce((a, b) => a + b, 0) / c.length;
       const v = c.reduce((a, b) => a + (b - m) ** 2, 0) / c.length;
       return { m, v };
     });
     const want: number[] = [];
-    for (let r = 0; r < 4; r++) for (let c = 0; c < 2; c++) want.push((((cols[c] as number[])[r] as number) - (stats[c]?.m as number)) / Math.sqrt((stats[c]?.v as number) + 1e-3));
+    for (let r = 0; r < 4; r++)
+      for (let c = 0; c < 2; c++)
+        want.push((((cols[c] as number[])[r] as number) - (stats[c]?.m as number)) / Math.sqrt((stats[c]?.v as number) + 1e-3));
     close(y, want, 1e-4);
     const st = bn.state();
-    close(st[`${bn.name}/moving_mean`] as Tensor, stats.map((s) => 0.1 * s.m), 1e-5);
-    close(st[`${bn.name}/moving_variance`] as Tensor, stats.map((s) => 0.9 + 0.1 * s.v), 1e-5);
+    close(
+      st[`${bn.name}/moving_mean`] as Tensor,
+      stats.map((s) => 0.1 * s.m),
+      1e-5,
+    );
+    close(
+      st[`${bn.name}/moving_variance`] as Tensor,
+      stats.map((s) => 0.9 + 0.1 * s.v),
+      1e-5,
+    );
     expect(Object.keys(bn.parameters()).sort()).toEqual([`${bn.name}/beta`, `${bn.name}/gamma`]);
     const inf = bn.call(tensor2d([[1, 1]]), { training: false });
-    close(inf, stats.map((s) => (1 - 0.1 * s.m) / Math.sqrt(0.9 + 0.1 * s.v + 1e-3)), 1e-4);
+    close(
+      inf,
+      stats.map((s) => (1 - 0.1 * s.m) / Math.sqrt(0.9 + 0.1 * s.v + 1e-3)),
+      1e-4,
+    );
     // inference leaves the moving stats alone
-    close(bn.state()[`${bn.name}/moving_mean`] as Tensor, stats.map((s) => 0.1 * s.m), 1e-6);
+    close(
+      bn.state()[`${bn.name}/moving_mean`] as Tensor,
+      stats.map((s) => 0.1 * s.m),
+      1e-6,
+    );
   });
 
   it('LayerNormalization, RMSNormalization and GroupNormalization match hand formulas', () => {
     const row = [1, 2, 4, 9];
     const m = row.reduce((a, b) => a + b, 0) / 4;
     const v = row.reduce((a, b) => a + (b - m) ** 2, 0) / 4;
-    close(new LayerNormalization().call(tensor2d([row])), row.map((r) => (r - m) / Math.sqrt(v + 1e-3)), 1e-4);
+    close(
+      new LayerNormalization().call(tensor2d([row])),
+      row.map((r) => (r - m) / Math.sqrt(v + 1e-3)),
+      1e-4,
+    );
     const rms = Math.sqrt(row.reduce((a, b) => a + b * b, 0) / 4 + 1e-6);
-    close(new RMSNormalization().call(tensor2d([row])), row.map((r) => r / rms), 1e-5);
+    close(
+      new RMSNormalization().call(tensor2d([row])),
+      row.map((r) => r / rms),
+      1e-5,
+    );
     // two groups of two channels: [1,2] and [4,9]
     const g = new GroupNormalization({ groups: 2 }).call(tensor2d([row]));
     const norm = (a: number, b: number) => {
@@ -80,10 +128,19 @@ describe.each([cpu(), wasm()])('layer oracles on $name', (plugin) => {
     close(g, [...norm(1, 2), ...norm(4, 9)], 1e-4);
   });
 
-  const W = [[0.1, -0.2, 0.3, 0.05, -0.1, 0.2, 0.4, -0.3], [0.2, 0.1, -0.1, 0.3, 0.25, -0.15, 0.05, 0.1]];
-  const U = [[0.3, 0.1, -0.2, 0.2, 0.1, 0.05, -0.1, 0.2], [-0.1, 0.2, 0.1, -0.3, 0.2, 0.1, 0.3, -0.05]];
+  const W = [
+    [0.1, -0.2, 0.3, 0.05, -0.1, 0.2, 0.4, -0.3],
+    [0.2, 0.1, -0.1, 0.3, 0.25, -0.15, 0.05, 0.1],
+  ];
+  const U = [
+    [0.3, 0.1, -0.2, 0.2, 0.1, 0.05, -0.1, 0.2],
+    [-0.1, 0.2, 0.1, -0.3, 0.2, 0.1, 0.3, -0.05],
+  ];
   const B = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08];
-  const xs = [[0.5, -1], [1.5, 0.25]];
+  const xs = [
+    [0.5, -1],
+    [1.5, 0.25],
+  ];
 
   it('LSTM: two steps match hand-computed gates (i, f, c, o)', () => {
     const l = new LSTM({ units: 2, returnSequences: true });

@@ -44,7 +44,9 @@ export abstract class Pool extends Layer {
   }
 
   computeOutputShape(inputShape: Shape): Shape {
-    const spatial = inputShape.slice(1, -1).map((n, i) => convLength(n, this.poolSize[i] as number, this.strides[i] as number, this.padding));
+    const spatial = inputShape
+      .slice(1, -1)
+      .map((n, i) => convLength(n, this.poolSize[i] as number, this.strides[i] as number, this.padding));
     return [inputShape[0] ?? null, ...spatial, inputShape[inputShape.length - 1] ?? null];
   }
 

@@ -1,5 +1,5 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { add, concat, matMul, mul, ones, slice, split, sub, unstack, zeros } from '@tessera/tensor';
+import { add, concat, matMul, mul, ones, scope, slice, split, sub, unstack, zeros } from '@tessera/tensor';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';
 import { RNN, type RNNOptions } from './rnn.js';
@@ -47,12 +47,7 @@ export class LSTM extends RNN {
     const u = this.units;
     const init: Initializer = {
       className: base.className,
-      init: (shape, key) => {
-        const b = base.init([u], key);
-        const out = concat([b, ones([u]), base.init([2 * u], key)]);
-        b.dispose();
-        return out;
-      },
+      init: (_shape, key) => scope(() => concat([base.init([u], key), ones([u]), base.init([2 * u], key)])),
       getConfig: () => base.getConfig(),
     };
     return init;

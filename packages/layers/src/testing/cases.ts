@@ -54,9 +54,24 @@ export function layerCases(): CaseWithNeeds[] {
   return [
     { name: 'Dense', make: () => new Dense({ units: 3, activation: 'tanh', kernelRegularizer: l2(0.01), ...s }), inputShape: [2, 4] },
     { name: 'Dense rank 3', make: () => new Dense({ units: 3, activation: 'gelu', ...s }), inputShape: [2, 3, 4] },
-    { name: 'Conv1D', make: () => new Conv1D({ filters: 2, kernelSize: 3, padding: 'same', activation: 'silu', ...s }), inputShape: [2, 5, 3], wasmGradSkip: CONV_FILTER },
-    { name: 'Conv2D', make: () => new Conv2D({ filters: 2, kernelSize: 2, strides: 2, ...s }), inputShape: [2, 4, 4, 2], wasmGradSkip: CONV_FILTER },
-    { name: 'Conv2DTranspose', make: () => new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', ...s }), inputShape: [1, 3, 3, 2], wasmGradSkip: CONV_FILTER },
+    {
+      name: 'Conv1D',
+      make: () => new Conv1D({ filters: 2, kernelSize: 3, padding: 'same', activation: 'silu', ...s }),
+      inputShape: [2, 5, 3],
+      wasmGradSkip: CONV_FILTER,
+    },
+    {
+      name: 'Conv2D',
+      make: () => new Conv2D({ filters: 2, kernelSize: 2, strides: 2, ...s }),
+      inputShape: [2, 4, 4, 2],
+      wasmGradSkip: CONV_FILTER,
+    },
+    {
+      name: 'Conv2DTranspose',
+      make: () => new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', ...s }),
+      inputShape: [1, 3, 3, 2],
+      wasmGradSkip: CONV_FILTER,
+    },
     { name: 'MaxPool1D', make: () => new MaxPool1D({ poolSize: 2 }), inputShape: [2, 6, 2], wasmGradSkip: MAXPOOL },
     { name: 'MaxPool2D', make: () => new MaxPool2D({ poolSize: 2 }), inputShape: [2, 4, 4, 2], wasmGradSkip: MAXPOOL },
     { name: 'AvgPool1D', make: () => new AvgPool1D({ poolSize: 2, padding: 'same' }), inputShape: [2, 5, 2] },
@@ -70,7 +85,13 @@ export function layerCases(): CaseWithNeeds[] {
     { name: 'GroupNormalization', make: () => new GroupNormalization({ groups: 2 }), inputShape: [2, 3, 4] },
     { name: 'RMSNormalization', make: () => new RMSNormalization(), inputShape: [2, 5] },
     { name: 'Dropout', make: () => new Dropout({ rate: 0.3 }), inputShape: [3, 4] },
-    { name: 'Embedding', make: () => new Embedding({ inputDim: 7, outputDim: 3, ...s }), inputShape: [2, 4], intInput: 7, wasmGradSkip: SEGMENT_SUM },
+    {
+      name: 'Embedding',
+      make: () => new Embedding({ inputDim: 7, outputDim: 3, ...s }),
+      inputShape: [2, 4],
+      intInput: 7,
+      wasmGradSkip: SEGMENT_SUM,
+    },
     { name: 'Flatten', make: () => new Flatten(), inputShape: [2, 2, 3] },
     { name: 'Reshape', make: () => new Reshape({ targetShape: [3, -1] }), inputShape: [2, 6] },
     ...(['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'softmax', 'leakyRelu', 'elu', 'linear'] as const).map((a) => ({
@@ -83,9 +104,34 @@ export function layerCases(): CaseWithNeeds[] {
     { name: 'GRU', make: () => new GRU({ units: 3, ...s }), inputShape: [2, 3, 2] },
     { name: 'GRU resetAfter=false', make: () => new GRU({ units: 3, resetAfter: false, ...s }), inputShape: [2, 3, 2] },
     { name: 'Bidirectional', make: () => new Bidirectional({ layer: lstm(2, { returnSequences: true, ...s }) }), inputShape: [2, 3, 2] },
-    { name: 'Add', make: () => new Add(), inputShape: [[2, 3], [2, 3]] },
-    { name: 'Concatenate', make: () => new Concatenate({ axis: -1 }), inputShape: [[2, 3], [2, 2]] },
-    { name: 'Sequential', make: () => sequential([dense(4, { activation: 'relu', ...s }), new Dropout({ rate: 0.2 }), dense(2, s)]), inputShape: [2, 3] },
-    { name: 'Functional', make: functionalCase, inputShape: [[2, 4], [2, 3]] },
+    {
+      name: 'Add',
+      make: () => new Add(),
+      inputShape: [
+        [2, 3],
+        [2, 3],
+      ],
+    },
+    {
+      name: 'Concatenate',
+      make: () => new Concatenate({ axis: -1 }),
+      inputShape: [
+        [2, 3],
+        [2, 2],
+      ],
+    },
+    {
+      name: 'Sequential',
+      make: () => sequential([dense(4, { activation: 'relu', ...s }), new Dropout({ rate: 0.2 }), dense(2, s)]),
+      inputShape: [2, 3],
+    },
+    {
+      name: 'Functional',
+      make: functionalCase,
+      inputShape: [
+        [2, 4],
+        [2, 3],
+      ],
+    },
   ];
 }

@@ -37,8 +37,17 @@ function makeInputs(c: LayerCase, key: RngKey): Tensor[] {
   return shapes.map((s, i) => {
     const n = s.reduce((a, b) => a * b, 1);
     const u = key.fold(i).uniform(n);
-    if (c.intInput) return tensor(Array.from(u, (v) => Math.floor(v * (c.intInput as number))), s, 'int32');
-    return tensor(Array.from(u, (v) => v * 2 - 1), s, 'float32');
+    if (c.intInput)
+      return tensor(
+        Array.from(u, (v) => Math.floor(v * (c.intInput as number))),
+        s,
+        'int32',
+      );
+    return tensor(
+      Array.from(u, (v) => v * 2 - 1),
+      s,
+      'float32',
+    );
   });
 }
 
@@ -92,7 +101,12 @@ export function checkGradients(c: LayerCase, opts: LayerCheckOptions = {}): numb
   const inputs = c.intInput ? raw : raw.map((t) => variable(t, true, `conformance_input_${varCounter++}`));
   const x = arg(c, inputs);
   const y0 = outputs(layer.call(x, { training: true, rng: KEY }));
-  const weights = y0.map((y, i) => tensor(Array.from(KEY.fold(100 + i).uniform(y.size), (v) => v - 0.5), y.shape));
+  const weights = y0.map((y, i) =>
+    tensor(
+      Array.from(KEY.fold(100 + i).uniform(y.size), (v) => v - 0.5),
+      y.shape,
+    ),
+  );
   dispose(y0);
   const vars: Variable[] = [...Object.values(layer.parameters()), ...(c.intInput ? [] : (inputs as Variable[]))];
   const { value, grads } = variableGrads(() => objective(layer, x, weights) as never, vars);
@@ -104,7 +118,9 @@ export function checkGradients(c: LayerCase, opts: LayerCheckOptions = {}): numb
     const g = grads[v.name] as Tensor;
     const gv = g.dataSync();
     const base = v.dataSync().slice() as Float32Array;
-    const picks = KEY.fold(v.size).uniform(samples).map((u) => Math.floor(u * v.size));
+    const picks = KEY.fold(v.size)
+      .uniform(samples)
+      .map((u) => Math.floor(u * v.size));
     for (const idx of new Set(picks)) {
       const set = (delta: number) => {
         const copy = base.slice();
