@@ -1,0 +1,2 @@
+export type { WebglOptions } from './webgl.js';
+export { webgl } from './webgl.js';

@@ -1,0 +1,2 @@
+export type { WebgpuOptions } from './webgpu.js';
+export { webgpu } from './webgpu.js';
