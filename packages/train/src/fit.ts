@@ -1,6 +1,7 @@
 import type { Callback, GradientTransform, Logs, Loss, Metric, Module } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
+import { learningRateNodes } from './callbacks/reduce-lr.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import { Trainer, type TrainerSnapshot } from './trainer.js';
 
@@ -158,6 +159,8 @@ async function runFit(
     trainer.epochFinished = complete;
     const logs: Logs = { loss: seen ? lossSum / seen : Number.NaN, ...metricLogs(metrics) };
     if (val) Object.assign(logs, await evaluateSource(trainer, val, metrics, 'val_'));
+    const lr = trainer.optimizerState === null ? undefined : learningRateNodes.get(trainer.optimizerState);
+    if (lr !== undefined) logs.learning_rate = lr;
     history.epoch.push(epoch);
     history.logs.push(logs);
     for (const [k, v] of Object.entries(logs)) {

@@ -164,6 +164,8 @@ describe('callbacks', () => {
     );
     expect(h.epoch.length).toBe(4);
     expect(rates).toEqual([0.1, 0.05, 0.025, 0.0125]);
+    // the rate each epoch trained with, logged Keras-style
+    expect(h.history.learning_rate).toEqual([0.1, 0.1, 0.05, 0.025]);
     model.dispose();
     x.dispose();
     y.dispose();

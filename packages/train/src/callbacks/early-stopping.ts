@@ -61,7 +61,7 @@ export function earlyStopping(
         if (options.restoreBestWeights) {
           freeBest();
           best = {};
-          for (const [name, v] of Object.entries(control.model.parameters())) best[name] = clone(v);
+          for (const [name, v] of Object.entries({ ...control.model.state(), ...control.model.parameters() })) best[name] = clone(v);
         }
         return;
       }
@@ -73,7 +73,7 @@ export function earlyStopping(
     },
     onTrainEnd(_logs: Logs, control: TrainingControl) {
       if (best && options.restoreBestWeights) {
-        const params = control.model.parameters();
+        const params = { ...control.model.state(), ...control.model.parameters() };
         for (const [name, t] of Object.entries(best)) params[name]?.assign(t);
       }
       freeBest();

@@ -39,12 +39,13 @@ describe('file loggers', () => {
       },
     );
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('epoch,loss,mae,val_loss,val_mae');
+    expect(lines[0]).toBe('epoch,loss,mae,val_loss,val_mae,learning_rate');
     expect(lines.length).toBe(4);
     const row2 = (lines[3] as string).split(',').map(Number);
     expect(row2[0]).toBe(2);
     expect(row2[1]).toBeCloseTo(h.history.loss?.[2] as number, 10);
     expect(row2[4]).toBeCloseTo(h.history.val_mae?.[2] as number, 10);
+    expect(row2[5]).toBe(0.1);
     const objs = (await readFile(jsonl, 'utf8'))
       .trim()
       .split('\n')
