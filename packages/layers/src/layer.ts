@@ -78,7 +78,9 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new ValueError('layer name', 'a non-empty string', options.name);
     }
-    this.name = options.name ?? uniqueName(defaultPrefix ?? snakeCase(new.target.name));
+    // a static `className` survives minification, unlike the constructor's own name
+    const cls = Object.hasOwn(new.target, 'className') ? (new.target as unknown as { className: string }).className : new.target.name;
+    this.name = options.name ?? uniqueName(defaultPrefix ?? snakeCase(cls));
     if (options.name) reserveName(options.name);
     this.trainable = options.trainable ?? true;
   }

@@ -38,6 +38,7 @@ export function reserveName(name: string): void {
 export function snakeCase(className: string): string {
   return className
     .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .replace(/([0-9])D([A-Z])/g, '$1d_$2')
     .replace(/([0-9])D$/, '$1d')
     .toLowerCase();

@@ -20,6 +20,7 @@ export interface InputOptions {
  * ```
  */
 export class InputLayer extends Layer {
+  static readonly className = 'InputLayer';
   readonly className = 'InputLayer';
   readonly shape: Shape;
   readonly output: SymbolicTensor;

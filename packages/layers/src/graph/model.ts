@@ -26,6 +26,7 @@ export interface ModelOptions {
  * ```
  */
 export class Model extends Layer<Tensor | Tensor[]> {
+  static readonly className = 'Functional';
   readonly className = 'Functional';
   readonly inputs: SymbolicTensor[];
   readonly outputs: SymbolicTensor[];

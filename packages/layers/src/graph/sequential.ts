@@ -14,6 +14,7 @@ import { summary } from '../summary.js';
  * ```
  */
 export class Sequential extends Layer {
+  static readonly className = 'Sequential';
   readonly className = 'Sequential';
   readonly layers: Layer<Tensor | Tensor[]>[];
 

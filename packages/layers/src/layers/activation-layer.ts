@@ -12,6 +12,7 @@ import type { Shape } from '../shape.js';
  * ```
  */
 export class Activation extends Layer {
+  static readonly className = 'Activation';
   readonly className = 'Activation';
   readonly activation: ActivationName;
   constructor(opts: LayerOptions & { activation: ActivationName }) {

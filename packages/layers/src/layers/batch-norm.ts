@@ -28,6 +28,7 @@ export interface BatchNormOptions extends LayerOptions {
  * ```
  */
 export class BatchNormalization extends Layer {
+  static readonly className = 'BatchNormalization';
   readonly className = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;

@@ -27,6 +27,7 @@ export interface BidirectionalOptions extends LayerOptions {
  * ```
  */
 export class Bidirectional extends Layer {
+  static readonly className = 'Bidirectional';
   readonly className = 'Bidirectional';
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;

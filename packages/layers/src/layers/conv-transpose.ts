@@ -12,6 +12,7 @@ import { Conv, type ConvOptions } from './conv.js';
  * ```
  */
 export class Conv2DTranspose extends Conv {
+  static readonly className = 'Conv2DTranspose';
   readonly className = 'Conv2DTranspose';
   constructor(opts: ConvOptions) {
     super(2, opts);

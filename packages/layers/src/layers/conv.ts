@@ -114,6 +114,7 @@ export abstract class Conv extends Layer {
  * ```
  */
 export class Conv1D extends Conv {
+  static readonly className = 'Conv1D';
   readonly className = 'Conv1D';
   constructor(opts: ConvOptions) {
     super(1, opts);
@@ -133,6 +134,7 @@ export class Conv1D extends Conv {
  * ```
  */
 export class Conv2D extends Conv {
+  static readonly className = 'Conv2D';
   readonly className = 'Conv2D';
   constructor(opts: ConvOptions) {
     super(2, opts);

@@ -30,6 +30,7 @@ export interface DenseOptions extends LayerOptions {
  * ```
  */
 export class Dense extends Layer {
+  static readonly className = 'Dense';
   readonly className = 'Dense';
   readonly units: number;
   private readonly opts: DenseOptions;

@@ -20,6 +20,7 @@ export interface DropoutOptions extends LayerOptions {
  * ```
  */
 export class Dropout extends Layer {
+  static readonly className = 'Dropout';
   readonly className = 'Dropout';
   readonly rate: number;
   constructor(opts: DropoutOptions) {

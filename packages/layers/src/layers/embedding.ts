@@ -24,6 +24,7 @@ export interface EmbeddingOptions extends LayerOptions {
  * ```
  */
 export class Embedding extends Layer {
+  static readonly className = 'Embedding';
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;

@@ -27,6 +27,7 @@ export abstract class GlobalPool extends Layer {
 
 /** Max over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalMaxPool1D()` */
 export class GlobalMaxPool1D extends GlobalPool {
+  static readonly className = 'GlobalMaxPool1D';
   readonly className = 'GlobalMaxPool1D';
   constructor(opts: LayerOptions = {}) {
     super(1, 'max', opts);
@@ -35,6 +36,7 @@ export class GlobalMaxPool1D extends GlobalPool {
 }
 /** Mean over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalAvgPool1D()` */
 export class GlobalAvgPool1D extends GlobalPool {
+  static readonly className = 'GlobalAvgPool1D';
   readonly className = 'GlobalAvgPool1D';
   constructor(opts: LayerOptions = {}) {
     super(1, 'avg', opts);
@@ -43,6 +45,7 @@ export class GlobalAvgPool1D extends GlobalPool {
 }
 /** Max over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalMaxPool2D()` */
 export class GlobalMaxPool2D extends GlobalPool {
+  static readonly className = 'GlobalMaxPool2D';
   readonly className = 'GlobalMaxPool2D';
   constructor(opts: LayerOptions = {}) {
     super(2, 'max', opts);
@@ -51,6 +54,7 @@ export class GlobalMaxPool2D extends GlobalPool {
 }
 /** Mean over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalAvgPool2D()` */
 export class GlobalAvgPool2D extends GlobalPool {
+  static readonly className = 'GlobalAvgPool2D';
   readonly className = 'GlobalAvgPool2D';
   constructor(opts: LayerOptions = {}) {
     super(2, 'avg', opts);

@@ -21,6 +21,7 @@ function asList(x: Shape | Shape[], name: string): Shape[] {
  * ```
  */
 export class Add extends Layer {
+  static readonly className = 'Add';
   readonly className = 'Add';
   constructor(opts: LayerOptions = {}) {
     super(opts);
@@ -56,6 +57,7 @@ export class Add extends Layer {
  * ```
  */
 export class Concatenate extends Layer {
+  static readonly className = 'Concatenate';
   readonly className = 'Concatenate';
   readonly axis: number;
   constructor(opts: LayerOptions & { axis?: number } = {}) {

@@ -64,6 +64,7 @@ abstract class ChannelNorm extends Layer {
  * ```
  */
 export class LayerNormalization extends ChannelNorm {
+  static readonly className = 'LayerNormalization';
   readonly className = 'LayerNormalization';
   constructor(opts: NormOptions = {}) {
     super(opts, 1e-3, true);
@@ -84,6 +85,7 @@ export class LayerNormalization extends ChannelNorm {
  * ```
  */
 export class RMSNormalization extends ChannelNorm {
+  static readonly className = 'RMSNormalization';
   readonly className = 'RMSNormalization';
   constructor(opts: NormOptions = {}) {
     super(opts, 1e-6, false);
@@ -103,6 +105,7 @@ export class RMSNormalization extends ChannelNorm {
  * ```
  */
 export class GroupNormalization extends ChannelNorm {
+  static readonly className = 'GroupNormalization';
   readonly className = 'GroupNormalization';
   readonly groups: number;
   constructor(opts: NormOptions & { groups?: number } = {}) {

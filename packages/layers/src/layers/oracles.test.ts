@@ -198,3 +198,33 @@ describe.each([cpu(), wasm()])('layer oracles on $name', (plugin) => {
     close(r.call(tensor3d([[[1], [2]]])), [Math.tanh(1 + 0.5 * Math.tanh(2))]);
   });
 });
+
+describe('convolution and pooling oracles (cpu)', () => {
+  beforeAll(async () => {
+    await useBackend(cpu());
+  });
+  it('Conv2D valid 2x2 kernel on a 3x3 image matches the hand sum; pooling too', async () => {
+    const { Conv2D } = await import('./conv.js');
+    const { MaxPool2D, AvgPool1D } = await import('./pooling.js');
+    const { tensor4d } = await import('@tessera/tensor');
+    const c = new Conv2D({ filters: 1, kernelSize: 2, inputShape: [3, 3, 1] });
+    set(c, `${c.name}/kernel`, tensor4d([1, 2, 3, 4], [2, 2, 1, 1]));
+    set(c, `${c.name}/bias`, tensor([1]));
+    const img = [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ];
+    const want: number[] = [];
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) {
+        const r = img as number[][];
+        want.push(
+          1 + (r[i]?.[j] as number) + 2 * (r[i]?.[j + 1] as number) + 3 * (r[i + 1]?.[j] as number) + 4 * (r[i + 1]?.[j + 1] as number),
+        );
+      }
+    close(c.call(tensor4d(img.flat(), [1, 3, 3, 1])), want);
+    close(new MaxPool2D({ poolSize: 2, strides: 1 }).call(tensor4d(img.flat(), [1, 3, 3, 1])), [5, 6, 8, 9]);
+    close(new AvgPool1D({ poolSize: 2 }).call(tensor3d([[[1], [3], [5], [7]]])), [2, 6]);
+  });
+});

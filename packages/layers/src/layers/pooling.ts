@@ -57,6 +57,7 @@ export abstract class Pool extends Layer {
 
 /** 1-D max pooling over `[batch, steps, channels]`. @example `new MaxPool1D({ poolSize: 2 })` */
 export class MaxPool1D extends Pool {
+  static readonly className = 'MaxPool1D';
   readonly className = 'MaxPool1D';
   constructor(opts: PoolOptions = {}) {
     super(1, 'max', opts);
@@ -65,6 +66,7 @@ export class MaxPool1D extends Pool {
 }
 /** 2-D max pooling over `[batch, h, w, channels]`. @example `new MaxPool2D({ poolSize: 2 })` */
 export class MaxPool2D extends Pool {
+  static readonly className = 'MaxPool2D';
   readonly className = 'MaxPool2D';
   constructor(opts: PoolOptions = {}) {
     super(2, 'max', opts);
@@ -73,6 +75,7 @@ export class MaxPool2D extends Pool {
 }
 /** 1-D average pooling. @example `new AvgPool1D({ poolSize: 2 })` */
 export class AvgPool1D extends Pool {
+  static readonly className = 'AvgPool1D';
   readonly className = 'AvgPool1D';
   constructor(opts: PoolOptions = {}) {
     super(1, 'avg', opts);
@@ -81,6 +84,7 @@ export class AvgPool1D extends Pool {
 }
 /** 2-D average pooling. @example `new AvgPool2D({ poolSize: 2 })` */
 export class AvgPool2D extends Pool {
+  static readonly className = 'AvgPool2D';
   readonly className = 'AvgPool2D';
   constructor(opts: PoolOptions = {}) {
     super(2, 'avg', opts);

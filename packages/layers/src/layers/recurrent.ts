@@ -13,6 +13,7 @@ import { RNN, type RNNOptions } from './rnn.js';
  * ```
  */
 export class SimpleRNN extends RNN {
+  static readonly className = 'SimpleRNN';
   readonly className = 'SimpleRNN';
   protected readonly gates = 1;
   constructor(opts: RNNOptions) {
@@ -33,6 +34,7 @@ export class SimpleRNN extends RNN {
  * ```
  */
 export class LSTM extends RNN {
+  static readonly className = 'LSTM';
   readonly className = 'LSTM';
   protected readonly gates = 4;
   readonly unitForgetBias: boolean;
@@ -75,6 +77,7 @@ export class LSTM extends RNN {
  * ```
  */
 export class GRU extends RNN {
+  static readonly className = 'GRU';
   readonly className = 'GRU';
   protected readonly gates = 3;
   readonly resetAfter: boolean;

@@ -13,6 +13,7 @@ import { type Shape, sizeOf } from '../shape.js';
  * ```
  */
 export class Flatten extends Layer {
+  static readonly className = 'Flatten';
   readonly className = 'Flatten';
   constructor(opts: LayerOptions = {}) {
     super(opts);
@@ -42,6 +43,7 @@ export interface ReshapeOptions extends LayerOptions {
  * ```
  */
 export class Reshape extends Layer {
+  static readonly className = 'Reshape';
   readonly className = 'Reshape';
   readonly targetShape: number[];
   constructor(opts: ReshapeOptions) {
