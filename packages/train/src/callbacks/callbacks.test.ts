@@ -57,7 +57,7 @@ describe('callbacks', () => {
       },
     );
     expect(plain.length).toBe(3);
-    expect(plain[0]).toMatch(/^epoch 1\/3 - 4 steps - loss \d+\.\d{4} - \d+ samples\/s - \d+s\n$/);
+    expect(plain[0]).toMatch(/^epoch 1\/3 - 4 steps - loss \d+\.\d{4} - learning_rate 0\.1000 - \d+ samples\/s - \d+s\n$/);
     const tty: string[] = [];
     await fit(
       new Linear(2),
