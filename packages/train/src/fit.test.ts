@@ -158,6 +158,22 @@ describe.each([
     y.dispose();
   });
 
+  it('predict over a dataset concatenates the batches in order and frees them', async () => {
+    const { xs, ys } = regressionRows(10, 3, 2);
+    const model = new Linear(2);
+    const whole = tensor2d(xs);
+    const ref = await predict(model, whole, { batchSize: 10 });
+    const before = tensorCount();
+    async function* batches() {
+      for (let s = 0; s < 10; s += 4) yield { x: tensor2d(xs.slice(s, s + 4)), y: tensor2d(ys.slice(s, s + 4)) };
+    }
+    const p = await predict(model, batches());
+    expect(tensorCount()).toBe(before + 1);
+    expect(Array.from(p.dataSync())).toEqual(Array.from(ref.dataSync()));
+    for (const t of [p, ref, whole]) t.dispose();
+    model.dispose();
+  });
+
   it('stops when a callback asks, and stepsPerEpoch bounds an epoch', async () => {
     const { xs, ys } = regressionRows(40, 2, 1);
     const model = new Linear(1);
