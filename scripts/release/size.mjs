@@ -63,6 +63,13 @@ if (process.argv.includes('--readme')) {
     '|---|---:|---:|',
     ...rows.map((x) => `| \`${x.name}\` | ${kb(Math.max(0, x.size))} | ${x.limit ? kb(x.limit) : '—'} |`),
   ].join('\n');
+  const app = (prefix) => rows.find((x) => x.name.startsWith(prefix))?.size;
+  const [tessera, union, layersSet] = [app('app: Tessera'), app('app: @tensorflow/tfjs'), app('app: tfjs-core + tfjs-layers')];
+  const ratio = tessera && union && layersSet
+    ? `\nThe minimal Tessera app is **${((100 * tessera) / union).toFixed(0)}%** of the same app on \`@tensorflow/tfjs\` and
+**${((100 * tessera) / layersSet).toFixed(0)}%** of it on tfjs-core + tfjs-layers + tfjs-backend-cpu (most of what remains is
+tfjs-core's op set and every cpu kernel, which \`@tensorflow/tfjs-backend-cpu\` registers on import).\n`
+    : '\nThe minimal-app comparison is not measured yet (it needs layers, losses, optimizers and train).\n';
   const section = `## Bundle sizes
 
 Measured by \`npm run size\` (size-limit + esbuild, minified, browser ESM, gzip; ${date}); budgets
@@ -76,7 +83,7 @@ are enforced in CI and live in \`scripts/release/size-budgets.json\`.
   app would ship them.
 
 ${table}
-`;
+${ratio}`;
   const readmePath = path.join(REPO_ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf('## Bundle sizes');
