@@ -1,6 +1,7 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
 import { detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
+import { wasmFileUrls } from './wasm-files.js';
 
 /** Options of {@link wasm}. */
 export interface WasmOptions {
@@ -41,8 +42,13 @@ export function wasm(options: WasmOptions = {}): BackendPlugin {
       const mod = await import('@tensorflow/tfjs-backend-wasm');
       if (options.simd === false) env().set('WASM_HAS_SIMD_SUPPORT', false);
       if (typeof options.threads === 'number') mod.setThreadsCount(options.threads);
+      const inNode = detectRuntime() === 'node';
+      // Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers).
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+      if (!inNode && !isolated) env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (options.wasmPaths) mod.setWasmPaths(options.wasmPaths);
-      else if (detectRuntime() === 'node') {
+      else if (!inNode) mod.setWasmPaths(wasmFileUrls());
+      else {
         const entry = await resolveInNode('@tensorflow/tfjs-backend-wasm', import.meta.url);
         if (entry) {
           mod.setWasmPaths(entry.replace(/[^\\/]+$/, ''));

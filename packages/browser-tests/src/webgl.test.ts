@@ -1,0 +1,5 @@
+import { webgl } from '@tessera/backend-webgl';
+import { conformanceSuite, trainingSmoke } from './suite.js';
+
+conformanceSuite(() => webgl());
+trainingSmoke(() => webgl());
