@@ -1,5 +1,5 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { CallOptions, Module, ModuleConfig, NamedVariables, RngKey } from '@tessera/core';
+import type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, RngKey } from '@tessera/core';
 import { rngKey, ValueError } from '@tessera/core';
 import { addN, assertShape, clone, dispose, engine, scope, variable } from '@tessera/tensor';
 import { isSymbolic, makeNode, type SymbolicTensor } from './graph/symbolic.js';
@@ -37,6 +37,9 @@ interface Weight {
 export type SymbolicOf<O> = O extends Tensor[] ? SymbolicTensor[] : SymbolicTensor;
 /** Input of a layer call. */
 export type LayerInput = Tensor | Tensor[];
+
+/** Parameter overrides of the innermost `apply` call (functional forward pass). */
+const overrideStack: NamedTensors[] = [];
 
 function hashName(s: string): number {
   let h = 2166136261;
@@ -135,6 +138,31 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
       if (Array.isArray(y)) return y.map((t) => (same(t) ? clone(t) : t)) as O;
       return (same(y as Tensor) ? clone(y as Tensor) : y) as O;
     }) as O;
+  }
+
+  /**
+   * Functional forward pass: like `call`, but weights named in `params` (`<layer>/<weight>`) are
+   * used in place of the layer's variables, so gradients flow to `params` (e.g. with `grads`).
+   */
+  apply(params: NamedTensors, x: LayerInput, options: CallOptions = {}): O {
+    overrideStack.push(params);
+    try {
+      return this.call(x, options);
+    } finally {
+      overrideStack.pop();
+    }
+  }
+
+  /** The tensor to use for a weight in the current call: an `apply` override or the variable. */
+  protected use(v: Variable | undefined): Tensor {
+    if (!v) throw new ValueError(`${this.name} weight`, 'a built layer', v);
+    const top = overrideStack[overrideStack.length - 1];
+    if (top) {
+      const w = this.weights.find((x) => x.variable === v);
+      const o = w && top[w.key];
+      if (o) return o;
+    }
+    return v;
   }
 
   /** Throws a ShapeError naming the layer when an input does not match `inputSpec`. */

@@ -215,3 +215,29 @@ describe('the trainer contract', () => {
     expect(tensorCount()).toBe(before + 2); // the two new variables
   });
 });
+
+describe('apply (functional forward pass)', () => {
+  it('uses the given tensors instead of the variables, and gradients flow to them', async () => {
+    const { grads, mul: mulOp, tensor } = await import('@tessera/tensor');
+    const { lstm: lstmF, dense: denseF, sequential: seq } = await import('../index.js');
+    const m = seq([lstmF(3, { seed: 1 }), denseF(2, { seed: 2 })], { inputShape: [4, 2] });
+    const x = tensor(
+      Array.from({ length: 16 }, (_, i) => Math.sin(i)),
+      [2, 4, 2],
+    );
+    const names = Object.keys(m.parameters());
+    const doubled = Object.fromEntries(names.map((k) => [k, mulOp(m.parameters()[k] as Tensor, 2)]));
+    const viaApply = Array.from(m.apply(doubled, x).dataSync());
+    const before = Array.from(m.call(x).dataSync());
+    expect(viaApply).not.toEqual(before);
+    for (const k of names) m.parameters()[k]?.assign(doubled[k] as Tensor);
+    const viaAssign = Array.from(m.call(x).dataSync());
+    viaApply.forEach((v, i) => {
+      expect(Math.abs(v - (viaAssign[i] as number))).toBeLessThan(1e-6);
+    });
+    const tensors = names.map((k) => doubled[k] as Tensor);
+    const g = grads((...ps: Tensor[]) => mean(m.apply(Object.fromEntries(names.map((k, i) => [k, ps[i] as Tensor])), x)))(tensors);
+    expect(g.length).toBe(names.length);
+    for (const t of g) expect(Array.from(t.dataSync()).some((v) => v !== 0)).toBe(true);
+  });
+});

@@ -61,8 +61,8 @@ export class BatchNormalization extends Layer {
   protected forward(x: Tensor, options: CallOptions): Tensor {
     const mm = this.movingMean as Variable;
     const mv = this.movingVariance as Variable;
-    let mean: Tensor = mm;
-    let variance: Tensor = mv;
+    let mean: Tensor = this.use(mm);
+    let variance: Tensor = this.use(mv);
     if (options.training) {
       const axes = x.shape.map((_, i) => i).slice(0, -1);
       const m = moments(x, axes);
@@ -73,8 +73,8 @@ export class BatchNormalization extends Layer {
       mv.assign(add(mul(mv, k), mul(variance, 1 - k)));
     }
     let y = mul(sub(x, mean), rsqrt(add(variance, this.epsilon)));
-    if (this.gamma) y = mul(y, this.gamma);
-    if (this.beta) y = add(y, this.beta);
+    if (this.gamma) y = mul(y, this.use(this.gamma));
+    if (this.beta) y = add(y, this.use(this.beta));
     return y;
   }
 

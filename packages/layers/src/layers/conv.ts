@@ -75,8 +75,8 @@ export abstract class Conv extends Layer {
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
 
   protected forward(x: Tensor): Tensor {
-    let y = this.convolve(x, this.kernel as Variable);
-    if (this.bias) y = add(y, this.bias);
+    let y = this.convolve(x, this.use(this.kernel));
+    if (this.bias) y = add(y, this.use(this.bias));
     return getActivation(this.opts.activation)(y);
   }
 

@@ -62,10 +62,10 @@ export class Dense extends Layer {
   }
 
   protected forward(x: Tensor): Tensor {
-    const k = this.kernel as Variable;
+    const k = this.use(this.kernel);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1] as number]);
     let y = matMul(flat, k);
-    if (this.bias) y = add(y, this.bias);
+    if (this.bias) y = add(y, this.use(this.bias));
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
     return getActivation(this.opts.activation)(y);
   }

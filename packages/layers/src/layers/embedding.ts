@@ -44,7 +44,7 @@ export class Embedding extends Layer {
     });
   }
   protected forward(x: Tensor): Tensor {
-    return gather(this.embeddings as Variable, x.dtype === 'int32' ? x : cast(x, 'int32'));
+    return gather(this.use(this.embeddings), x.dtype === 'int32' ? x : cast(x, 'int32'));
   }
   computeOutputShape(s: Shape): Shape {
     return [...s, this.outputDim];

@@ -41,8 +41,8 @@ abstract class ChannelNorm extends Layer {
   protected checkChannels(_c: number): void {}
   protected affine(y: Tensor): Tensor {
     let out = y;
-    if (this.gamma) out = mul(out, this.gamma);
-    if (this.beta) out = add(out, this.beta);
+    if (this.gamma) out = mul(out, this.use(this.gamma));
+    if (this.beta) out = add(out, this.use(this.beta));
     return out;
   }
   computeOutputShape(s: Shape): Shape {

@@ -1,4 +1,4 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { add, concat, matMul, mul, ones, scope, slice, split, sub, unstack, zeros } from '@tessera/tensor';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';
@@ -21,7 +21,7 @@ export class SimpleRNN extends RNN {
     this.buildFromOptions();
   }
   protected step(xp: Tensor, [h]: Tensor[]): Tensor[] {
-    return [this.act(add(xp, matMul(h as Tensor, this.recurrentKernel as Variable)))];
+    return [this.act(add(xp, matMul(h as Tensor, this.use(this.recurrentKernel))))];
   }
 }
 
@@ -58,7 +58,7 @@ export class LSTM extends RNN {
     return [zeros([batch, this.units]), zeros([batch, this.units])];
   }
   protected step(xp: Tensor, [h, c]: Tensor[]): Tensor[] {
-    const z = add(xp, matMul(h as Tensor, this.recurrentKernel as Variable));
+    const z = add(xp, matMul(h as Tensor, this.use(this.recurrentKernel)));
     const [i, f, cc, o] = split(z, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
     const c2 = add(mul(this.recAct(f), c as Tensor), mul(this.recAct(i), this.act(cc)));
     return [mul(this.recAct(o), this.act(c2)), c2];
@@ -91,18 +91,19 @@ export class GRU extends RNN {
   }
   protected inputBias(): Tensor | undefined {
     if (!this.bias) return undefined;
-    return this.resetAfter ? (unstack(this.bias)[0] as Tensor) : this.bias;
+    const b = this.use(this.bias);
+    return this.resetAfter ? (unstack(b)[0] as Tensor) : b;
   }
   protected step(xp: Tensor, [hPrev]: Tensor[]): Tensor[] {
     const h = hPrev as Tensor;
     const u = this.units;
-    const U = this.recurrentKernel as Variable;
+    const U = this.use(this.recurrentKernel);
     const [xz, xr, xh] = split(xp, 3, -1) as [Tensor, Tensor, Tensor];
     let z: Tensor;
     let hh: Tensor;
     if (this.resetAfter) {
       let inner = matMul(h, U);
-      if (this.bias) inner = add(inner, unstack(this.bias)[1] as Tensor);
+      if (this.bias) inner = add(inner, unstack(this.use(this.bias))[1] as Tensor);
       const [rz, rr, rh] = split(inner, 3, -1) as [Tensor, Tensor, Tensor];
       z = this.recAct(add(xz, rz));
       const r = this.recAct(add(xr, rr));

@@ -87,12 +87,12 @@ export abstract class RNN extends Layer {
 
   /** Bias added to the input projection (GRU overrides). */
   protected inputBias(): Tensor | undefined {
-    return this.bias;
+    return this.bias ? this.use(this.bias) : undefined;
   }
 
   protected forward(x: Tensor): Tensor {
     const [b, t, f] = x.shape as [number, number, number];
-    let xp = matMul(reshape(x, [b * t, f]), this.kernel as Variable);
+    let xp = matMul(reshape(x, [b * t, f]), this.use(this.kernel));
     const ib = this.inputBias();
     if (ib) xp = add(xp, ib);
     let steps = unstack(reshape(xp, [b, t, this.gates * this.units]), 1);
