@@ -34,12 +34,36 @@ for (const p of publicPackages()) {
 }
 
 const have = new Set(publicPackages().map((p) => p.name));
-const appNeeds = ['@tessera/core', '@tessera/tensor', '@tessera/backend-cpu', '@tessera/layers', '@tessera/losses', '@tessera/optimizers', '@tessera/train'];
+const appNeeds = [
+  '@tessera/core',
+  '@tessera/tensor',
+  '@tessera/backend-cpu',
+  '@tessera/layers',
+  '@tessera/losses',
+  '@tessera/optimizers',
+  '@tessera/train',
+];
 if (appNeeds.every((n) => have.has(n)) && process.env.SIZE_SKIP_APPS !== '1') {
   checks.push(
-    { name: 'app: Tessera (Dense + sgd + mse + fit + backend-cpu)', path: 'scripts/release/size-app/tessera-app.mjs', gzip: true, limit: budgets.apps?.tessera ?? '200 kB', modifyEsbuildConfig: esm },
-    { name: 'app: @tensorflow/tfjs (same app, union package)', path: 'scripts/release/size-app/tfjs-app.mjs', gzip: true, modifyEsbuildConfig: esm },
-    { name: 'app: tfjs-core + tfjs-layers + tfjs-backend-cpu (same app)', path: 'scripts/release/size-app/tfjs-layers-app.mjs', gzip: true, modifyEsbuildConfig: esm },
+    {
+      name: 'app: Tessera (Dense + sgd + mse + fit + backend-cpu)',
+      path: 'scripts/release/size-app/tessera-app.mjs',
+      gzip: true,
+      limit: budgets.apps?.tessera ?? '200 kB',
+      modifyEsbuildConfig: esm,
+    },
+    {
+      name: 'app: @tensorflow/tfjs (same app, union package)',
+      path: 'scripts/release/size-app/tfjs-app.mjs',
+      gzip: true,
+      modifyEsbuildConfig: esm,
+    },
+    {
+      name: 'app: tfjs-core + tfjs-layers + tfjs-backend-cpu (same app)',
+      path: 'scripts/release/size-app/tfjs-layers-app.mjs',
+      gzip: true,
+      modifyEsbuildConfig: esm,
+    },
   );
 }
 

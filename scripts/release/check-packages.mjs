@@ -12,7 +12,14 @@ const filter = process.argv.slice(2);
 const pkgs = publicPackages().filter((p) => filter.length === 0 || filter.some((f) => p.rel.includes(f) || p.name.includes(f)));
 
 function run(cmd, args, cwd, timeout = 180_000) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   return { ok: r.status === 0 && !r.error, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim(), error: r.error };
 }
 
@@ -37,8 +44,20 @@ for (const p of pkgs) {
   results.push({ name: p.name, publint: pubOk, attw: attw.ok });
   const mark = (ok) => (ok ? 'ok  ' : 'FAIL');
   console.log(`\n=== ${p.name} (${p.rel})  publint: ${mark(pubOk)}  attw: ${mark(attw.ok)}`);
-  if (!pubOk || /suggestion/i.test(pub.out)) console.log(pub.out.split('\n').map((l) => `  publint| ${l}`).join('\n'));
-  if (!attw.ok) console.log(attw.out.split('\n').map((l) => `  attw   | ${l}`).join('\n'));
+  if (!pubOk || /suggestion/i.test(pub.out))
+    console.log(
+      pub.out
+        .split('\n')
+        .map((l) => `  publint| ${l}`)
+        .join('\n'),
+    );
+  if (!attw.ok)
+    console.log(
+      attw.out
+        .split('\n')
+        .map((l) => `  attw   | ${l}`)
+        .join('\n'),
+    );
 }
 
 console.log('\npackage                       publint  attw');

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { publicPackages, REPO_ROOT } from './packages.mjs';
 
 const args = process.argv.slice(2);
@@ -22,14 +23,20 @@ const t0 = Date.now();
 const r = spawnSync(
   path.join(REPO_ROOT, 'node_modules', '.bin', 'typedoc'),
   ['--options', path.join(REPO_ROOT, 'typedoc.json'), ...pkgs.flatMap((p) => ['--entryPoints', p.rel]), '--json', apiJson],
-  { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+  {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  },
 );
 // The per-package entry globs (src/index.ts, src/node.ts, src/browser.ts) do not all exist in
 // every package: those warnings are expected noise.
 const noise = /did not match any files|git remote .* was not valid|Found \d+ errors and \d+ warnings/;
 const typedocLog = `${r.stdout ?? ''}${r.stderr ?? ''}`
   .split('\n')
-  .map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
+  .map((l) => stripVTControlCharacters(l))
   .filter((l) => l.trim() && !noise.test(l));
 if (typedocLog.length) console.log(typedocLog.map((l) => `  typedoc| ${l}`).join('\n'));
 if (r.status !== 0) {
@@ -39,7 +46,18 @@ if (r.status !== 0) {
 console.log(`docs: API docs for ${pkgs.length} packages in ${path.relative(REPO_ROOT, out)}/ (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
 // ---- TSDoc check ------------------------------------------------------------------------------
-const KIND = { 1: 'project', 2: 'module', 4: 'namespace', 8: 'enum', 32: 'variable', 64: 'function', 128: 'class', 256: 'interface', 2097152: 'type', 4194304: 'reference' };
+const KIND = {
+  1: 'project',
+  2: 'module',
+  4: 'namespace',
+  8: 'enum',
+  32: 'variable',
+  64: 'function',
+  128: 'class',
+  256: 'interface',
+  2097152: 'type',
+  4194304: 'reference',
+};
 const project = JSON.parse(readFileSync(apiJson, 'utf8'));
 const hasExample = (c) => !!c?.blockTags?.some((t) => t.tag === '@example');
 const hasText = (c) => !!c && ((c.summary ?? []).some((p) => p.text?.trim()) || (c.blockTags ?? []).length > 0);
@@ -89,11 +107,16 @@ for (const p of report) {
   const n = p.missingComment.length + p.missingExample.length;
   bad += n;
   const up = p.upstream ? ` (+${p.upstream} re-exported from dependencies, not checked)` : '';
-  console.log(`  ${p.package.padEnd(28)} ${String(p.exported).padStart(4)} exported${up}, ${n === 0 ? 'all documented with @example' : `${n} missing`}`);
+  console.log(
+    `  ${p.package.padEnd(28)} ${String(p.exported).padStart(4)} exported${up}, ${n === 0 ? 'all documented with @example' : `${n} missing`}`,
+  );
   const isType = (l) => / \((interface|type)\)$/.test(l);
   const show = (what, list) => list.length && console.log(`      ${what}: ${list.join(', ')}`);
   show('no TSDoc comment', p.missingComment);
-  show('no @example (functions, classes, values)', p.missingExample.filter((l) => !isType(l)));
+  show(
+    'no @example (functions, classes, values)',
+    p.missingExample.filter((l) => !isType(l)),
+  );
   show('no @example (interfaces, types)', p.missingExample.filter(isType));
 }
 if (jsonOut) writeFileSync(path.resolve(jsonOut), `${JSON.stringify(report, null, 2)}\n`);

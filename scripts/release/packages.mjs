@@ -47,10 +47,11 @@ export function entryPoints(pkg) {
   const pick = (cond, keys) => {
     if (typeof cond === 'string') return cond;
     if (!cond || typeof cond !== 'object') return undefined;
-    for (const k of keys) if (k in cond) {
-      const v = pick(cond[k], keys);
-      if (v) return v;
-    }
+    for (const k of keys)
+      if (k in cond) {
+        const v = pick(cond[k], keys);
+        if (v) return v;
+      }
     return undefined;
   };
   const out = [];

@@ -30,6 +30,8 @@ const TRACKED_ONLY = process.env.RELEASE_TEST_TRACKED_ONLY === '1';
 const TRAIN_SET = ['@tessera/layers', '@tessera/optimizers', '@tessera/losses', '@tessera/train', '@tessera/backend-wasm'];
 const MINIMAL_SET = ['@tessera/core', '@tessera/backend-cpu'];
 const timings = [];
+// Whole-run bound: every command gets at most the time left before this deadline.
+const DEADLINE = T0 + 1000 * Number(process.env.RELEASE_TEST_TIMEOUT_S ?? 600);
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 function log(msg) {
@@ -46,6 +48,9 @@ async function step(name, fn) {
 
 /** Runs a command synchronously with a time limit; throws with its output on failure. */
 function run(cmd, args, { cwd, env, timeoutMs = 120_000, quiet = false } = {}) {
+  const left = DEADLINE - Date.now();
+  if (left < 1000) throw new Error(`the release test ran out of time (RELEASE_TEST_TIMEOUT_S) before \`${cmd} ${args.join(' ')}\``);
+  timeoutMs = Math.min(timeoutMs, left);
   const r = spawnSync(cmd, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -60,7 +65,14 @@ function run(cmd, args, { cwd, env, timeoutMs = 120_000, quiet = false } = {}) {
     const why = r.error?.code === 'ETIMEDOUT' ? `timed out after ${secs(timeoutMs)}` : `exit ${r.status} ${r.signal ?? ''}`;
     throw new Error(`\`${cmd} ${args.join(' ')}\` (in ${cwd}) failed: ${why}\n${out.slice(-6000)}`);
   }
-  if (!quiet && out.trim()) console.log(out.trimEnd().split('\n').map((l) => `    ${l}`).join('\n'));
+  if (!quiet && out.trim())
+    console.log(
+      out
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    );
   return out;
 }
 
@@ -160,12 +172,14 @@ async function startVerdaccio(dir) {
   const url = `http://127.0.0.1:${port}/`;
   const until = Date.now() + 60_000;
   for (;;) {
-    if (verdaccio.exitCode !== null) throw new Error(`verdaccio exited (${verdaccio.exitCode}):\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (verdaccio.exitCode !== null)
+      throw new Error(`verdaccio exited (${verdaccio.exitCode}):\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
     try {
       const res = await fetch(`${url}-/ping`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) break;
     } catch {}
-    if (Date.now() > until) throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (Date.now() > until)
+      throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   log(`verdaccio ${url} (pid ${verdaccio.pid}, storage ${storage}, uplink ${upstream} for everything but @tessera/*)`);
@@ -174,7 +188,11 @@ async function startVerdaccio(dir) {
 
 // ---- repo copy + changeset version ----------------------------------------------------------
 function listRepoFiles() {
-  const r = spawnSync('git', ['ls-files', TRACKED_ONLY ? '-c' : '-co', '--exclude-standard', '-z'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('git', ['ls-files', TRACKED_ONLY ? '-c' : '-co', '--exclude-standard', '-z'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status === 0) return r.stdout.split('\0').filter(Boolean);
   // No git: walk the tree, skipping build outputs.
   const skip = new Set(['node_modules', 'dist', '.git', '.turbo', 'docs', 'coverage']);
@@ -195,7 +213,9 @@ function copyRepo(dest, pkgs) {
   let n = 0;
   // Public packages left out of this run (RELEASE_TEST_EXCLUDE / untracked) stay out of the copy.
   const keep = new Set(pkgs.map((p) => p.rel));
-  const leftOut = publicPackages().filter((p) => !keep.has(p.rel)).map((p) => `${p.rel}/`);
+  const leftOut = publicPackages()
+    .filter((p) => !keep.has(p.rel))
+    .map((p) => `${p.rel}/`);
   for (const f of listRepoFiles()) {
     if (leftOut.some((prefix) => f.startsWith(prefix))) continue;
     // The copy needs package manifests, changesets, configs and what packages publish; skip
@@ -308,7 +328,10 @@ async function main() {
   if (pkgs.length === 0) throw new Error('no public packages found under packages/');
   log(`public packages (${pkgs.length}): ${pkgs.map((p) => p.name).join(', ')}`);
   // Local debugging only: RELEASE_TEST_EXCLUDE=@tessera/a,@tessera/b leaves packages out.
-  const excluded = (process.env.RELEASE_TEST_EXCLUDE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const excluded = (process.env.RELEASE_TEST_EXCLUDE ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (excluded.length) {
     log(`RELEASE_TEST_EXCLUDE: leaving out ${excluded.join(', ')}`);
     pkgs = pkgs.filter((p) => !excluded.includes(p.name));
@@ -342,7 +365,10 @@ async function main() {
       git('-c', 'user.email=release-test@localhost', '-c', 'user.name=release-test', 'commit', '-q', '-m', 'release test snapshot');
       const changesets = readdirSync(path.join(copy, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
       log(`${changesets.length} pending changeset(s): ${changesets.join(', ') || '(none)'}`);
-      run(process.execPath, [path.join(REPO_ROOT, 'node_modules', '@changesets', 'cli', 'bin.js'), 'version'], { cwd: copy, timeoutMs: 120_000 });
+      run(process.execPath, [path.join(REPO_ROOT, 'node_modules', '@changesets', 'cli', 'bin.js'), 'version'], {
+        cwd: copy,
+        timeoutMs: 120_000,
+      });
     });
     const after = readVersions(copy, pkgs);
     for (const p of pkgs) log(`  ${p.name.padEnd(28)} ${before[p.name]} -> ${after[p.name]}`);
@@ -364,7 +390,8 @@ async function main() {
     for (const p of pkgs) {
       const res = await fetch(`${reg.url}${p.name.replace('/', '%2f')}`);
       const doc = res.ok ? await res.json() : null;
-      if (!doc?.versions?.[after[p.name]]) throw new Error(`${p.name}@${after[p.name]} is not on the local registry after publish (HTTP ${res.status})`);
+      if (!doc?.versions?.[after[p.name]])
+        throw new Error(`${p.name}@${after[p.name]} is not on the local registry after publish (HTTP ${res.status})`);
     }
     log(`all ${pkgs.length} public packages are on the local registry at their new versions`);
 
@@ -373,7 +400,10 @@ async function main() {
       const dir = freshApp(apps, 'minimal', MINIMAL_SET, env);
       const installed = installedPackages(dir);
       const tessera = [...installed.keys()].filter((n) => n.startsWith('@tessera/')).sort();
-      const others = [...installed.entries()].filter(([n]) => !n.startsWith('@tessera/')).map(([n, v]) => `${n}@${v}`).sort();
+      const others = [...installed.entries()]
+        .filter(([n]) => !n.startsWith('@tessera/'))
+        .map(([n, v]) => `${n}@${v}`)
+        .sort();
       log(`  @tessera packages installed: ${tessera.join(', ')}`);
       log(`  everything else (${others.length}): ${others.join(', ')}`);
       const extra = tessera.filter((n) => !MINIMAL_SET.includes(n));
@@ -402,7 +432,9 @@ useBackend(cpu()).then(() => { const b = activeBackend(); console.log('active ba
     });
 
     if (missingTrain.length) {
-      log(`SKIPPED the training install test: ${missingTrain.join(', ')} ${missingTrain.length === 1 ? 'is' : 'are'} not (yet) a public package under packages/${TRACKED_ONLY ? ' tracked by git' : ''}`);
+      log(
+        `SKIPPED the training install test: ${missingTrain.join(', ')} ${missingTrain.length === 1 ? 'is' : 'are'} not (yet) a public package under packages/${TRACKED_ONLY ? ' tracked by git' : ''}`,
+      );
     } else {
       await step(`fresh install of only ${TRAIN_SET.join(' + ')}, training in ESM and CJS`, () => {
         const dir = freshApp(apps, 'train', TRAIN_SET, env);

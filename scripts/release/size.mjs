@@ -12,7 +12,11 @@ import { publicPackages, REPO_ROOT } from './packages.mjs';
 const bin = (name) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
 if (process.env.SIZE_SKIP_BUILD !== '1') {
   const filters = publicPackages().flatMap((p) => ['--filter', p.name]);
-  const b = spawnSync(bin('turbo'), ['run', 'build', ...filters, '--output-logs=errors-only'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 600_000 });
+  const b = spawnSync(bin('turbo'), ['run', 'build', ...filters, '--output-logs=errors-only'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
   if (b.status !== 0) {
     console.error('size: the build failed');
     process.exit(1);
@@ -32,11 +36,19 @@ try {
   appProblem = (err.errors ?? []).map((e) => e.text).join('; ') || String(err);
 }
 if (appProblem) {
-  console.log(`size: the minimal-app comparison is SKIPPED: scripts/release/size-app/tessera-app.mjs does not bundle yet (${appProblem.slice(0, 400)})`);
+  console.log(
+    `size: the minimal-app comparison is SKIPPED: scripts/release/size-app/tessera-app.mjs does not bundle yet (${appProblem.slice(0, 400)})`,
+  );
   env.SIZE_SKIP_APPS = '1';
 }
 
-const r = spawnSync(bin('size-limit'), ['--json'], { env, cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+const r = spawnSync(bin('size-limit'), ['--json'], {
+  env,
+  cwd: REPO_ROOT,
+  encoding: 'utf8',
+  timeout: 300_000,
+  maxBuffer: 64 * 1024 * 1024,
+});
 let results;
 try {
   results = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')));
@@ -54,7 +66,10 @@ const rows = results.map((c) => ({
 }));
 const w = Math.max(...rows.map((x) => x.name.length));
 console.log(`${'entry'.padEnd(w)}  ${'min+gzip'.padStart(10)}  ${'budget'.padStart(10)}`);
-for (const x of rows) console.log(`${x.name.padEnd(w)}  ${kb(Math.max(0, x.size)).padStart(10)}  ${(x.limit ? kb(x.limit) : '-').padStart(10)}  ${x.ok ? '' : 'OVER BUDGET'}`);
+for (const x of rows)
+  console.log(
+    `${x.name.padEnd(w)}  ${kb(Math.max(0, x.size)).padStart(10)}  ${(x.limit ? kb(x.limit) : '-').padStart(10)}  ${x.ok ? '' : 'OVER BUDGET'}`,
+  );
 
 if (process.argv.includes('--readme')) {
   const date = new Date().toISOString().slice(0, 10);
@@ -65,11 +80,12 @@ if (process.argv.includes('--readme')) {
   ].join('\n');
   const app = (prefix) => rows.find((x) => x.name.startsWith(prefix))?.size;
   const [tessera, union, layersSet] = [app('app: Tessera'), app('app: @tensorflow/tfjs'), app('app: tfjs-core + tfjs-layers')];
-  const ratio = tessera && union && layersSet
-    ? `\nThe minimal Tessera app is **${((100 * tessera) / union).toFixed(0)}%** of the same app on \`@tensorflow/tfjs\` and
+  const ratio =
+    tessera && union && layersSet
+      ? `\nThe minimal Tessera app is **${((100 * tessera) / union).toFixed(0)}%** of the same app on \`@tensorflow/tfjs\` and
 **${((100 * tessera) / layersSet).toFixed(0)}%** of it on tfjs-core + tfjs-layers + tfjs-backend-cpu (most of what remains is
 tfjs-core's op set and every cpu kernel, which \`@tensorflow/tfjs-backend-cpu\` registers on import).\n`
-    : '\nThe minimal-app comparison is not measured yet (it needs layers, losses, optimizers and train).\n';
+      : '\nThe minimal-app comparison is not measured yet (it needs layers, losses, optimizers and train).\n';
   const section = `## Bundle sizes
 
 Measured by \`npm run size\` (size-limit + esbuild, minified, browser ESM, gzip; ${date}); budgets
@@ -93,7 +109,10 @@ ${ratio}`;
     const m = rest.search(/\n## /);
     next = m >= 0 ? start + 3 + m + 1 : readme.length;
   }
-  const updated = start >= 0 ? `${readme.slice(0, start)}${section}${next < readme.length ? `\n${readme.slice(next)}` : ''}` : `${readme.trimEnd()}\n\n${section}`;
+  const updated =
+    start >= 0
+      ? `${readme.slice(0, start)}${section}${next < readme.length ? `\n${readme.slice(next)}` : ''}`
+      : `${readme.trimEnd()}\n\n${section}`;
   writeFileSync(readmePath, updated);
   console.log('README.md: "Bundle sizes" section written');
 }
