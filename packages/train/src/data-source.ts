@@ -129,11 +129,12 @@ export function permutation(n: number, seed: number): Int32Array {
  * ```
  */
 export function disposeBatch(batch: Batch): void {
+  if (typeof batch !== 'object' || batch === null) return;
   const free = (t: TensorTree | undefined) => {
     if (!t) return;
     if (isTensor(t)) t.dispose();
-    else if (Array.isArray(t)) for (const v of t) v.dispose();
-    else for (const v of Object.values(t)) v.dispose();
+    else if (Array.isArray(t)) for (const v of t) isTensor(v) && v.dispose();
+    else if (typeof t === 'object') for (const v of Object.values(t)) isTensor(v) && v.dispose();
   };
   free(batch.x);
   free(batch.y);
@@ -149,6 +150,7 @@ export function disposeBatch(batch: Batch): void {
  * ```
  */
 export function batchSize(x: TensorTree): number {
+  if (typeof x !== 'object' || x === null) return 0;
   if (isTensor(x)) return x.shape[0] ?? 1;
   const first = Array.isArray(x) ? x[0] : Object.values(x)[0];
   return first?.shape[0] ?? 1;

@@ -174,6 +174,13 @@ describe.each([
     model.dispose();
   });
 
+  it('rejects batches that are not { x, y } with a message naming what it received', async () => {
+    const model = new Linear(1);
+    await expect(fit(model, [[1, 2]] as never, { loss: mse, optimizer: sgd(0.1) })).rejects.toThrow(
+      /batch at step 0: expected an object \{ x, y: Tensor, sampleWeight\? \}, received \[1, 2\]/,
+    );
+  });
+
   it('stops when a callback asks, and stepsPerEpoch bounds an epoch', async () => {
     const { xs, ys } = regressionRows(40, 2, 1);
     const model = new Linear(1);

@@ -43,6 +43,11 @@ export interface TrainerSnapshot {
   ownsWeights?: boolean;
 }
 
+function checkBatch(batch: Batch, step: number): void {
+  const ok = typeof batch === 'object' && batch !== null && batch.x !== undefined && isTensor(batch.y);
+  if (!ok) throw new ValueError(`batch at step ${step}`, 'an object { x, y: Tensor, sampleWeight? }', batch);
+}
+
 function lossName(loss: Loss): string {
   return loss.lossName ?? (loss.name || 'loss');
 }
@@ -135,6 +140,7 @@ export class Trainer implements TrainingControl {
    * disposes it); updates the metrics with the batch's predictions.
    */
   stepTensor(batch: Batch): Tensor {
+    checkBatch(batch, this.step);
     this.ensureReady(batch.x);
     const params = this.model.parameters();
     const varNames: Record<string, string> = {};
@@ -200,6 +206,7 @@ export class Trainer implements TrainingControl {
 
   /** Loss (and metric updates) of a batch in inference mode; returns the scalar loss tensor. */
   evalTensor(batch: Batch, metrics: Metric[] = this.metrics): Tensor {
+    checkBatch(batch, this.step);
     this.ensureReady(batch.x);
     return tidy(() => {
       const p = this.model.call(batch.x, { training: false });
