@@ -1,0 +1,99 @@
+// End-to-end test of the page in headless Chromium: builds it with Vite, serves the build, picks
+// a backend with ?backend=, trains, draws digits on the pad, checks the predictions and saves a
+// screenshot to test-results/. Usage: node test/run-e2e.mjs [backend] (default webgl).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const backend = process.argv[2] ?? process.env.E2E_BACKEND ?? 'webgl';
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  const msg = `example-browser e2e: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`${msg}; skipped`);
+  process.exit(0);
+}
+
+const fail = (msg) => {
+  console.error(`example-browser e2e (${backend}) FAILED: ${msg}`);
+  process.exitCode = 1;
+};
+
+const made = spawnSync('node', ['scripts/make-subset.mjs'], { cwd: root, stdio: 'inherit' });
+if (made.status !== 0) throw new Error('make-subset failed');
+const { build, preview } = await import('vite');
+await build({ root, logLevel: 'warn' });
+const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const url = server.resolvedUrls.local[0];
+const { chromium: pw } = await import('playwright-core');
+const browser = await pw.launch({
+  executablePath: chromium,
+  args: [
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--enable-unsafe-webgpu',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 620 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}?backend=${backend}`);
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 60_000 });
+  const active = await page.$eval('#backend', (s) => s.value);
+  const statusText = await page.textContent('#status');
+  if (active !== backend || !statusText.includes(`backend ${backend} ready`))
+    fail(`expected backend ${backend}, page says "${statusText}" (select: ${active})`);
+  await page.fill('#epochs', '1');
+  await page.fill('#samples', process.env.E2E_SAMPLES ?? '8000');
+  const t0 = Date.now();
+  await page.click('#train');
+  await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 300_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  const result = await page.textContent('#result');
+  const accuracy = Number(await page.$eval('#result', (e) => e.dataset.accuracy));
+  console.log(`example-browser e2e: trained on ${backend} in ${seconds.toFixed(1)} s: ${result}; ${await page.textContent('#rate')}`);
+  if (!(accuracy >= 0.85)) fail(`test accuracy ${accuracy} < 0.85`);
+
+  // Draw with the mouse on the 280×280 pad: a "1" (vertical stroke) and a "0" (ellipse).
+  const box = await page.locator('#pad').boundingBox();
+  const stroke = async (points) => {
+    await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 2 });
+    await page.mouse.up();
+  };
+  const predicted = async () => {
+    await page.waitForFunction(() => document.querySelector('#prediction')?.dataset.digit !== undefined);
+    return page.$eval('#prediction', (e) => e.dataset.digit);
+  };
+  const drawings = {
+    1: [Array.from({ length: 12 }, (_, i) => [140 + i * 0.8, 40 + i * 18])],
+    0: [Array.from({ length: 41 }, (_, i) => [140 + 60 * Math.sin((i / 40) * 2 * Math.PI), 140 - 95 * Math.cos((i / 40) * 2 * Math.PI)])],
+  };
+  const got = {};
+  for (const [digit, strokes] of Object.entries(drawings)) {
+    await page.click('#clear');
+    for (const s of strokes) await stroke(s);
+    await page.waitForTimeout(300);
+    got[digit] = await predicted();
+    if (got[digit] !== digit) fail(`drew a ${digit}, the page predicted ${got[digit]}`);
+  }
+  console.log(`example-browser e2e: drew 1 -> predicted ${got[1]}, drew 0 -> predicted ${got[0]}`);
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const shot = join(root, `test-results/browser-example-${backend}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`example-browser e2e: screenshot ${shot}`);
+  if (errors.length) fail(`page errors: ${errors.join('; ')}`);
+} finally {
+  await browser.close();
+  await new Promise((r) => server.httpServer.close(r));
+}
