@@ -264,11 +264,25 @@ function installedPackages(appDir) {
   return names;
 }
 
+/** Fails when the install holds two copies of tfjs-core or of any @tessera package. */
+function assertSingleCopies(appDir) {
+  const lock = JSON.parse(readFileSync(path.join(appDir, 'package-lock.json'), 'utf8'));
+  const where = new Map();
+  for (const key of Object.keys(lock.packages ?? {})) {
+    if (!key) continue;
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (name.startsWith('@tessera/') || name === '@tensorflow/tfjs-core') where.set(name, [...(where.get(name) ?? []), key]);
+  }
+  const dup = [...where.entries()].filter(([, keys]) => keys.length > 1);
+  if (dup.length) throw new Error(`duplicate copies installed: ${dup.map(([n, k]) => `${n} at ${k.join(', ')}`).join('; ')}`);
+}
+
 function freshApp(root, name, deps, env) {
   const dir = path.join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, version: '1.0.0', private: true }, null, 2)}\n`);
   run('npm', ['install', '--no-audit', '--no-fund', ...deps], { cwd: dir, env, timeoutMs: 240_000 });
+  assertSingleCopies(dir);
   return dir;
 }
 
