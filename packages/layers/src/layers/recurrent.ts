@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { add, concat, matMul, mul, ones, scope, slice, split, sub, unstack, zeros } from '@tessera/tensor';
+import { add, concat, matMul, mul, ones, scope, sub, unstack, zeros } from '@tessera/tensor';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';
 import { RNN, type RNNOptions } from './rnn.js';
@@ -20,8 +20,8 @@ export class SimpleRNN extends RNN {
     super(opts);
     this.buildFromOptions();
   }
-  protected step(xp: Tensor, [h]: Tensor[]): Tensor[] {
-    return [this.act(add(xp, matMul(h as Tensor, this.use(this.recurrentKernel))))];
+  protected step([x]: Tensor[], [u]: Tensor[], [h]: Tensor[]): Tensor[] {
+    return [this.act(add(x as Tensor, matMul(h as Tensor, u as Tensor)))];
   }
 }
 
@@ -57,11 +57,10 @@ export class LSTM extends RNN {
   protected initialState(batch: number): Tensor[] {
     return [zeros([batch, this.units]), zeros([batch, this.units])];
   }
-  protected step(xp: Tensor, [h, c]: Tensor[]): Tensor[] {
-    const z = add(xp, matMul(h as Tensor, this.use(this.recurrentKernel)));
-    const [i, f, cc, o] = split(z, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
-    const c2 = add(mul(this.recAct(f), c as Tensor), mul(this.recAct(i), this.act(cc)));
-    return [mul(this.recAct(o), this.act(c2)), c2];
+  protected step(xg: Tensor[], ug: Tensor[], [h, c]: Tensor[]): Tensor[] {
+    const gate = (g: number) => add(xg[g] as Tensor, matMul(h as Tensor, ug[g] as Tensor));
+    const c2 = add(mul(this.recAct(gate(1)), c as Tensor), mul(this.recAct(gate(0)), this.act(gate(2))));
+    return [mul(this.recAct(gate(3)), this.act(c2)), c2];
   }
   protected layerConfig(): Record<string, unknown> {
     return { ...super.layerConfig(), unitForgetBias: this.unitForgetBias };
@@ -94,26 +93,28 @@ export class GRU extends RNN {
     const b = this.use(this.bias);
     return this.resetAfter ? (unstack(b)[0] as Tensor) : b;
   }
-  protected step(xp: Tensor, [hPrev]: Tensor[]): Tensor[] {
-    const h = hPrev as Tensor;
-    const u = this.units;
-    const U = this.use(this.recurrentKernel);
-    const [xz, xr, xh] = split(xp, 3, -1) as [Tensor, Tensor, Tensor];
-    let z: Tensor;
-    let hh: Tensor;
-    if (this.resetAfter) {
-      let inner = matMul(h, U);
-      if (this.bias) inner = add(inner, unstack(this.use(this.bias))[1] as Tensor);
-      const [rz, rr, rh] = split(inner, 3, -1) as [Tensor, Tensor, Tensor];
-      z = this.recAct(add(xz, rz));
-      const r = this.recAct(add(xr, rr));
-      hh = this.act(add(xh, mul(r, rh)));
-    } else {
-      const [rz, rr] = split(matMul(h, slice(U, [0, 0], [u, 2 * u])), 2, -1) as [Tensor, Tensor];
-      z = this.recAct(add(xz, rz));
-      const r = this.recAct(add(xr, rr));
-      hh = this.act(add(xh, matMul(mul(r, h), slice(U, [0, 2 * u], [u, u]))));
+  /** Recurrent-path bias per gate (resetAfter only), split once per forward pass. */
+  private recBias?: Tensor[];
+  protected forward(x: Tensor): Tensor {
+    this.recBias = this.resetAfter && this.bias ? this.gatesOf(unstack(this.use(this.bias))[1] as Tensor) : undefined;
+    try {
+      return super.forward(x);
+    } finally {
+      this.recBias = undefined;
     }
+  }
+  protected step([xz, xr, xh]: Tensor[], [uz, ur, uh]: Tensor[], [hPrev]: Tensor[]): Tensor[] {
+    const h = hPrev as Tensor;
+    const rec = (g: number, u: Tensor, input: Tensor = h) => {
+      const p = matMul(input, u);
+      const rb = this.recBias?.[g];
+      return rb ? add(p, rb) : p;
+    };
+    const z = this.recAct(add(xz as Tensor, rec(0, uz as Tensor)));
+    const r = this.recAct(add(xr as Tensor, rec(1, ur as Tensor)));
+    const hh = this.resetAfter
+      ? this.act(add(xh as Tensor, mul(r, rec(2, uh as Tensor))))
+      : this.act(add(xh as Tensor, matMul(mul(r, h), uh as Tensor)));
     return [add(mul(z, h), mul(sub(1, z), hh))];
   }
   protected layerConfig(): Record<string, unknown> {

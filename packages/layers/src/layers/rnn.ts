@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
-import { add, matMul, reshape, stack, unstack, zeros } from '@tessera/tensor';
+import { add, matMul, reshape, split, stack, transpose, unstack, zeros } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -82,25 +82,46 @@ export abstract class RNN extends Layer {
     return [zeros([batch, this.units])];
   }
 
-  /** One step: projected input `xp` (bias of the input path included) and the state -> new state (first = output). */
-  protected abstract step(xp: Tensor, state: Tensor[]): Tensor[];
+  /**
+   * One step. `xg`: the projected input of each gate (input bias included), `ug`: the recurrent
+   * kernel of each gate, `state`: the previous state. Returns the new state (first = output).
+   */
+  protected abstract step(xg: Tensor[], ug: Tensor[], state: Tensor[]): Tensor[];
 
-  /** Bias added to the input projection (GRU overrides). */
+  /** Bias added to the input projection, `[gates * units]` (GRU overrides). */
   protected inputBias(): Tensor | undefined {
     return this.bias ? this.use(this.bias) : undefined;
   }
 
+  /** Splits a `[..., gates * units]` tensor into one tensor per gate. */
+  protected gatesOf(t: Tensor): Tensor[] {
+    return this.gates === 1 ? [t] : split(t, this.gates, -1);
+  }
+
   protected forward(x: Tensor): Tensor {
     const [b, t, f] = x.shape as [number, number, number];
-    let xp = matMul(reshape(x, [b * t, f]), this.use(this.kernel));
+    const u = this.units;
+    // time-major so that per-step slices are contiguous; one matMul per gate for the whole sequence
+    // (slicing gates out of a fused product every step is slow on the cpu backend)
+    const flat = reshape(transpose(x, [1, 0, 2]), [t * b, f]);
     const ib = this.inputBias();
-    if (ib) xp = add(xp, ib);
-    let steps = unstack(reshape(xp, [b, t, this.gates * this.units]), 1);
-    if (this.opts.goBackwards) steps = steps.reverse();
+    const biases = ib ? this.gatesOf(ib) : [];
+    const perGate = this.gatesOf(this.use(this.kernel)).map((w, g) => {
+      let p = matMul(flat, w);
+      if (biases[g]) p = add(p, biases[g] as Tensor);
+      return unstack(reshape(p, [t, b, u]));
+    });
+    const ug = this.gatesOf(this.use(this.recurrentKernel));
+    const order = [...Array(t).keys()];
+    if (this.opts.goBackwards) order.reverse();
     let state = this.initialState(b);
     const outs: Tensor[] = [];
-    for (const s of steps) {
-      state = this.step(s, state);
+    for (const i of order) {
+      state = this.step(
+        perGate.map((steps) => steps[i] as Tensor),
+        ug,
+        state,
+      );
       if (this.opts.returnSequences) outs.push(state[0] as Tensor);
     }
     return this.opts.returnSequences ? stack(outs, 1) : (state[0] as Tensor);
