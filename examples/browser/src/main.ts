@@ -106,6 +106,7 @@ const pad = drawingPad(padCanvas, () => void predictPad());
 $('clear').addEventListener('click', () => {
   pad.clear();
   prediction.textContent = '?';
+  delete prediction.dataset.digit;
   bars.replaceChildren();
 });
 

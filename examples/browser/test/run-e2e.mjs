@@ -82,12 +82,24 @@ try {
   const got = {};
   for (const [digit, strokes] of Object.entries(drawings)) {
     await page.click('#clear');
+    if ((await page.$eval('#prediction', (e) => e.dataset.digit)) !== undefined) fail('Clear left the old prediction');
     for (const s of strokes) await stroke(s);
     await page.waitForTimeout(300);
     got[digit] = await predicted();
     if (got[digit] !== digit) fail(`drew a ${digit}, the page predicted ${got[digit]}`);
   }
   console.log(`example-browser e2e: drew 1 -> predicted ${got[1]}, drew 0 -> predicted ${got[0]}`);
+
+  // The backend switcher: the trained model moves to the new backend and still predicts.
+  const other = backend === 'webgpu' ? 'webgl' : 'webgpu';
+  await page.selectOption('#backend', other);
+  await page.waitForFunction((b) => document.querySelector('#status')?.textContent === `backend ${b} ready`, other, { timeout: 60_000 });
+  await page.click('#clear');
+  await stroke(drawings[0][0]);
+  await page.waitForTimeout(300);
+  const afterSwitch = await predicted();
+  console.log(`example-browser e2e: switched to ${other}, drew 0 -> predicted ${afterSwitch}`);
+  if (afterSwitch !== '0') fail(`after switching to ${other}, drew a 0, the page predicted ${afterSwitch}`);
   mkdirSync(join(root, 'test-results'), { recursive: true });
   const shot = join(root, `test-results/browser-example-${backend}.png`);
   await page.screenshot({ path: shot, fullPage: true });
