@@ -2,7 +2,14 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
 import { add, elu, erf, leakyRelu, mul, relu, sigmoid, softmax, tanh } from '@tessera/tensor';
 
-/** Names of the built-in activations. */
+/**
+ * Names of the built-in activations.
+ *
+ * @example
+ * ```ts
+ * const a: ActivationName = 'gelu';
+ * ```
+ */
 export type ActivationName = 'relu' | 'gelu' | 'silu' | 'tanh' | 'sigmoid' | 'softmax' | 'leakyRelu' | 'elu' | 'linear';
 
 const table: Record<ActivationName, (x: Tensor) => Tensor> = {
@@ -18,7 +25,14 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
   linear: (x) => x,
 };
 
-/** The list of activation names. */
+/**
+ * The list of activation names.
+ *
+ * @example
+ * ```ts
+ * activationNames.includes('silu'); // true
+ * ```
+ */
 export const activationNames = Object.keys(table) as ActivationName[];
 
 /**

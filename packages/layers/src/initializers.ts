@@ -3,7 +3,14 @@ import { RngKey, rngKey, ValueError } from '@tessera/core';
 import { fill, linalg, mul, normal, ones, reshape, scope, transpose, truncNormal, uniform, zeros } from '@tessera/tensor';
 import { isSerialized, type Serialized } from './serializable.js';
 
-/** Something that creates initial weight values; `key` is used when the initializer has no own seed. */
+/**
+ * Something that creates initial weight values; `key` is used when the initializer has no own seed.
+ *
+ * @example
+ * ```ts
+ * const w = heNormal({ seed: 1 }).init([784, 128]);
+ * ```
+ */
 export interface Initializer {
   readonly className: string;
   init(shape: number[], key?: RngKey): Tensor;
@@ -32,7 +39,14 @@ function make(className: string, config: Record<string, unknown>, fn: (shape: nu
   };
 }
 
-/** Keras fan-in / fan-out of a weight shape (conv kernels: receptive field times channels). */
+/**
+ * Keras fan-in / fan-out of a weight shape (conv kernels: receptive field times channels).
+ *
+ * @example
+ * ```ts
+ * computeFans([3, 3, 32, 64]); // [288, 576]
+ * ```
+ */
 export function computeFans(shape: number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0] as number, shape[0] as number];
@@ -41,7 +55,14 @@ export function computeFans(shape: number[]): [number, number] {
   return [receptive * (shape[shape.length - 2] as number), receptive * (shape[shape.length - 1] as number)];
 }
 
-/** Options of a variance-scaling initializer. */
+/**
+ * Options of a variance-scaling initializer.
+ *
+ * @example
+ * ```ts
+ * varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform' });
+ * ```
+ */
 export interface VarianceScalingOptions {
   scale?: number;
   mode?: 'fanIn' | 'fanOut' | 'fanAvg';
@@ -160,7 +181,14 @@ const names: Record<string, Factory> = {
 for (const [k, v] of Object.entries(names)) registry.set(k, v);
 const aliases: Record<string, string> = { zeros: 'Zeros', ones: 'Ones' };
 
-/** Names accepted wherever an initializer is expected (lowerCamelCase). */
+/**
+ * Names accepted wherever an initializer is expected (lowerCamelCase).
+ *
+ * @example
+ * ```ts
+ * dense(10, { kernelInitializer: 'heNormal' });
+ * ```
+ */
 export type InitializerName =
   | 'glorotUniform'
   | 'glorotNormal'
@@ -174,7 +202,14 @@ export type InitializerName =
   | 'randomNormal'
   | 'randomUniform'
   | 'truncatedNormal';
-/** An initializer, its name, or its serialized form. */
+/**
+ * An initializer, its name, or its serialized form.
+ *
+ * @example
+ * ```ts
+ * dense(10, { kernelInitializer: { className: 'HeNormal', config: { seed: 1 } } });
+ * ```
+ */
 export type InitializerLike = Initializer | InitializerName | Serialized;
 
 /**

@@ -8,7 +8,14 @@ import { reserveName, snakeCase, uniqueName } from './names.js';
 import type { Regularizer } from './regularizers.js';
 import { isShapeList, type Shape } from './shape.js';
 
-/** Options every layer accepts. */
+/**
+ * Options every layer accepts.
+ *
+ * @example
+ * ```ts
+ * dense(10, { name: 'logits', inputShape: [784], seed: 0 });
+ * ```
+ */
 export interface LayerOptions {
   /** Layer name (prefix of its parameter names); default: snake_case class name made unique. */
   name?: string;
@@ -20,7 +27,14 @@ export interface LayerOptions {
   seed?: number;
 }
 
-/** Options of {@link Layer.addWeight}. */
+/**
+ * Options of {@link Layer.addWeight}.
+ *
+ * @example
+ * ```ts
+ * this.addWeight('scale', [n], 'ones', { trainable: true, regularizer: l2(1e-4) });
+ * ```
+ */
 export interface WeightOptions {
   trainable?: boolean;
   regularizer?: Regularizer;
@@ -33,9 +47,23 @@ interface Weight {
   regularizer?: Regularizer;
 }
 
-/** Symbolic result type matching a layer's output type. */
+/**
+ * Symbolic result type matching a layer's output type.
+ *
+ * @example
+ * ```ts
+ * const y: SymbolicOf<Tensor> = dense(2).call(input({ shape: [3] }));
+ * ```
+ */
 export type SymbolicOf<O> = O extends Tensor[] ? SymbolicTensor[] : SymbolicTensor;
-/** Input of a layer call. */
+/**
+ * Input of a layer call.
+ *
+ * @example
+ * ```ts
+ * add().call([a, b] as LayerInput);
+ * ```
+ */
 export type LayerInput = Tensor | Tensor[];
 
 /** Parameter overrides of the innermost `apply` call (functional forward pass). */

@@ -34,7 +34,14 @@ export function reserveName(name: string): void {
   used.add(name);
 }
 
-/** Converts a class name to a snake_case prefix: `Conv2DTranspose` -> `conv2d_transpose`. */
+/**
+ * Converts a class name to a snake_case prefix: `Conv2DTranspose` -> `conv2d_transpose`.
+ *
+ * @example
+ * ```ts
+ * snakeCase('Conv2DTranspose'); // 'conv2d_transpose'
+ * ```
+ */
 export function snakeCase(className: string): string {
   return className
     .replace(/([a-z])([A-Z])/g, '$1_$2')

@@ -3,7 +3,14 @@ import { ValueError } from '@tessera/core';
 import { abs, add, mul, scalar, square, sum } from '@tessera/tensor';
 import { isSerialized, type Serialized } from './serializable.js';
 
-/** A weight penalty added to the loss. */
+/**
+ * A weight penalty added to the loss.
+ *
+ * @example
+ * ```ts
+ * const penalty = l2(1e-4).apply(kernel);
+ * ```
+ */
 export interface Regularizer {
   readonly className: string;
   apply(x: Tensor): Tensor;

@@ -1,4 +1,11 @@
-/** A shape whose dimensions may be unknown (`null`, e.g. the batch dimension). */
+/**
+ * A shape whose dimensions may be unknown (`null`, e.g. the batch dimension).
+ *
+ * @example
+ * ```ts
+ * const s: Shape = [null, 28, 28, 1];
+ * ```
+ */
 export type Shape = Array<number | null>;
 
 /**
@@ -25,7 +32,14 @@ export function sizeOf(shape: ReadonlyArray<number | null>): number {
   return shape.reduce<number>((a, d) => a * (d ?? 1), 1);
 }
 
-/** True for a list of shapes (as opposed to one shape). */
+/**
+ * True for a list of shapes (as opposed to one shape).
+ *
+ * @example
+ * ```ts
+ * isShapeList([[null, 3], [null, 4]]); // true
+ * ```
+ */
 export function isShapeList(s: unknown): s is Shape[] {
   return Array.isArray(s) && s.length > 0 && Array.isArray(s[0]);
 }

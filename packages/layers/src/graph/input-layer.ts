@@ -4,7 +4,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { makeNode, type SymbolicTensor } from './symbolic.js';
 
-/** Options of {@link input}. */
+/**
+ * Options of {@link input}.
+ *
+ * @example
+ * ```ts
+ * input({ shape: [28, 28, 1], name: 'image' });
+ * ```
+ */
 export interface InputOptions {
   /** Shape of one sample (without the batch dimension). */
   shape: Array<number | null>;

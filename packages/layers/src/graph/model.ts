@@ -7,7 +7,14 @@ import { summary } from '../summary.js';
 import { InputLayer } from './input-layer.js';
 import type { GraphNode, SymbolicTensor } from './symbolic.js';
 
-/** Options of {@link model}. */
+/**
+ * Options of {@link model}.
+ *
+ * @example
+ * ```ts
+ * model({ inputs: x, outputs: y, name: 'classifier' });
+ * ```
+ */
 export interface ModelOptions {
   inputs: SymbolicTensor | SymbolicTensor[];
   outputs: SymbolicTensor | SymbolicTensor[];

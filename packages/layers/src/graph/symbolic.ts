@@ -1,12 +1,26 @@
 import type { Shape } from '../shape.js';
 
-/** What the graph needs to know about a layer (avoids an import cycle with `Layer`). */
+/**
+ * What the graph needs to know about a layer (avoids an import cycle with `Layer`).
+ *
+ * @example
+ * ```ts
+ * const l: NodeLayer = dense(2);
+ * ```
+ */
 export interface NodeLayer {
   readonly name: string;
   readonly className: string;
 }
 
-/** One application of a layer to symbolic inputs. */
+/**
+ * One application of a layer to symbolic inputs.
+ *
+ * @example
+ * ```ts
+ * const node = dense(2).call(input({ shape: [3] })).node; node.layer.name;
+ * ```
+ */
 export interface GraphNode {
   readonly layer: NodeLayer;
   readonly inputs: SymbolicTensor[];

@@ -7,7 +7,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { initConfig } from './common.js';
 
-/** Options of {@link BatchNormalization}. */
+/**
+ * Options of {@link BatchNormalization}.
+ *
+ * @example
+ * ```ts
+ * batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
+ * ```
+ */
 export interface BatchNormOptions extends LayerOptions {
   momentum?: number;
   epsilon?: number;

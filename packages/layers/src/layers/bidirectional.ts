@@ -8,10 +8,24 @@ import { layerFromConfig } from '../serialize.js';
 import type { Shape } from '../shape.js';
 import { RNN } from './rnn.js';
 
-/** How the forward and backward outputs are combined. */
+/**
+ * How the forward and backward outputs are combined.
+ *
+ * @example
+ * ```ts
+ * bidirectional(lstm(16), { mergeMode: 'sum' });
+ * ```
+ */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
-/** Options of {@link Bidirectional}. */
+/**
+ * Options of {@link Bidirectional}.
+ *
+ * @example
+ * ```ts
+ * new Bidirectional({ layer: gru(8), mergeMode: 'concat' });
+ * ```
+ */
 export interface BidirectionalOptions extends LayerOptions {
   /** The forward recurrent layer (or its config); a reversed copy runs backwards. */
   layer: RNN | Serialized;

@@ -9,7 +9,14 @@ import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
 import { activationOpt, convLength, initConfig, paddingOpt, positiveInt, regConfig, requireRank, tuple } from './common.js';
 
-/** Options of the convolution layers (channels last). */
+/**
+ * Options of the convolution layers (channels last).
+ *
+ * @example
+ * ```ts
+ * conv2d(32, 3, { strides: 1, padding: 'same', activation: 'relu' });
+ * ```
+ */
 export interface ConvOptions extends LayerOptions {
   filters: number;
   kernelSize: number | number[];
@@ -24,7 +31,14 @@ export interface ConvOptions extends LayerOptions {
   biasRegularizer?: Regularizer | Serialized;
 }
 
-/** Shared implementation of Conv1D/Conv2D. */
+/**
+ * Shared implementation of Conv1D/Conv2D.
+ *
+ * @example
+ * ```ts
+ * const c: Conv = conv2d(8, 3); c.kernelSize; // [3, 3]
+ * ```
+ */
 export abstract class Conv extends Layer {
   protected readonly opts: ConvOptions;
   readonly kernelSize: number[];

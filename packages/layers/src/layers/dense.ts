@@ -9,7 +9,14 @@ import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
 import { activationOpt, initConfig, positiveInt, regConfig } from './common.js';
 
-/** Options of {@link Dense}. */
+/**
+ * Options of {@link Dense}.
+ *
+ * @example
+ * ```ts
+ * new Dense({ units: 64, activation: 'relu', kernelRegularizer: l2(1e-4) });
+ * ```
+ */
 export interface DenseOptions extends LayerOptions {
   units: number;
   activation?: ActivationName;

@@ -5,7 +5,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { rate } from './common.js';
 
-/** Options of {@link Dropout}. */
+/**
+ * Options of {@link Dropout}.
+ *
+ * @example
+ * ```ts
+ * new Dropout({ rate: 0.2 });
+ * ```
+ */
 export interface DropoutOptions extends LayerOptions {
   rate: number;
 }

@@ -7,7 +7,14 @@ import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
 import { initConfig, positiveInt, regConfig } from './common.js';
 
-/** Options of {@link Embedding}. */
+/**
+ * Options of {@link Embedding}.
+ *
+ * @example
+ * ```ts
+ * new Embedding({ inputDim: 5000, outputDim: 32 });
+ * ```
+ */
 export interface EmbeddingOptions extends LayerOptions {
   inputDim: number;
   outputDim: number;

@@ -4,7 +4,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { requireRank } from './common.js';
 
-/** Shared implementation of the global pooling layers (reduce every spatial axis). */
+/**
+ * Shared implementation of the global pooling layers (reduce every spatial axis).
+ *
+ * @example
+ * ```ts
+ * const p: GlobalPool = globalAvgPool2d(); p.call(zeros([2, 4, 4, 3])); // [2, 3]
+ * ```
+ */
 export abstract class GlobalPool extends Layer {
   constructor(
     readonly rank: 1 | 2,

@@ -5,7 +5,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { positiveInt } from './common.js';
 
-/** Options of the per-sample normalization layers. */
+/**
+ * Options of the per-sample normalization layers.
+ *
+ * @example
+ * ```ts
+ * layerNormalization({ epsilon: 1e-5, center: false });
+ * ```
+ */
 export interface NormOptions extends LayerOptions {
   epsilon?: number;
   /** Learn a per-channel scale (gamma); default true. */

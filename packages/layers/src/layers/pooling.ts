@@ -4,7 +4,14 @@ import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { convLength, paddingOpt, requireRank, tuple } from './common.js';
 
-/** Options of the pooling layers. */
+/**
+ * Options of the pooling layers.
+ *
+ * @example
+ * ```ts
+ * maxPool2d(3, { strides: 2, padding: 'same' });
+ * ```
+ */
 export interface PoolOptions extends LayerOptions {
   poolSize?: number | number[];
   /** Defaults to `poolSize`. */
@@ -12,7 +19,14 @@ export interface PoolOptions extends LayerOptions {
   padding?: 'valid' | 'same';
 }
 
-/** Shared implementation of the 1-D/2-D max/average pooling layers. */
+/**
+ * Shared implementation of the 1-D/2-D max/average pooling layers.
+ *
+ * @example
+ * ```ts
+ * const p: Pool = maxPool2d(2); p.poolSize; // [2, 2]
+ * ```
+ */
 export abstract class Pool extends Layer {
   readonly poolSize: number[];
   readonly strides: number[];

@@ -9,7 +9,14 @@ import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
 import { activationOpt, initConfig, positiveInt, regConfig, requireRank } from './common.js';
 
-/** Options shared by SimpleRNN, LSTM and GRU. */
+/**
+ * Options shared by SimpleRNN, LSTM and GRU.
+ *
+ * @example
+ * ```ts
+ * lstm(64, { returnSequences: true, recurrentInitializer: 'orthogonal' });
+ * ```
+ */
 export interface RNNOptions extends LayerOptions {
   units: number;
   activation?: ActivationName;
@@ -29,6 +36,11 @@ export interface RNNOptions extends LayerOptions {
 /**
  * Shared recurrent loop (plain ops only, so gradients flow on every backend): the input
  * projection of all steps is one matMul, then each step applies `step`.
+ *
+ * @example
+ * ```ts
+ * const r: RNN = gru(32); r.units; // 32
+ * ```
  */
 export abstract class RNN extends Layer {
   readonly units: number;

@@ -28,7 +28,14 @@ export class Flatten extends Layer {
   }
 }
 
-/** Options of {@link Reshape}. */
+/**
+ * Options of {@link Reshape}.
+ *
+ * @example
+ * ```ts
+ * new Reshape({ targetShape: [7, 7, -1] });
+ * ```
+ */
 export interface ReshapeOptions extends LayerOptions {
   /** Target shape without the batch axis; one entry may be -1. */
   targetShape: number[];
