@@ -10,7 +10,9 @@ type AnyLayer = Layer<Tensor | Tensor[]>;
 
 function shapeText(s: Shape | Shape[] | undefined): string {
   if (!s) return '?';
-  return Array.isArray(s[0]) ? (s as Shape[]).map((x) => formatShape(x)).join(', ') : formatShape(s as Shape);
+  // the batch size of the first call is not part of the architecture
+  const one = (x: Shape) => formatShape([null, ...x.slice(1)]);
+  return Array.isArray(s[0]) ? (s as Shape[]).map(one).join(', ') : one(s as Shape);
 }
 
 /**

@@ -62,6 +62,13 @@ describe('parameter counts match Keras', () => {
     expect(c.nonTrainable).toBe(nonTrainable);
   });
 
+  it('summary after a lazy build shows the batch dimension as null', () => {
+    const m = sequential([dense(128), dense(10)]);
+    m.call(zeros([32, 784]));
+    expect(m.summary()).toMatch(/\[null, 128\]\s+100480/);
+    expect(m.summary()).toContain('Total params: 101,770');
+  });
+
   it('the Keras MNIST convnet has 34,826 parameters and summary() says so', () => {
     const m = sequential(
       [
