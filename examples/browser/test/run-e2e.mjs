@@ -56,7 +56,7 @@ try {
   await page.fill('#samples', process.env.E2E_SAMPLES ?? '8000');
   const t0 = Date.now();
   await page.click('#train');
-  await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 300_000 });
+  await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 540_000 });
   const seconds = (Date.now() - t0) / 1000;
   const result = await page.textContent('#result');
   const accuracy = Number(await page.$eval('#result', (e) => e.dataset.accuracy));
