@@ -1,7 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, RngKey } from '@tessera/core';
 import { rngKey, ValueError } from '@tessera/core';
-import { addN, assertShape, clone, dispose, engine, scope, variable } from '@tessera/tensor';
+import { addN, assertShape, clone, dispose, engine, isTensor, scope, variable } from '@tessera/tensor';
 import { isSymbolic, makeNode, type SymbolicTensor } from './graph/symbolic.js';
 import { getInitializer, type InitializerLike } from './initializers.js';
 import { reserveName, snakeCase, uniqueName } from './names.js';
@@ -57,14 +57,15 @@ interface Weight {
  */
 export type SymbolicOf<O> = O extends Tensor[] ? SymbolicTensor[] : SymbolicTensor;
 /**
- * Input of a layer call.
+ * Input of a layer call: one tensor, a list, or (functional models) tensors by input name.
  *
  * @example
  * ```ts
- * add().call([a, b] as LayerInput);
+ * const named: Record<string, Tensor> = { image: x, meta: m };
+ * const y = model.call(named);
  * ```
  */
-export type LayerInput = Tensor | Tensor[];
+export type LayerInput = Tensor | Tensor[] | Record<string, Tensor>;
 
 /** Parameter overrides of the innermost `apply` call (functional forward pass). */
 const overrideStack: NamedTensors[] = [];
@@ -156,6 +157,7 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
       const outs = makeNode(this, list, Array.isArray(x), isShapeList(out) ? out : [out]);
       return (isShapeList(out) ? outs : outs[0]) as SymbolicOf<O>;
     }
+    x = this.normalizeInput(x as LayerInput);
     const shapes = Array.isArray(x) ? x.map((t) => t.shape) : (x as Tensor).shape;
     if (!this.built) this.build(shapes);
     this.checkInput(shapes);
@@ -191,6 +193,12 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
       if (o) return o;
     }
     return v;
+  }
+
+  /** Subclass hook: turns named inputs into the tensor or list the layer expects. */
+  protected normalizeInput(x: LayerInput): Tensor | Tensor[] {
+    if (Array.isArray(x) || isTensor(x)) return x;
+    throw new ValueError(`${this.name} input`, 'a tensor or a list of tensors', x);
   }
 
   /** Throws a ShapeError naming the layer when an input does not match `inputSpec`. */

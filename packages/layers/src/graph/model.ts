@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import { isTensor } from '@tessera/tensor';
 import { Layer, type LayerInput } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { summary } from '../summary.js';
@@ -76,6 +77,23 @@ export class Model extends Layer<Tensor | Tensor[]> {
     this.inputSpec = this.multiInput ? shapes : shapes[0];
     this.builtInputShape = this.inputSpec;
     this.built = true;
+  }
+
+  /** Names of the inputs (their input layers), the keys accepted by `call({ name: tensor })`. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.node.layer.name);
+  }
+
+  protected normalizeInput(x: LayerInput): Tensor | Tensor[] {
+    if (Array.isArray(x) || isTensor(x)) return x;
+    const named = x as Record<string, Tensor>;
+    const list = this.inputNames.map((n) => {
+      const t = named[n];
+      if (!t)
+        throw new ValueError(`${this.name} inputs`, `a tensor for every input name (${this.inputNames.join(', ')})`, Object.keys(named));
+      return t;
+    });
+    return this.multiInput ? list : (list[0] as Tensor);
   }
 
   protected forward(x: LayerInput, options: CallOptions): Tensor | Tensor[] {

@@ -168,6 +168,18 @@ describe('functional models', () => {
       expect(Array.from((out2[i] as Tensor).dataSync())).toEqual(Array.from(t.dataSync()));
     });
   });
+  it('accepts inputs by name', () => {
+    const a = input({ shape: [2], name: 'left' });
+    const b = input({ shape: [2], name: 'right' });
+    const m = model({ inputs: [a, b], outputs: add([a, b]) });
+    expect(m.inputNames).toEqual(['left', 'right']);
+    const named: Record<string, Tensor> = { right: ones([1, 2]), left: zeros([1, 2]) };
+    const y = m.call(named);
+    expect(Array.from((y as Tensor).dataSync())).toEqual([1, 1]);
+    const partial: Record<string, Tensor> = { left: ones([1, 2]) };
+    expect(() => m.call(partial)).toThrow(/inputs: expected a tensor for every input name \(left, right\)/);
+  });
+
   it('models nest inside sequential models', () => {
     const x = input({ shape: [3] });
     const inner = model({ inputs: x, outputs: dense(2).call(x) });
