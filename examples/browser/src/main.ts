@@ -35,6 +35,12 @@ async function switchBackend(name: string) {
   try {
     await useBackend(plugin);
     select.value = plugin.name;
+    let detail = '';
+    if (plugin.name === 'wasm') {
+      const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+      detail = ` (${getThreadsCount()} thread(s), page ${crossOriginIsolated ? '' : 'not '}cross-origin isolated)`;
+    }
+    $('detail').textContent = detail;
     setStatus(`backend ${getBackend()} ready`, 'ready');
   } catch (e) {
     setStatus(`${(e as Error).message}`, 'error');

@@ -10,8 +10,9 @@ export interface WasmOptions {
   /** Use SIMD when the runtime supports it (default true). */
   simd?: boolean;
   /**
-   * Threads for XNNPACK: a number, or 'auto' (default) for the runtime's choice. Threads need a
-   * cross-origin-isolated page; tfjs disables them in Node.
+   * Threads for XNNPACK: a number, or 'auto' (default) for the runtime's choice. In a browser,
+   * threads are used only when the page is cross-origin isolated (COOP/COEP headers) and `threads`
+   * is not 1; tfjs disables them in Node.
    */
   threads?: number | 'auto';
   /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
@@ -45,7 +46,9 @@ export function wasm(options: WasmOptions = {}): BackendPlugin {
       const inNode = detectRuntime() === 'node';
       // Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers).
       const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-      if (!inNode && !isolated) env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      // threads: 1 loads the single-threaded binary. (tfjs 4.22's threaded build starts its workers
+      // from the factory's source text, which breaks when a bundler minifies it: pass threads: 1 then.)
+      if (!inNode && (!isolated || options.threads === 1)) env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (options.wasmPaths) mod.setWasmPaths(options.wasmPaths);
       else if (!inNode) mod.setWasmPaths(wasmFileUrls());
       else {
