@@ -4,7 +4,7 @@ export { applyUpdates, disposeStale } from './apply.js';
 export { chain, namedChain } from './combine.js';
 export { ema, emaParams } from './ema.js';
 export type { LearningRateState } from './learning-rate.js';
-export { getLearningRate, scaleByLearningRate, scaleBySchedule, scaleLearningRate } from './learning-rate.js';
+export { getLearningRate, scaleByLearningRate, scaleBySchedule, scaleLearningRate, setLearningRate } from './learning-rate.js';
 export { adagrad, adam, adamw, lion, momentum, rmsprop, sgd } from './named.js';
 export type { CosineOptions, ExponentialOptions, ScalarOrSchedule, Schedule } from './schedules.js';
 export {
@@ -12,9 +12,11 @@ export {
   cosineDecay,
   exponentialDecay,
   joinSchedules,
+  linearDecay,
   linearSchedule,
   piecewiseConstant,
   valueAt,
+  warmupCosineDecay,
 } from './schedules.js';
 export type { AdamOptions } from './transforms.js';
 export {

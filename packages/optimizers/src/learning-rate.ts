@@ -18,7 +18,10 @@ export interface LearningRateState {
 
 /**
  * Multiplies updates by `-learningRate` (updates are added to parameters). The rate is a number
- * or a schedule of the step; `scaleLearningRate` changes it at run time.
+ * or a schedule of the step. To change it at run time (callbacks such as reduce-LR-on-plateau),
+ * transform the optimizer state with {@link setLearningRate} or {@link scaleLearningRate} between
+ * steps; {@link getLearningRate} reads it. Its state `{ kind: 'learningRate', count, scale, value }`
+ * holds plain numbers, so it round-trips through `flattenState`.
  *
  * @example
  * ```ts
@@ -102,5 +105,29 @@ export function scaleLearningRate(state: StateTree, factor: number, options: { m
     if (options.min !== undefined && value < options.min) value = Math.min(options.min, s.value);
     const effective = s.value > 0 ? value / s.value : factor;
     return { ...s, scale: s.scale * effective, value };
+  });
+}
+
+/**
+ * Returns a new state whose learning rate(s) equal `value` from the next step on (schedules keep
+ * their shape: the schedule is multiplied by `value / current`). This is the run-time way to
+ * change a learning rate; {@link scaleLearningRate} multiplies it instead. The old state's tensors
+ * are shared with the new one, so dispose only one of them.
+ *
+ * @example
+ * ```ts
+ * let optState = tx.init(params);
+ * // ... training steps ...
+ * optState = setLearningRate(optState, 1e-4); // e.g. from a reduce-LR-on-plateau callback
+ * getLearningRate(optState); // 0.0001
+ * ```
+ */
+export function setLearningRate(state: StateTree, value: number): StateTree {
+  if (!(value >= 0)) throw new ValueError('setLearningRate value', 'a non-negative number', value);
+  return visit(state, (s) => {
+    if (!(s.value > 0)) {
+      throw new ValueError('setLearningRate', 'a state whose current learning rate is positive (it is rescaled)', s.value);
+    }
+    return { ...s, scale: (s.scale * value) / s.value, value };
   });
 }

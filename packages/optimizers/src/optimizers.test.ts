@@ -30,6 +30,7 @@ import {
   scaleByRss,
   scaleBySchedule,
   scaleLearningRate,
+  setLearningRate,
   sgd,
   trace,
 } from './index.js';
@@ -223,6 +224,30 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
     close(vals(u2.w), [-0.1]);
     expect(getLearningRate(scaleLearningRate(sgdState, 1e-6, { min: 0.01 }))).toBeCloseTo(0.01, 8);
     expect(vals(u.w)[0]).toBeLessThan(0);
+  });
+
+  it('setLearningRate changes the rate of the next steps, keeps schedules and survives flattenState', () => {
+    const tx = namedChain([
+      ['clip', clipByGlobalNorm(10)],
+      ['sgd', sgd({ learningRate: 0.2 })],
+    ]);
+    let state = tx.init({ w: tensor1d([0]) });
+    expect(getLearningRate(state)).toBeCloseTo(0.2, 10);
+    state = setLearningRate(state, 0.05);
+    expect(getLearningRate(state)).toBeCloseTo(0.05, 10);
+    const { tensors, skeleton } = flattenState(state);
+    const restored = unflattenState(JSON.parse(JSON.stringify(skeleton)), tensors);
+    const [u, next] = tx.update({ w: tensor1d([2]) }, restored, { w: tensor1d([0]) });
+    close(vals(u.w), [-0.1]);
+    expect(getLearningRate(next)).toBeCloseTo(0.05, 10);
+    // a halving schedule keeps halving from the new level: 0.1 at step 0 -> set 0.01 -> 0.005 at step 1
+    const halving = sgd({ learningRate: (step) => 0.1 * 0.5 ** step });
+    const s0 = setLearningRate(halving.init({ w: tensor1d([0]) }), 0.01);
+    const [u0, s1] = halving.update({ w: tensor1d([1]) }, s0);
+    const [u1] = halving.update({ w: tensor1d([1]) }, s1);
+    close(vals(u0.w), [-0.01]);
+    close(vals(u1.w), [-0.005]);
+    expect(() => setLearningRate(s0, -1)).toThrow('setLearningRate value');
   });
 
   it.each([

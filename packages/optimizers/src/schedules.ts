@@ -45,6 +45,19 @@ export function linearSchedule(init: number, end: number, steps: number, begin =
   };
 }
 
+/**
+ * Linear decay from `init` to `end` over `steps` (alias of {@link linearSchedule}, Keras'
+ * `PolynomialDecay` with power 1).
+ *
+ * @example
+ * ```ts
+ * linearDecay(1e-3, 0, 10_000)(5000); // 0.0005
+ * ```
+ */
+export function linearDecay(init: number, end: number, steps: number, begin = 0): Schedule {
+  return linearSchedule(init, end, steps, begin);
+}
+
 /** Options of {@link cosineDecay}. */
 export interface CosineOptions {
   /** Final value as a fraction of the initial one (default 0). */
@@ -70,6 +83,39 @@ export function cosineDecay(init: number, decaySteps: number, options: CosineOpt
     if (step < warmupSteps) return warmupInit + ((init - warmupInit) * step) / warmupSteps;
     const t = Math.min(step - warmupSteps, decaySteps) / decaySteps;
     return init * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * t)) + alpha);
+  };
+}
+
+/**
+ * optax's `warmup_cosine_decay_schedule`: linear warm-up from `init` to `peak` over `warmupSteps`,
+ * then cosine decay from `peak` to `end` until step `decaySteps` (warm-up included), then `end`.
+ *
+ * @example
+ * ```ts
+ * const lr = warmupCosineDecay({ init: 0, peak: 1e-3, warmupSteps: 500, decaySteps: 10_000, end: 1e-5 });
+ * ```
+ */
+export function warmupCosineDecay({
+  init = 0,
+  peak,
+  warmupSteps,
+  decaySteps,
+  end = 0,
+}: {
+  init?: number;
+  peak: number;
+  warmupSteps: number;
+  decaySteps: number;
+  end?: number;
+}): Schedule {
+  if (!(decaySteps > warmupSteps)) {
+    throw new ValueError('warmupCosineDecay decaySteps', `a number greater than warmupSteps (${warmupSteps})`, decaySteps);
+  }
+  const decay = decaySteps - warmupSteps;
+  return (step) => {
+    if (step < warmupSteps) return init + ((peak - init) * step) / warmupSteps;
+    const t = Math.min(step - warmupSteps, decay) / decay;
+    return end + (peak - end) * 0.5 * (1 + Math.cos(Math.PI * t));
   };
 }
 
