@@ -36,6 +36,15 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[]): void {
       else ctx.lineTo(px, py);
     });
     ctx.stroke();
+    if (s.points.length < 30) {
+      // Sparse series (one point per epoch): mark each point.
+      ctx.fillStyle = s.color;
+      for (const [x, y] of s.points) {
+        ctx.beginPath();
+        ctx.arc(pad.l + (x / xMax) * (w - pad.l - pad.r), pad.t + (1 - Math.min(y, yMax) / yMax) * (h - pad.t - pad.b), 4, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
     const last = s.points.at(-1)?.[1];
     const text = `${s.label}${last === undefined ? '' : ` ${last.toFixed(3)}`}`;
     ctx.fillStyle = s.color;
