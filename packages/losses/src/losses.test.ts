@@ -100,6 +100,59 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     close(value(binaryFocalCrossentropy({ gamma: 2, alpha: 0.25, fromLogits: true, reduction: 'none' })(y, x)), byHand);
   });
 
+  it('binary cross-entropy label smoothing and focal loss from probabilities', () => {
+    // smoothing 0.2 pulls targets to 0.9 / 0.1
+    const p = [0.8, 0.3];
+    const byHand = [-(0.9 * Math.log(0.8) + 0.1 * Math.log(0.2)), -(0.1 * Math.log(0.3) + 0.9 * Math.log(0.7))];
+    close(
+      value(binaryCrossentropy({ labelSmoothing: 0.2, reduction: 'none' })(tensor2d([[1], [0]]), tensor2d([[0.8], [0.3]]))),
+      byHand,
+      1e-4,
+    );
+    const logit = (q: number) => Math.log(q / (1 - q));
+    close(
+      value(
+        binaryCrossentropy({ labelSmoothing: 0.2, fromLogits: true, reduction: 'none' })(
+          tensor2d([[1], [0]]),
+          tensor2d(p.map((q) => [logit(q)])),
+        ),
+      ),
+      byHand,
+    );
+    const focal = binaryFocalCrossentropy({ gamma: 1.5, reduction: 'none' })(tensor2d([[1], [0]]), tensor2d([[0.8], [0.3]]));
+    close(value(focal), [0.2 ** 1.5 * -Math.log(0.8), 0.3 ** 1.5 * -Math.log(0.7)], 1e-4);
+    // extreme logits stay finite
+    const big = value(binaryCrossentropy({ fromLogits: true, reduction: 'none' })(tensor2d([[0], [1]]), tensor2d([[200], [-200]])));
+    close(big, [200, 200]);
+  });
+
+  it('reductions and sample weights follow Keras sum-over-batch-size', () => {
+    const y = tensor2d([[1], [2], [3], [4]]);
+    const p = tensor2d([[2], [2], [5], [0]]);
+    const sq = [1, 0, 4, 16];
+    const w = [0.5, 1, 2, 0];
+    const weighted = sq.map((v, i) => v * w[i]!);
+    close(value(meanSquaredError({ reduction: 'none' })(y, p)), sq);
+    close(value(meanSquaredError({ reduction: 'none' })(y, p, tensor1d(w))), weighted);
+    close(value(meanSquaredError({ reduction: 'sum' })(y, p, tensor1d(w))), [weighted.reduce((a, b) => a + b)]);
+    close(value(meanSquaredError()(y, p, tensor1d(w))), [weighted.reduce((a, b) => a + b) / 4]);
+    close(value(meanSquaredError()(y, p, tensor2d([[0.5], [1], [2], [0]]))), [weighted.reduce((a, b) => a + b) / 4]);
+    close(value(meanSquaredError()(y, p, tensor(3))), [(3 * 21) / 4]);
+    // per-sample weights over per-timestep values: [N] weights on [N, T] sparse cross-entropy
+    const logits3 = tensor([...logits.flat(), ...logits.flat()], [2, 2, 3]);
+    const perStep = value(
+      sparseCategoricalCrossentropy({ fromLogits: true, reduction: 'none' })(
+        tensor2d([labels, labels], [2, 2], 'int32'),
+        logits3,
+        tensor1d([1, 3]),
+      ),
+    );
+    close(perStep, [ceByHand[0]!, ceByHand[1]!, 3 * ceByHand[0]!, 3 * ceByHand[1]!]);
+    expect(() => meanSquaredError()(y, p, tensor1d([1, 2, 3]))).toThrow(
+      'mean_squared_error sample weight: expected shape [4], received [3]',
+    );
+  });
+
   it('regression losses match hand values', () => {
     const y = tensor2d([
       [1, 2],
@@ -141,6 +194,17 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
       dn[i] = (dn[i] as number) - h;
       expect(Math.abs((g[i] as number) - (f(up) - f(dn)) / (2 * h))).toBeLessThan(2e-3);
     });
+    // binary cross-entropy from logits: d/dx mean = (sigmoid(x) - z) / n
+    const z = tensor2d([[1, 0, 1]]);
+    const bx = [0.4, -1.5, 3];
+    const bg = value(grad((x: Tensor) => binaryCrossentropy({ fromLogits: true })(z, x))(tensor2d([bx])));
+    close(
+      bg,
+      bx.map((v, i) => (1 / (1 + Math.exp(-v)) - [1, 0, 1][i]!) / 3),
+    );
+    // log-cosh: d/dp mean = tanh(p - y) / n
+    const lg = value(grad((q: Tensor) => logCosh()(tensor2d([[0, 1]]), q))(tensor2d([[0.5, -2]])));
+    close(lg, [Math.tanh(0.5) / 2, Math.tanh(-3) / 2]);
     const hg = value(grad((p: Tensor) => huber()(tensor2d([[0, 0]]), p))(tensor2d([[0.5, 3]])));
     close(hg, [0.25, 0.5]);
   });
@@ -149,7 +213,23 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     const before = memory().numTensors;
     const y = tensor2d([[1, 0]]);
     const p = tensor2d([[0.2, 0.8]]);
+    const w = tensor1d([2]);
     for (let i = 0; i < 3; i++) meanSquaredError()(y, p).dispose();
+    for (const loss of [
+      binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }),
+      categoricalCrossentropy({ fromLogits: true }),
+      binaryFocalCrossentropy({ alpha: 0.25 }),
+      huber(),
+      logCosh(),
+      klDivergence(),
+      hinge(),
+      squaredHinge(),
+      categoricalHinge(),
+      meanAbsoluteError({ reduction: 'none' }),
+    ]) {
+      loss(y, p, w).dispose();
+    }
+    w.dispose();
     y.dispose();
     p.dispose();
     expect(memory().numTensors).toBe(before);

@@ -20,7 +20,7 @@ export interface LossOptions {
  */
 export function makeLoss(name: string, perSample: (yTrue: Tensor, yPred: Tensor) => Tensor, options: LossOptions = {}): Loss {
   const fn = (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor =>
-    tidy(() => reduce(perSample(yTrue, yPred), options.reduction ?? 'mean', sampleWeight));
+    tidy(() => reduce(perSample(yTrue, yPred), options.reduction ?? 'mean', sampleWeight, name));
   Object.defineProperty(fn, 'lossName', { value: name });
   Object.defineProperty(fn, 'name', { value: name });
   return fn as Loss;
