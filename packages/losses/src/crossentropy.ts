@@ -22,10 +22,24 @@ import {
 } from '@tessera/tensor';
 import { alignTargets, type LossOptions, makeLoss } from './make-loss.js';
 
-/** Clipping epsilon for probabilities (Keras' default epsilon). */
+/**
+ * Clipping epsilon for probabilities (Keras' default epsilon).
+ *
+ * @example
+ * ```ts
+ * clipByValue(probabilities, EPSILON, 1 - EPSILON);
+ * ```
+ */
 export const EPSILON = 1e-7;
 
-/** Options of the cross-entropy losses. */
+/**
+ * Options of the cross-entropy losses.
+ *
+ * @example
+ * ```ts
+ * const options: CrossentropyOptions = { fromLogits: true, labelSmoothing: 0.1, reduction: 'sum' };
+ * ```
+ */
 export interface CrossentropyOptions extends LossOptions {
   /** Predictions are logits (unnormalized), not probabilities (default false). */
   fromLogits?: boolean;

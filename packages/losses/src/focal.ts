@@ -3,7 +3,14 @@ import { add, cast, mean, mul, pow, sigmoid, sub } from '@tessera/tensor';
 import { binaryCrossentropyElements, type CrossentropyOptions } from './crossentropy.js';
 import { alignTargets, makeLoss } from './make-loss.js';
 
-/** Options of {@link binaryFocalCrossentropy}. */
+/**
+ * Options of {@link binaryFocalCrossentropy}.
+ *
+ * @example
+ * ```ts
+ * const options: FocalOptions = { gamma: 2, alpha: 0.25, fromLogits: true };
+ * ```
+ */
 export interface FocalOptions extends CrossentropyOptions {
   /** Focusing parameter: larger down-weights easy examples more (default 2). */
   gamma?: number;

@@ -15,6 +15,7 @@ import {
   logCosh,
   meanAbsoluteError,
   meanSquaredError,
+  reduce,
   sparseCategoricalCrossentropy,
   squaredHinge,
 } from './index.js';
@@ -151,6 +152,18 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     expect(() => meanSquaredError()(y, p, tensor1d([1, 2, 3]))).toThrow(
       'mean_squared_error sample weight: expected shape [4], received [3]',
     );
+  });
+
+  it('reduce works on its own and rejects unknown reductions', () => {
+    const v = tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    close(value(reduce(v, 'mean')), [2.5]);
+    close(value(reduce(v, 'sum', tensor1d([1, 0]))), [3]);
+    close(value(reduce(v, 'none', tensor1d([2, 1]))), [2, 4, 3, 4]);
+    close(value(reduce(v, 'mean', tensor1d([2, 1]))), [13 / 4]);
+    expect(() => reduce(v, 'max' as never)).toThrow("expected 'mean', 'sum' or 'none'");
   });
 
   it('regression losses match hand values', () => {

@@ -4,7 +4,14 @@ import type { Tensor } from '@tessera/tensor';
 import { reshape, tidy } from '@tessera/tensor';
 import { reduce } from './reduce.js';
 
-/** Options every loss takes. */
+/**
+ * Options every loss takes.
+ *
+ * @example
+ * ```ts
+ * meanSquaredError({ reduction: 'none' }); // one value per sample
+ * ```
+ */
 export interface LossOptions {
   /** How per-sample values are reduced (default 'mean'). */
   reduction?: Reduction;

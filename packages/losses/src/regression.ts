@@ -31,7 +31,14 @@ export function meanAbsoluteError(options: LossOptions = {}): Loss {
   return makeLoss(name, (y, p) => mean(abs(sub(f32(y, p, name), p)), -1), options);
 }
 
-/** Options of {@link huber}. */
+/**
+ * Options of {@link huber}.
+ *
+ * @example
+ * ```ts
+ * const options: HuberOptions = { delta: 0.5 };
+ * ```
+ */
 export interface HuberOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1). */
   delta?: number;

@@ -7,6 +7,11 @@ import { mapTensors } from './tree.js';
 /**
  * State of {@link scaleByLearningRate}: the step count, a run-time multiplier of the learning
  * rate (changed by callbacks such as reduce-LR-on-plateau) and the last effective value.
+ *
+ * @example
+ * ```ts
+ * const lrState: LearningRateState = { kind: 'learningRate', count: 10, scale: 0.5, value: 5e-4 };
+ * ```
  */
 export interface LearningRateState {
   [key: string]: StateTree;

@@ -1,8 +1,22 @@
 import { ValueError } from '@tessera/core';
 
-/** A schedule maps the optimizer step (0-based) to a hyperparameter value. */
+/**
+ * A schedule maps the optimizer step (0-based) to a hyperparameter value.
+ *
+ * @example
+ * ```ts
+ * const warmup: Schedule = (step) => Math.min(1, step / 100) * 1e-3;
+ * ```
+ */
 export type Schedule = (step: number) => number;
-/** A hyperparameter given as a constant or a schedule. */
+/**
+ * A hyperparameter given as a constant or a schedule.
+ *
+ * @example
+ * ```ts
+ * const lr: ScalarOrSchedule = cosineDecay(1e-3, 5000); // or 1e-3
+ * ```
+ */
 export type ScalarOrSchedule = number | Schedule;
 
 /**
@@ -58,7 +72,14 @@ export function linearDecay(init: number, end: number, steps: number, begin = 0)
   return linearSchedule(init, end, steps, begin);
 }
 
-/** Options of {@link cosineDecay}. */
+/**
+ * Options of {@link cosineDecay}.
+ *
+ * @example
+ * ```ts
+ * const options: CosineOptions = { alpha: 0.01, warmupSteps: 500 };
+ * ```
+ */
 export interface CosineOptions {
   /** Final value as a fraction of the initial one (default 0). */
   alpha?: number;
@@ -119,7 +140,14 @@ export function warmupCosineDecay({
   };
 }
 
-/** Options of {@link exponentialDecay}. */
+/**
+ * Options of {@link exponentialDecay}.
+ *
+ * @example
+ * ```ts
+ * const options: ExponentialOptions = { staircase: true, endValue: 1e-5 };
+ * ```
+ */
 export interface ExponentialOptions {
   /** Decay in whole intervals of `decaySteps` (default false). */
   staircase?: boolean;

@@ -10,7 +10,14 @@ const needParams = (params: NamedTensors | undefined, who: string): NamedTensors
   return params;
 };
 
-/** Options of {@link scaleByAdam}. */
+/**
+ * Options of {@link scaleByAdam} (Keras defaults b1 0.9, b2 0.999, eps 1e-7).
+ *
+ * @example
+ * ```ts
+ * const options: AdamOptions = { b1: 0.9, b2: 0.95, eps: 1e-8 };
+ * ```
+ */
 export interface AdamOptions {
   b1?: number;
   b2?: number;
