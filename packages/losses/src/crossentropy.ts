@@ -53,12 +53,12 @@ function safeLog(p: Tensor): Tensor {
 }
 
 /** Log-probabilities over the last axis from logits or probabilities. */
-function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
+export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
   if (fromLogits) return logSoftmax(yPred);
   return safeLog(div(yPred, sum(yPred, -1, true)));
 }
 
-function smooth(y: Tensor, s: number, classes: number): Tensor {
+export function smooth(y: Tensor, s: number, classes: number): Tensor {
   return s > 0 ? add(mul(y, 1 - s), s / classes) : y;
 }
 
@@ -99,24 +99,28 @@ export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {})
     name,
     (yTrue, yPred) => {
       const classes = yPred.shape[yPred.rank - 1] as number;
-      const batchShape = yPred.shape.slice(0, -1);
-      let labels = yTrue;
-      if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) labels = reshape(labels, batchShape);
-      if (labels.rank !== batchShape.length || labels.shape.some((d, i) => d !== batchShape[i])) {
-        throw new ShapeError(
-          `${name} targets`,
-          batchShape,
-          labels.shape,
-          `integer labels for predictions of shape [${yPred.shape.join(', ')}]`,
-        );
-      }
-      const y = oneHot(cast(reshape(labels, [-1]), 'int32'), classes);
-      const logp = reshape(logProbabilities(yPred, options.fromLogits ?? false), [-1, classes]);
-      const perSample = neg(sum(mul(smooth(cast(y, 'float32'), options.labelSmoothing ?? 0, classes), logp), -1));
-      return reshape(perSample, batchShape);
+      const y = smooth(sparseToOneHot(yTrue, yPred, name), options.labelSmoothing ?? 0, classes);
+      return neg(sum(mul(y, logProbabilities(yPred, options.fromLogits ?? false)), -1));
     },
     options,
   );
+}
+
+/** Integer labels `[...batch]` or `[...batch, 1]` as float one-hot targets shaped like `yPred`. */
+export function sparseToOneHot(yTrue: Tensor, yPred: Tensor, name: string): Tensor {
+  const classes = yPred.shape[yPred.rank - 1] as number;
+  const batchShape = yPred.shape.slice(0, -1);
+  let labels = yTrue;
+  if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) labels = reshape(labels, batchShape);
+  if (labels.rank !== batchShape.length || labels.shape.some((d, i) => d !== batchShape[i])) {
+    throw new ShapeError(
+      `${name} targets`,
+      batchShape,
+      labels.shape,
+      `integer labels for predictions of shape [${yPred.shape.join(', ')}]`,
+    );
+  }
+  return reshape(cast(oneHot(cast(reshape(labels, [-1]), 'int32'), classes), 'float32'), yPred.shape);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Loss } from '@tessera/core';
-import { add, cast, mean, mul, pow, sigmoid, sub } from '@tessera/tensor';
-import { binaryCrossentropyElements, type CrossentropyOptions } from './crossentropy.js';
+import type { Tensor } from '@tessera/tensor';
+import { add, cast, exp, mean, mul, neg, pow, sigmoid, sub, sum } from '@tessera/tensor';
+import { binaryCrossentropyElements, type CrossentropyOptions, logProbabilities, smooth, sparseToOneHot } from './crossentropy.js';
 import { alignTargets, makeLoss } from './make-loss.js';
 
 /**
@@ -44,4 +45,39 @@ export function binaryFocalCrossentropy(options: FocalOptions = {}): Loss {
     },
     options,
   );
+}
+
+/** Focal cross-entropy of (smoothed) one-hot targets: sum(-alpha * (1 - p)^gamma * y * log p). */
+function categoricalFocal(y: Tensor, yPred: Tensor, options: FocalOptions): Tensor {
+  const classes = yPred.shape[yPred.rank - 1] as number;
+  const logp = logProbabilities(yPred, options.fromLogits ?? false);
+  const weight = mul(pow(sub(1, exp(logp)), options.gamma ?? 2), options.alpha ?? 0.25);
+  return neg(sum(mul(weight, mul(smooth(y, options.labelSmoothing ?? 0, classes), logp)), -1));
+}
+
+/**
+ * Categorical focal cross-entropy (Keras' `CategoricalFocalCrossentropy`): per class
+ * -alpha * (1 - p)^gamma * y * log p, summed over the last axis. Defaults: alpha 0.25, gamma 2.
+ *
+ * @example
+ * ```ts
+ * categoricalFocalCrossentropy({ gamma: 2, fromLogits: true })(oneHotLabels, logits);
+ * ```
+ */
+export function categoricalFocalCrossentropy(options: FocalOptions = {}): Loss {
+  const name = 'categorical_focal_crossentropy';
+  return makeLoss(name, (yTrue, yPred) => categoricalFocal(alignTargets(cast(yTrue, 'float32'), yPred, name), yPred, options), options);
+}
+
+/**
+ * {@link categoricalFocalCrossentropy} with integer labels (`[N]` or `[N, 1]`) instead of one-hot targets.
+ *
+ * @example
+ * ```ts
+ * sparseCategoricalFocalCrossentropy({ fromLogits: true })(tensor1d([2, 0], 'int32'), logits);
+ * ```
+ */
+export function sparseCategoricalFocalCrossentropy(options: FocalOptions = {}): Loss {
+  const name = 'sparse_categorical_focal_crossentropy';
+  return makeLoss(name, (yTrue, yPred) => categoricalFocal(sparseToOneHot(yTrue, yPred, name), yPred, options), options);
 }

@@ -1,7 +1,7 @@
 export type { CrossentropyOptions } from './crossentropy.js';
 export { binaryCrossentropy, categoricalCrossentropy, EPSILON, sparseCategoricalCrossentropy } from './crossentropy.js';
 export type { FocalOptions } from './focal.js';
-export { binaryFocalCrossentropy } from './focal.js';
+export { binaryFocalCrossentropy, categoricalFocalCrossentropy, sparseCategoricalFocalCrossentropy } from './focal.js';
 export { categoricalHinge, hinge, squaredHinge } from './hinge.js';
 export type { LossOptions } from './make-loss.js';
 export { alignTargets, makeLoss } from './make-loss.js';

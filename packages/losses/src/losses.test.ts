@@ -8,6 +8,7 @@ import {
   binaryCrossentropy,
   binaryFocalCrossentropy,
   categoricalCrossentropy,
+  categoricalFocalCrossentropy,
   categoricalHinge,
   hinge,
   huber,
@@ -17,6 +18,7 @@ import {
   meanSquaredError,
   reduce,
   sparseCategoricalCrossentropy,
+  sparseCategoricalFocalCrossentropy,
   squaredHinge,
 } from './index.js';
 
@@ -166,6 +168,40 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     expect(() => reduce(v, 'max' as never)).toThrow("expected 'mean', 'sum' or 'none'");
   });
 
+  it('categorical and sparse focal cross-entropy match hand values', () => {
+    const focalByHand = (gamma: number, alpha: number, s = 0) =>
+      logits.map((row, i) => {
+        const p = softmax(row);
+        return p.reduce((acc, pc, c) => {
+          const t = (c === labels[i] ? 1 - s : 0) + s / 3;
+          return acc - alpha * (1 - pc) ** gamma * t * Math.log(pc);
+        }, 0);
+      });
+    const y = tensor2d([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+    close(value(categoricalFocalCrossentropy({ fromLogits: true, reduction: 'none' })(y, tensor2d(logits))), focalByHand(2, 0.25));
+    close(
+      value(categoricalFocalCrossentropy({ gamma: 1, alpha: 1, labelSmoothing: 0.1, reduction: 'none' })(y, tensor2d(logits.map(softmax)))),
+      focalByHand(1, 1, 0.1),
+      1e-4,
+    );
+    const sparse = sparseCategoricalFocalCrossentropy({ fromLogits: true, gamma: 3, alpha: 0.5 });
+    const want = focalByHand(3, 0.5);
+    close(value(sparse(tensor1d(labels, 'int32'), tensor2d(logits))), [(want[0]! + want[1]!) / 2]);
+    // gamma 0, alpha 1 is plain cross-entropy
+    close(
+      value(
+        sparseCategoricalFocalCrossentropy({ fromLogits: true, gamma: 0, alpha: 1, reduction: 'none' })(
+          tensor1d(labels, 'int32'),
+          tensor2d(logits),
+        ),
+      ),
+      ceByHand,
+    );
+  });
+
   it('regression losses match hand values', () => {
     const y = tensor2d([
       [1, 2],
@@ -232,6 +268,7 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
       binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }),
       categoricalCrossentropy({ fromLogits: true }),
       binaryFocalCrossentropy({ alpha: 0.25 }),
+      categoricalFocalCrossentropy(),
       huber(),
       logCosh(),
       klDivergence(),
