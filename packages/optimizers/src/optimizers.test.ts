@@ -4,6 +4,7 @@ import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { flattenState, stateTensors, unflattenState, useBackend } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { getBackend, memory, mul, square, sub as subtract, sum, tensor1d, tidy, variable, variableGrads } from '@tessera/tensor';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accumulate,
@@ -111,6 +112,7 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
         state = next;
         if (i > 0) expect(memory().numTensors).toBe(before);
       }
+      for (const t of [...Object.values(params), ...Object.values(grads)]) expect(t.isDisposed).toBe(false);
       expect(vals(params.a)).toEqual([1, -2, 3]);
       expect(vals(grads.a).map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.2, -0.3]);
       // state round trip through the serializable form gives the same next update
@@ -191,6 +193,55 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
     const s0 = tx.init(p);
     const [, s1] = tx.update({ w: tensor1d([1]) }, s0, p); // new param 0 -> ema 0.5 * 1 + 0.5 * 0
     close(vals(emaParams(s1)?.w), [0.5]);
+    // three steps of sgd(0.5) on constant gradient 1 from w = 2: params 1.5, 1, 0.5;
+    // ema(0.8) from 2: 0.8*2 + 0.2*1.5 = 1.9, 0.8*1.9 + 0.2*1 = 1.72, 0.8*1.72 + 0.2*0.5 = 1.476
+    const tx3 = chain(sgd({ learningRate: 0.5 }), ema({ decay: 0.8 }));
+    let params3: NamedTensors = { w: tensor1d([2]) };
+    let st: StateTree = tx3.init(params3);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [u3, next] = tx3.update({ w: tensor1d([1]) }, st, params3);
+      params3 = { w: tensor1d([vals(params3.w)[0]! + vals(u3.w)[0]!]) };
+      st = next;
+      seen.push(vals(emaParams(st)?.w)[0]!);
+    }
+    close(seen, [1.9, 1.72, 1.476]);
+    // accumulate leaves the inner state untouched between its steps
+    const accTx = accumulate(3, adam());
+    const p0 = { w: tensor1d([1]) };
+    const a0 = accTx.init(p0) as { count: number; inner: StateTree };
+    const [, a1] = accTx.update({ w: tensor1d([1]) }, a0, p0);
+    const [, a2] = accTx.update({ w: tensor1d([2]) }, a1, p0);
+    expect((a2 as { inner: StateTree }).inner).toBe(a0.inner);
+    const [, a3] = accTx.update({ w: tensor1d([3]) }, a2, p0);
+    const adamMu = ((a3 as { inner: StateTree[] }).inner[0] as { mu: NamedTensors }).mu;
+    close(vals(adamMu.w), [0.1 * 2]); // mean gradient 2, b1 0.9
+  });
+
+  it('clipByGlobalNorm never exceeds maxNorm and keeps directions (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.float({ min: Math.fround(0.01), max: 50, noNaN: true }),
+        (xs, maxNorm) => {
+          const g = { a: tensor1d(xs) };
+          const [u] = clipByGlobalNorm(maxNorm).update(g, {}, g);
+          const out = vals(u.a);
+          const norm = Math.hypot(...xs);
+          const outNorm = Math.hypot(...out);
+          expect(outNorm).toBeLessThanOrEqual(maxNorm * (1 + 1e-5) + 1e-6);
+          const factor = norm > maxNorm ? maxNorm / norm : 1;
+          close(
+            out,
+            xs.map((x) => x * factor),
+            1e-4,
+          );
+          g.a.dispose();
+          u.a?.dispose();
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('lion matches hand-computed updates', () => {
