@@ -258,6 +258,41 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     close(hg, [0.25, 0.5]);
   });
 
+  it.each([
+    ['binaryCrossentropy', () => binaryCrossentropy({ labelSmoothing: 0.1 }), [1, 0, 0, 1]],
+    ['categoricalCrossentropy', () => categoricalCrossentropy(), [0, 1, 1, 0]],
+    ['categoricalFocalCrossentropy', () => categoricalFocalCrossentropy({ fromLogits: true }), [0, 1, 1, 0]],
+    ['binaryFocalCrossentropy', () => binaryFocalCrossentropy({ alpha: 0.3 }), [1, 0, 0, 1]],
+    ['meanSquaredError', () => meanSquaredError(), [0.1, 0.9, 0.5, 0.2]],
+    ['meanAbsoluteError', () => meanAbsoluteError(), [0.1, 0.9, 0.5, 0.2]],
+    ['huber', () => huber({ delta: 0.2 }), [0.1, 0.9, 0.5, 0.2]],
+    ['logCosh', () => logCosh(), [0.1, 0.9, 0.5, 0.2]],
+    ['klDivergence', () => klDivergence(), [0.3, 0.7, 0.6, 0.4]],
+    ['hinge', () => hinge(), [1, -1, -1, 1]],
+    ['squaredHinge', () => squaredHinge(), [1, -1, -1, 1]],
+    ['categoricalHinge', () => categoricalHinge(), [0, 1, 1, 0]],
+  ] as Array<[string, () => (y: Tensor, p: Tensor, w?: Tensor) => Tensor, number[]]>)(
+    '%s gradient matches finite differences',
+    (_n, make, yv) => {
+      const loss = make();
+      const y = tensor(yv, [2, 2]);
+      const w = tensor1d([0.7, 1.3]);
+      // predictions in (0, 1), away from the kinks of hinge, huber and MAE
+      const x0 = [0.35, 0.62, 0.77, 0.45];
+      const g = value(grad((x: Tensor) => loss(y, x, w))(tensor(x0, [2, 2])));
+      const h = 1e-2;
+      const f = (xs: number[]) => value(loss(y, tensor(xs, [2, 2]), w))[0] as number;
+      x0.forEach((_, i) => {
+        const up = [...x0];
+        const dn = [...x0];
+        up[i] = (up[i] as number) + h;
+        dn[i] = (dn[i] as number) - h;
+        const fd = (f(up) - f(dn)) / (2 * h);
+        expect(Math.abs((g[i] as number) - fd)).toBeLessThan(3e-3 * (1 + Math.abs(fd)));
+      });
+    },
+  );
+
   it('does not leak and names shape mismatches', () => {
     const before = memory().numTensors;
     const y = tensor2d([[1, 0]]);
