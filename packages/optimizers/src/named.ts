@@ -122,6 +122,8 @@ export function adagrad({
 
 /**
  * Lion (Chen et al. 2023): sign of an interpolated momentum, with decoupled weight decay.
+ * Keras defaults (learning rate 1e-3, b1 0.9, b2 0.99); the paper advises a learning rate
+ * 3-10x smaller than AdamW's.
  *
  * @example
  * ```ts
@@ -129,7 +131,7 @@ export function adagrad({
  * ```
  */
 export function lion({
-  learningRate = 1e-4,
+  learningRate = 1e-3,
   b1 = 0.9,
   b2 = 0.99,
   weightDecay = 0,

@@ -277,6 +277,24 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
     expect(vals(u.w)[0]).toBeLessThan(0);
   });
 
+  it('named optimizers default to the Keras learning rates', () => {
+    const p = { w: tensor1d([1]) };
+    const defaults: Array<[() => GradientTransform, number]> = [
+      [() => sgd(), 0.01],
+      [() => momentum(), 0.01],
+      [() => adam(), 1e-3],
+      [() => adamw(), 1e-3],
+      [() => rmsprop(), 1e-3],
+      [() => adagrad(), 1e-3],
+      [() => lion(), 1e-3],
+    ];
+    for (const [make, lr] of defaults) {
+      const state = make().init(p);
+      expect(getLearningRate(state)).toBe(lr);
+      disposeStale(state, []);
+    }
+  });
+
   it('setLearningRate changes the rate of the next steps, keeps schedules and survives flattenState', () => {
     const tx = namedChain([
       ['clip', clipByGlobalNorm(10)],
