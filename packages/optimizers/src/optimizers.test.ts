@@ -244,6 +244,49 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
     );
   });
 
+  it('rmsprop, adagrad, clip, scale and scaleBySchedule match hand values', () => {
+    const g = [
+      [0.5, -1],
+      [2, 0.25],
+    ];
+    // rmsprop rho 0.9: nu = 0.9 nu + 0.1 g^2; w -= lr g / (sqrt(nu) + eps)
+    const rmsByHand = () => {
+      let w = [1, 1];
+      let nu = [0, 0];
+      for (const gt of g) {
+        nu = nu.map((v, i) => 0.9 * v + 0.1 * gt[i]! ** 2);
+        w = w.map((wi, i) => wi - (0.01 * gt[i]!) / (Math.sqrt(nu[i]!) + 1e-7));
+      }
+      return w;
+    };
+    close(run(rmsprop({ learningRate: 0.01 }), [1, 1], g)[1] as number[], rmsByHand());
+    // adagrad: acc = 0.1 + sum g^2; w -= lr g / (sqrt(acc) + eps)
+    const adagradByHand = () => {
+      let w = [1, 1];
+      let acc = [0.1, 0.1];
+      for (const gt of g) {
+        acc = acc.map((a, i) => a + gt[i]! ** 2);
+        w = w.map((wi, i) => wi - (0.1 * gt[i]!) / (Math.sqrt(acc[i]!) + 1e-7));
+      }
+      return w;
+    };
+    close(run(adagrad({ learningRate: 0.1 }), [1, 1], g)[1] as number[], adagradByHand());
+    const p = { w: tensor1d([0, 0, 0]) };
+    const grads = { w: tensor1d([-2, 0.3, 5]) };
+    close(vals(clip(0.5).update(grads, {}, p)[0].w), [-0.5, 0.3, 0.5]);
+    close(vals(scale(-2).update(grads, {}, p)[0].w), [4, -0.6, -10]);
+    const sched = scaleBySchedule((step) => 10 ** step);
+    const [u0, s1] = sched.update(grads, sched.init(p), p);
+    const [u1] = sched.update(grads, s1, p);
+    close(vals(u0.w), [-2, 0.3, 5]);
+    close(vals(u1.w), [-20, 3, 50]);
+    const wd = addDecayedWeights({ weightDecay: 0.5, mask: (name) => name !== 'bias' });
+    const [d] = wd.update({ w: tensor1d([1]), bias: tensor1d([1]) }, {}, { w: tensor1d([4]), bias: tensor1d([4]) });
+    close(vals(d.w), [3]);
+    close(vals(d.bias), [1]);
+    expect(() => wd.update(grads, {})).toThrow('addDecayedWeights update');
+  });
+
   it('lion matches hand-computed updates', () => {
     const g = [
       [0.5, -1],
