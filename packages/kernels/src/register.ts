@@ -1,0 +1,53 @@
+import type { KernelConfig } from '@tessera/tensor';
+import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
+import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
+
+const replaced = new Map<string, KernelConfig | undefined>();
+
+function install(config: KernelConfig): void {
+  const key = `${config.backendName}/${config.kernelName}`;
+  const current = getKernel(config.kernelName, config.backendName);
+  if (current?.kernelFunc === config.kernelFunc) return;
+  if (!replaced.has(key)) replaced.set(key, current as KernelConfig | undefined);
+  if (current) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+/** The kernels Tessera adds to or replaces on the wasm backend. */
+export function wasmKernelConfigs(): KernelConfig[] {
+  return [conv2dBackpropFilterConfig('wasm'), wasmUnsortedSegmentSumConfig, wasmMaxPoolGradConfig];
+}
+
+/**
+ * Registers Tessera's wasm kernels: Conv2DBackpropFilter (conv and conv-transpose weights can
+ * train), UnsortedSegmentSum (Embedding/gather weights can train) and a correct MaxPoolGrad.
+ * Idempotent; `@tessera/backend-wasm` calls it when the backend is activated.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm({ kernels: false }));
+ * registerWasmKernels();
+ * ```
+ */
+export function registerWasmKernels(): void {
+  for (const config of wasmKernelConfigs()) install(config);
+}
+
+/**
+ * Restores the kernels that {@link registerWasmKernels} replaced (and removes the ones it added).
+ *
+ * @example
+ * ```ts
+ * unregisterTesseraKernels(); // back to the stock tfjs kernels
+ * ```
+ */
+export function unregisterTesseraKernels(): void {
+  for (const [key, original] of replaced) {
+    const [backendName, kernelName] = key.split('/') as [string, string];
+    if (getKernel(kernelName, backendName)) unregisterKernel(kernelName, backendName);
+    if (original) registerKernel(original);
+  }
+  replaced.clear();
+}

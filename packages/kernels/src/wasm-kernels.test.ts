@@ -1,0 +1,127 @@
+import { useBackend } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import * as tf from '@tessera/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { registerWasmKernels, wasmKernelConfigs } from './register.js';
+
+// The wasm plugin of @tessera/backend-wasm registers these after importing tfjs-backend-wasm
+// (whose import registers the stock kernels); here the bare tfjs backend is used the same way.
+beforeAll(async () => {
+  await useBackend(testWasm);
+  registerWasmKernels();
+});
+
+/** Deterministic values in [-1, 1). */
+function data(n: number, seed: number, shift = 0): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s >>> 8) / 8388608 - 1 + shift;
+  });
+}
+
+async function on(backend: 'cpu' | 'wasm', f: () => Tensor): Promise<{ values: number[]; shape: number[] }> {
+  await useBackend(backend === 'cpu' ? testCpu : testWasm);
+  expect(tf.getBackend()).toBe(backend);
+  const before = tf.memory().numTensors;
+  const t = tf.tidy(f);
+  const out = { values: Array.from(await t.data()), shape: [...t.shape] };
+  t.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  return out;
+}
+
+async function sameOnBoth(f: () => Tensor, tol = 1e-4): Promise<void> {
+  const ref = await on('cpu', f);
+  const got = await on('wasm', f);
+  expect(got.shape).toEqual(ref.shape);
+  got.values.forEach((v, i) => {
+    expect(Math.abs(v - (ref.values[i] as number))).toBeLessThanOrEqual(tol * (1 + Math.abs(ref.values[i] as number)));
+  });
+}
+
+const t4 = (shape: [number, number, number, number], seed: number, shift = 0) =>
+  tf.tensor4d(
+    data(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      shift,
+    ),
+    shape,
+  );
+
+describe('Tessera wasm kernels', () => {
+  it('are registered for wasm', async () => {
+    await useBackend(testWasm);
+    for (const c of wasmKernelConfigs()) expect(tf.getKernel(c.kernelName, 'wasm')?.kernelFunc).toBe(c.kernelFunc);
+  });
+
+  it.each([
+    ['same, stride 1', [2, 6, 6, 3], [3, 3, 3, 4], 1, 'same'],
+    ['valid, stride 2', [2, 7, 7, 2], [3, 3, 2, 5], 2, 'valid'],
+    ['same, stride 2, odd size', [1, 7, 5, 2], [3, 2, 2, 3], 2, 'same'],
+    [
+      'explicit padding',
+      [1, 5, 5, 1],
+      [2, 2, 1, 2],
+      1,
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+  ] as const)('Conv2DBackpropFilter matches cpu (%s)', async (_n, xShape, wShape, stride, pad) => {
+    await sameOnBoth(() => {
+      const x = t4([...xShape], 1);
+      const w = t4([...wShape], 2);
+      const [, dw] = tf.grads((a: Tensor, b: Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad as never))),
+      )([x, w]);
+      return dw as Tensor;
+    });
+  });
+
+  it('Conv2DBackpropFilter matches finite differences', async () => {
+    await useBackend(testWasm);
+    const x = t4([1, 4, 4, 1], 3);
+    const w0 = data(4, 4);
+    const f = (wv: Float32Array) =>
+      tf.tidy(() => tf.sum(tf.square(tf.conv2d(x, tf.tensor4d(wv, [2, 2, 1, 1]), 1, 'valid'))).dataSync()[0] as number);
+    const g = tf.tidy(() =>
+      tf
+        .grad((w: Tensor) => tf.sum(tf.square(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid'))))(tf.tensor4d(w0, [2, 2, 1, 1]))
+        .dataSync(),
+    );
+    for (let i = 0; i < 4; i++) {
+      const up = Float32Array.from(w0);
+      const dn = Float32Array.from(w0);
+      up[i] = (up[i] as number) + 1e-2;
+      dn[i] = (dn[i] as number) - 1e-2;
+      expect(Math.abs((g[i] as number) - (f(up) - f(dn)) / 2e-2)).toBeLessThan(2e-2);
+    }
+    x.dispose();
+  });
+
+  it('UnsortedSegmentSum matches cpu, dropping out-of-range ids', async () => {
+    await sameOnBoth(() => tf.unsortedSegmentSum(tf.tensor2d(data(12, 5), [4, 3]), tf.tensor1d([2, 0, 2, 7], 'int32'), 4));
+  });
+
+  it('the gather (Embedding) gradient matches cpu', async () => {
+    await sameOnBoth(() =>
+      tf.grad((w: Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor1d([0, 3, 3, 1], 'int32')))))(tf.tensor2d(data(15, 6), [5, 3])),
+    );
+  });
+
+  it.each([
+    ['all-negative windows', 2, 2, 'valid', -2],
+    ['same padding, stride 1', 3, 1, 'same', 0],
+    ['overlapping windows', 3, 2, 'valid', -0.5],
+  ] as const)('MaxPoolGrad matches cpu (%s)', async (_n, size, stride, pad, shift) => {
+    await sameOnBoth(() =>
+      tf.grad((x: Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, size, stride, pad), 3)))(t4([2, 6, 6, 2], 7, shift)),
+    );
+  });
+});
