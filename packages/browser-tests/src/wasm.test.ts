@@ -11,10 +11,6 @@ it('wasm: loads its .wasm files through the bundler with SIMD, and no threads wi
   expect(getThreadsCount()).toBe(1);
 });
 
-conformanceSuite(() => wasm(), {
-  knownFailures: {
-    'gradient/maxPool, windows without a positive value':
-      'tfjs-backend-wasm 4.22 MaxPoolGrad is wrong when a window holds no positive value (fix belongs to @tessera/kernels)',
-  },
-});
+// wasm() registers @tessera/kernels' MaxPoolGrad, Conv2DBackpropFilter and UnsortedSegmentSum: no known failures.
+conformanceSuite(() => wasm());
 trainingSmoke(() => wasm());

@@ -28,9 +28,6 @@ export interface CaseWithNeeds extends LayerCase {
   wasmGradSkip?: string;
 }
 
-const CONV_FILTER = 'wasm lacks Conv2DBackpropFilter (packages/kernels adds it)';
-const MAXPOOL = 'wasm maxPool gradient is wrong when a window holds no positive value (packages/kernels fixes it)';
-const SEGMENT_SUM = 'wasm lacks UnsortedSegmentSum, needed by the gather gradient (packages/kernels adds it)';
 
 function functionalCase(): AnyLayer {
   const a = input({ shape: [4] });
@@ -58,22 +55,19 @@ export function layerCases(): CaseWithNeeds[] {
       name: 'Conv1D',
       make: () => new Conv1D({ filters: 2, kernelSize: 3, padding: 'same', activation: 'silu', ...s }),
       inputShape: [2, 5, 3],
-      wasmGradSkip: CONV_FILTER,
     },
     {
       name: 'Conv2D',
       make: () => new Conv2D({ filters: 2, kernelSize: 2, strides: 2, ...s }),
       inputShape: [2, 4, 4, 2],
-      wasmGradSkip: CONV_FILTER,
     },
     {
       name: 'Conv2DTranspose',
       make: () => new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', ...s }),
       inputShape: [1, 3, 3, 2],
-      wasmGradSkip: CONV_FILTER,
     },
-    { name: 'MaxPool1D', make: () => new MaxPool1D({ poolSize: 2 }), inputShape: [2, 6, 2], wasmGradSkip: MAXPOOL },
-    { name: 'MaxPool2D', make: () => new MaxPool2D({ poolSize: 2 }), inputShape: [2, 4, 4, 2], wasmGradSkip: MAXPOOL },
+    { name: 'MaxPool1D', make: () => new MaxPool1D({ poolSize: 2 }), inputShape: [2, 6, 2] },
+    { name: 'MaxPool2D', make: () => new MaxPool2D({ poolSize: 2 }), inputShape: [2, 4, 4, 2] },
     { name: 'AvgPool1D', make: () => new AvgPool1D({ poolSize: 2, padding: 'same' }), inputShape: [2, 5, 2] },
     { name: 'AvgPool2D', make: () => new AvgPool2D({ poolSize: 2 }), inputShape: [2, 4, 4, 2] },
     { name: 'GlobalMaxPool1D', make: () => new GlobalMaxPool1D(), inputShape: [2, 5, 3] },
@@ -90,7 +84,6 @@ export function layerCases(): CaseWithNeeds[] {
       make: () => new Embedding({ inputDim: 7, outputDim: 3, ...s }),
       inputShape: [2, 4],
       intInput: 7,
-      wasmGradSkip: SEGMENT_SUM,
     },
     { name: 'Flatten', make: () => new Flatten(), inputShape: [2, 2, 3] },
     { name: 'Reshape', make: () => new Reshape({ targetShape: [3, -1] }), inputShape: [2, 6] },
