@@ -6,6 +6,12 @@ type ModuleBuiltin = { createRequire(path: string | URL): RequireLike };
 /**
  * Node's `module` builtin without a static import (so browser bundles never see it).
  * Undefined outside Node.
+ *
+ * @example
+ * ```ts
+ * const mod = await nodeModuleBuiltin();
+ * const require = mod?.createRequire(import.meta.url);
+ * ```
  */
 export async function nodeModuleBuiltin(): Promise<ModuleBuiltin | undefined> {
   if (detectRuntime() !== 'node') return undefined;

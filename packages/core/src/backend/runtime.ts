@@ -17,13 +17,27 @@ export function detectRuntime(): Runtime {
   return 'unknown';
 }
 
-/** Reads an environment variable in Node; undefined elsewhere. */
+/**
+ * Reads an environment variable in Node; undefined elsewhere.
+ *
+ * @example
+ * ```ts
+ * const requested = readEnv('TESSERA_BACKEND'); // 'wasm' when run as TESSERA_BACKEND=wasm node app.mjs
+ * ```
+ */
 export function readEnv(name: string): string | undefined {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
   return proc?.env?.[name];
 }
 
-/** Reads `?backend=` from the page URL in a browser; undefined elsewhere. */
+/**
+ * Reads `?backend=` from the page URL in a browser; undefined elsewhere.
+ *
+ * @example
+ * ```ts
+ * readQueryBackend(); // 'webgl' on https://example.test/?backend=webgl
+ * ```
+ */
 export function readQueryBackend(): string | undefined {
   const loc = (globalThis as { location?: { search?: string } }).location;
   if (!loc?.search) return undefined;

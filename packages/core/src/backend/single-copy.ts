@@ -75,7 +75,14 @@ export function checkLoadedTfjsCore(): void {
   assertSingleTfjsCore();
 }
 
-/** Clears the records (tests only). */
+/**
+ * Clears the records (tests only).
+ *
+ * @example
+ * ```ts
+ * afterEach(() => resetTfjsCoreRecords());
+ * ```
+ */
 export function resetTfjsCoreRecords(): void {
   registry().length = 0;
 }
