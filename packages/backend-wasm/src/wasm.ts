@@ -1,7 +1,7 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
 import { detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
-import { registerWasmKernels } from '@tessera/kernels';
+import { registerGradientFixes, registerWasmKernels } from '@tessera/kernels';
 import { wasmFileUrls } from './wasm-files.js';
 
 /** Options of {@link wasm}. */
@@ -19,7 +19,9 @@ export interface WasmOptions {
   /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
   /**
    * Register Tessera's training kernels for wasm (default true): Conv2DBackpropFilter,
-   * UnsortedSegmentSum and a correct MaxPoolGrad, which tfjs-backend-wasm lacks or gets wrong.
+   * UnsortedSegmentSum and a correct MaxPoolGrad, which tfjs-backend-wasm lacks or gets wrong,
+   * and Tessera's gradients (matMul without transposed products; second-order-safe LeakyRelu,
+   * Elu and Maximum).
    */
   kernels?: boolean;
   wasmPaths?:
@@ -47,7 +49,10 @@ export function wasm(options: WasmOptions = {}): BackendPlugin {
     async load() {
       if (loaded) return;
       const mod = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.kernels !== false) registerWasmKernels();
+      if (options.kernels !== false) {
+        registerWasmKernels();
+        registerGradientFixes();
+      }
       if (options.simd === false) env().set('WASM_HAS_SIMD_SUPPORT', false);
       if (typeof options.threads === 'number') mod.setThreadsCount(options.threads);
       const inNode = detectRuntime() === 'node';
