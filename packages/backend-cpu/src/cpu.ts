@@ -1,13 +1,10 @@
 import { engine } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
-import { registerGradientFixes } from '@tessera/kernels';
 
 /** Options of {@link cpu}. */
 export interface CpuOptions {
   /** Priority used by `auto()` (default 10: the fallback of last resort). */
   priority?: number;
-  /** Register Tessera's gradients (second-order-safe LeakyRelu, Elu, Maximum; default true). */
-  kernels?: boolean;
 }
 
 /**
@@ -27,7 +24,6 @@ export function cpu(options: CpuOptions = {}): BackendPlugin {
     isAvailable: () => true,
     async load() {
       await import('@tensorflow/tfjs-backend-cpu');
-      if (options.kernels !== false) registerGradientFixes();
     },
     afterActivate() {
       // tfjs-backend-cpu prints an advertisement for tfjs-node on its first write in Node;
