@@ -1,0 +1,31 @@
+// GFLOP/s of the products a Dense/Conv training step uses, on wasm (with Tessera's kernels).
+
+import { wasm } from '@tessera/backend-wasm';
+import { useBackend } from '@tessera/core';
+import * as tf from '@tessera/tensor';
+
+await useBackend(wasm());
+function rate(flops, f, reps = 5) {
+  tf.tidy(f);
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) tf.tidy(() => f().dataSync());
+  return Math.round((flops * reps) / ((performance.now() - t0) / 1000) / 1e7) / 100;
+}
+const a = tf.randomNormal([512, 512]);
+const b = tf.randomNormal([512, 512]);
+const n3 = 2 * 512 ** 3;
+const x = tf.randomNormal([64, 28, 28, 32]);
+const w = tf.randomNormal([3, 3, 32, 64]);
+const dy = tf.randomNormal([64, 28, 28, 64]);
+const convFlops = 2 * 64 * 28 * 28 * 3 * 3 * 32 * 64;
+const out = {
+  matMul: rate(n3, () => tf.matMul(a, b)),
+  matMulTransposeA: rate(n3, () => tf.matMul(a, b, true, false)),
+  matMulTransposeB: rate(n3, () => tf.matMul(a, b, false, true)),
+  denseBackward: rate(2 * n3, () => tf.grads((p, q) => tf.sum(tf.matMul(p, q)))([a, b])[0]),
+  conv2d: rate(convFlops, () => tf.conv2d(x, w, 1, 'same')),
+  conv2dFilterGrad: rate(convFlops, () =>
+    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }),
+  ),
+};
+console.log(JSON.stringify(out));
