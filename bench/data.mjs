@@ -33,6 +33,10 @@ export function sms(n, len = 40, vocab = 2000) {
       .map(([w], i) => [w, i + 2]),
   );
   const x = new Int32Array(n * len);
-  rows.forEach((r, i) => r.words.slice(0, len).forEach((w, j) => (x[i * len + j] = ids.get(w) ?? 1)));
+  rows.forEach((r, i) => {
+    r.words.slice(0, len).forEach((w, j) => {
+      x[i * len + j] = ids.get(w) ?? 1;
+    });
+  });
   return { x, y: Float32Array.from(rows, (r) => r.y), len, vocab };
 }
