@@ -16,6 +16,7 @@ import {
   sum,
   transpose,
 } from '@tessera/tensor';
+import { einsumGradConfig, stridedSliceGradConfig } from './more-gradients.js';
 
 /** Transposes the last two axes (materialized, so the following matMul takes the fast path). */
 function t(x: Tensor): Tensor {
@@ -105,9 +106,12 @@ export const maximumGradConfig: GradConfig = {
 /** Every gradient Tessera replaces. */
 export const gradientConfigs: GradConfig[] = [batchMatMulGradConfig, leakyReluGradConfig, eluGradConfig, maximumGradConfig];
 
+/** Gradients tfjs-core lacks, which Tessera adds: Einsum and StridedSlice. */
+export const addedGradientConfigs: GradConfig[] = [einsumGradConfig, stridedSliceGradConfig];
+
 /**
  * Registers Tessera's gradients (global, all backends): a BatchMatMul gradient that avoids
- * transposed products, and second-order-safe LeakyRelu, Elu and Maximum gradients (WGAN-GP).
+ * transposed products, Einsum and StridedSlice gradients (missing in tfjs-core), and second-order-safe LeakyRelu, Elu and Maximum gradients (WGAN-GP).
  * Idempotent; the wasm plugin calls it.
  *
  * @example
@@ -117,5 +121,5 @@ export const gradientConfigs: GradConfig[] = [batchMatMulGradConfig, leakyReluGr
  * ```
  */
 export function registerGradientFixes(): void {
-  for (const c of gradientConfigs) registerGradient(c);
+  for (const c of [...gradientConfigs, ...addedGradientConfigs]) registerGradient(c);
 }

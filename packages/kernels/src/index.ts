@@ -1,5 +1,6 @@
 export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 export {
+  addedGradientConfigs,
   batchMatMulGradConfig,
   eluGradConfig,
   gradientConfigs,
@@ -7,6 +8,7 @@ export {
   maximumGradConfig,
   registerGradientFixes,
 } from './gradients.js';
-export { registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
+export { einsumGradConfig, stridedSliceGradConfig } from './more-gradients.js';
+export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { unsortedSegmentSumKernel, wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

@@ -35,6 +35,25 @@ export function registerWasmKernels(): void {
   for (const config of wasmKernelConfigs()) install(config);
 }
 
+/** The kernels Tessera adds to or replaces on the cpu backend. */
+export function cpuKernelConfigs(): KernelConfig[] {
+  return [conv2dBackpropFilterConfig('cpu')];
+}
+
+/**
+ * Registers Tessera's cpu kernels: a Conv2DBackpropFilter by im2col and one matMul in place of
+ * tfjs-backend-cpu's naive loop. Idempotent; `@tessera/backend-cpu` calls it on activation.
+ *
+ * @example
+ * ```ts
+ * await useBackend(cpu({ kernels: false }));
+ * registerCpuKernels();
+ * ```
+ */
+export function registerCpuKernels(): void {
+  for (const config of cpuKernelConfigs()) install(config);
+}
+
 /**
  * Restores the kernels that {@link registerWasmKernels} replaced (and removes the ones it added).
  *
