@@ -1,6 +1,7 @@
 import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
@@ -17,12 +18,13 @@ function install(config: KernelConfig): void {
 
 /** The kernels Tessera adds to or replaces on the wasm backend. */
 export function wasmKernelConfigs(): KernelConfig[] {
-  return [conv2dBackpropFilterConfig('wasm'), wasmUnsortedSegmentSumConfig, wasmMaxPoolGradConfig];
+  return [conv2dBackpropFilterConfig('wasm'), wasmUnsortedSegmentSumConfig, wasmMaxPoolGradConfig, wasmBatchMatMulConfig()];
 }
 
 /**
  * Registers Tessera's wasm kernels: Conv2DBackpropFilter (conv and conv-transpose weights can
- * train), UnsortedSegmentSum (Embedding/gather weights can train) and a correct MaxPoolGrad.
+ * train), UnsortedSegmentSum (Embedding/gather weights can train), a correct MaxPoolGrad and a
+ * BatchMatMul that runs transposed and batched products on the fast plain 2-D path.
  * Idempotent; `@tessera/backend-wasm` calls it when the backend is activated.
  *
  * @example

@@ -124,4 +124,24 @@ describe('Tessera wasm kernels', () => {
       tf.grad((x: Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, size, stride, pad), 3)))(t4([2, 6, 6, 2], 7, shift)),
     );
   });
+
+  it.each([
+    ['plain 2-D', [5, 7], [7, 3], false, false],
+    ['transposeA', [7, 5], [7, 3], true, false],
+    ['transposeB', [5, 7], [3, 7], false, true],
+    ['both', [7, 5], [3, 7], true, true],
+    ['batched', [3, 5, 7], [3, 7, 2], false, false],
+    ['batched transposeB', [2, 2, 5, 7], [2, 2, 3, 7], false, true],
+    ['broadcast batch (stock path)', [3, 5, 7], [1, 7, 2], false, false],
+  ] as const)('BatchMatMul matches cpu (%s)', async (_n, sa, sb, ta, tb) => {
+    const r = (shape: readonly number[], seed: number) =>
+      tf.tensor(
+        data(
+          shape.reduce((p, c) => p * c, 1),
+          seed,
+        ),
+        [...shape],
+      );
+    await sameOnBoth(() => tf.matMul(r(sa, 1), r(sb, 2), ta, tb));
+  });
 });
