@@ -6,7 +6,11 @@ import * as tf from '@tessera/tensor';
 
 await useBackend(wasm());
 function rate(flops, f, reps = 5) {
-  tf.tidy(f);
+  try {
+    tf.tidy(f);
+  } catch (e) {
+    return `fails: ${String(e?.message ?? e).slice(0, 100)}`;
+  }
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) tf.tidy(() => f().dataSync());
   return Math.round((flops * reps) / ((performance.now() - t0) / 1000) / 1e7) / 100;
@@ -14,6 +18,8 @@ function rate(flops, f, reps = 5) {
 const a = tf.randomNormal([512, 512]);
 const b = tf.randomNormal([512, 512]);
 const n3 = 2 * 512 ** 3;
+const ab = tf.randomNormal([4, 512, 512]);
+const bb = tf.randomNormal([4, 512, 512]);
 const x = tf.randomNormal([64, 28, 28, 32]);
 const w = tf.randomNormal([3, 3, 32, 64]);
 const dy = tf.randomNormal([64, 28, 28, 64]);
@@ -22,6 +28,7 @@ const out = {
   matMul: rate(n3, () => tf.matMul(a, b)),
   matMulTransposeA: rate(n3, () => tf.matMul(a, b, true, false)),
   matMulTransposeB: rate(n3, () => tf.matMul(a, b, false, true)),
+  batchedMatMul: rate(4 * n3, () => tf.matMul(ab, bb)),
   denseBackward: rate(2 * n3, () => tf.grads((p, q) => tf.sum(tf.matMul(p, q)))([a, b])[0]),
   conv2d: rate(convFlops, () => tf.conv2d(x, w, 1, 'same')),
   conv2dFilterGrad: rate(convFlops, () =>
