@@ -4,7 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import { getGradient, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { registerCoreGradients } from '@tessera/core';
-import { gradientConfigs, registerGradientFixes, registerWasmKernels, wasmKernelConfigs } from '@tessera/kernels';
+import {
+  addedGradientConfigs,
+  cpuKernelConfigs,
+  gradientConfigs,
+  registerCpuKernels,
+  registerGradientFixes,
+  registerWasmKernels,
+  wasmKernelConfigs,
+} from '@tessera/kernels';
 
 // Importing a tfjs backend package registers its kernels (no device needed to read the registry).
 await import('@tensorflow/tfjs-backend-cpu');
@@ -12,12 +20,13 @@ await import('@tensorflow/tfjs-backend-wasm');
 await import('@tensorflow/tfjs-backend-webgl');
 await import('@tensorflow/tfjs-backend-webgpu');
 registerWasmKernels();
+registerCpuKernels();
 registerGradientFixes();
 registerCoreGradients();
 
 const backends = ['cpu', 'wasm', 'webgl', 'webgpu'];
-const ours = new Set(wasmKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`));
-const ourGrads = new Set(gradientConfigs.map((c) => c.kernelName));
+const ours = new Set([...wasmKernelConfigs(), ...cpuKernelConfigs()].map((c) => `${c.backendName}/${c.kernelName}`));
+const ourGrads = new Set([...gradientConfigs, ...addedGradientConfigs].map((c) => c.kernelName));
 const byBackend = Object.fromEntries(backends.map((b) => [b, new Set(getKernelsForBackend(b).map((k) => k.kernelName))]));
 const all = [...new Set(backends.flatMap((b) => [...byBackend[b]]))].sort();
 

@@ -48,28 +48,32 @@ for (const backend of ['wasm', 'cpu']) {
   const a = tf.randomUniform([n, n]);
   const b = tf.randomUniform([n, n]);
   const mm = 2 * n ** 3;
-  for (const [ta, tb] of [
-    [false, false],
-    [true, false],
-    [false, true],
-  ]) {
-    record(
-      backend,
-      `matMul ${n}² tA=${ta} tB=${tb}`,
-      'stock',
-      mm,
-      time(() => tf.matMul(a, b, ta, tb)),
-    );
-  }
   const a3 = tf.randomUniform([4, n / 2, n / 2]);
   const b3 = tf.randomUniform([4, n / 2, n / 2]);
-  record(
-    backend,
-    `batched matMul [4,${n / 2},${n / 2}]`,
-    'stock',
-    4 * 2 * (n / 2) ** 3,
-    time(() => tf.matMul(a3, b3)),
-  );
+  for (const variant of backend === 'wasm' ? ['stock', 'tessera'] : ['stock']) {
+    if (variant === 'tessera') registerWasmKernels();
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      record(
+        backend,
+        `matMul ${n}² tA=${ta} tB=${tb}`,
+        variant,
+        mm,
+        time(() => tf.matMul(a, b, ta, tb)),
+      );
+    }
+    record(
+      backend,
+      `batched matMul [4,${n / 2},${n / 2}]`,
+      variant,
+      4 * 2 * (n / 2) ** 3,
+      time(() => tf.matMul(a3, b3)),
+    );
+    unregisterTesseraKernels();
+  }
   // Dense backward: gradients of sum(x·W) w.r.t. x and W (two products), stock vs Tessera gradient.
   const batch = 128;
   const x = tf.randomUniform([batch, 784]);
