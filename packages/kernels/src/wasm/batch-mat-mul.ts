@@ -14,6 +14,7 @@ function swapLast(x: Tensor): Tensor {
 }
 
 let stockKernel: KernelFunc | undefined;
+let stockSetup: KernelConfig['setupFunc'];
 
 /**
  * BatchMatMul for wasm that only ever runs the fast path of tfjs-backend-wasm (a plain 2-D
@@ -49,6 +50,10 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
 /** The BatchMatMul config for wasm (remembers the stock kernel it replaces, for the fast 2-D path). */
 export function wasmBatchMatMulConfig(): KernelConfig {
   const current = getKernel(BatchMatMul, 'wasm');
-  if (current && current.kernelFunc !== wasmBatchMatMulKernel) stockKernel = current.kernelFunc as KernelFunc;
-  return { kernelName: BatchMatMul, backendName: 'wasm', kernelFunc: wasmBatchMatMulKernel };
+  if (current && current.kernelFunc !== wasmBatchMatMulKernel) {
+    stockKernel = current.kernelFunc as KernelFunc;
+    stockSetup = current.setupFunc;
+  }
+  // The stock kernel binds its wasm function in setupFunc (run when the backend initializes): keep it.
+  return { kernelName: BatchMatMul, backendName: 'wasm', kernelFunc: wasmBatchMatMulKernel, setupFunc: stockSetup };
 }
