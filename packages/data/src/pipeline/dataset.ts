@@ -196,7 +196,10 @@ export class Dataset<T> implements DatasetContract<T> {
 
   /**
    * Caches the elements of the first complete pass, in memory (default) or in a file (`{ path }`,
-   * Node only), and replays them on later passes.
+   * Node only), and replays them on later passes. The file is written to a temp file and renamed
+   * when the pass completes, and ends with a marker holding the element count and a CRC-32; a file
+   * that fails that check (truncated, corrupted, edited) is never replayed: the pass recomputes
+   * from the source and the fresh cache replaces it.
    */
   cache(options: CacheOptions = {}): Dataset<T> {
     if (options.path !== undefined) {
