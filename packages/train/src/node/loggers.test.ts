@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpu } from '@tessera/backend-cpu';
@@ -56,5 +56,50 @@ describe('file loggers', () => {
     expect(objs[0]).toMatchObject({ step: 4, epoch: 0, phase: 'train', batch_loss: expect.any(Number) });
     x.dispose();
     y.dispose();
+  });
+
+  describe('csvLogger({ append: true })', () => {
+    const train = async (path: string, epochs: number) => {
+      const { xs, ys } = regressionRows(8, 2, 1);
+      const x = tensor2d(xs);
+      const y = tensor2d(ys);
+      await fit(
+        new Linear(1),
+        { x, y, batchSize: 4 },
+        { loss: mse, optimizer: sgd(0.1), epochs, callbacks: [csvLogger(path, { append: true })] },
+      );
+      x.dispose();
+      y.dispose();
+      return (await readFile(path, 'utf8')).trim().split('\n');
+    };
+
+    it('writes the header once: on a new file, not again when appending to a non-empty one', async () => {
+      const path = join(root, 'append', 'train.csv');
+      const first = await train(path, 2);
+      expect(first).toHaveLength(3);
+      expect(first[0]).toBe('epoch,loss,learning_rate');
+      const lines = await train(path, 3);
+      expect(lines).toHaveLength(6);
+      expect(lines.filter((l) => l.startsWith('epoch'))).toEqual(['epoch,loss,learning_rate']);
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 1, 0, 1, 2]);
+    });
+
+    it('writes the header to an existing empty file', async () => {
+      const path = join(root, 'empty.csv');
+      await writeFile(path, '');
+      const lines = await train(path, 1);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toBe('epoch,loss,learning_rate');
+    });
+
+    it('keeps the columns of the existing header', async () => {
+      const path = join(root, 'reordered.csv');
+      await writeFile(path, 'epoch,learning_rate,"a,b",loss\n');
+      const lines = await train(path, 1);
+      expect(lines).toHaveLength(2);
+      const [epoch, lr, ab, loss] = (lines[1] as string).split(',');
+      expect([epoch, lr, ab]).toEqual(['0', '0.1', '']);
+      expect(Number(loss)).toBeGreaterThan(0);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Callback, Logger, Logs } from '@tessera/core';
 import { loggerCallback } from '../callbacks/logger-callback.js';
@@ -9,27 +9,75 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Splits one CSV line (quoted cells with `""` escapes, as {@link csvCell} writes them). */
+function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** The header line of an existing, non-empty file; null when the file is missing or empty. */
+async function existingHeader(path: string): Promise<string | null> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const buf = new Uint8Array(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    if (bytesRead === 0) return null;
+    const text = new TextDecoder().decode(buf.subarray(0, bytesRead));
+    return text.split(/\r?\n/, 1)[0] as string;
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * Appends one CSV row per epoch (`epoch,loss,...`; the columns are fixed by the first row,
  * later keys missing from it are dropped, missing values are empty). Logger and Callback in one.
+ * With `append: true` an existing non-empty file keeps its header and its columns (a resumed run
+ * continues the same table); the header is written only when the file is new or empty.
  *
  * @example
  * ```ts
- * await fit(model, data, { ...opts, callbacks: [csvLogger('./logs/train.csv')] });
+ * await fit(model, data, { ...opts, callbacks: [csvLogger('./logs/train.csv', { append: true })] });
  * ```
  */
 export function csvLogger(path: string, options: { append?: boolean } = {}): Callback & Logger {
-  let columns: string[] | null = null;
-  let ready: Promise<void> | null = null;
+  let ready: Promise<string[]> | null = null;
+  const start = async (logs: Logs): Promise<string[]> => {
+    await mkdir(dirname(path), { recursive: true });
+    const header = options.append ? await existingHeader(path) : null;
+    if (header !== null) return csvCells(header).slice(1);
+    const columns = Object.keys(logs).filter((k) => k !== 'size');
+    const line = `${['epoch', ...columns].map(csvCell).join(',')}\n`;
+    await (options.append ? appendFile(path, line) : writeFile(path, line));
+    return columns;
+  };
   const logger: Logger = {
     async log(step: number, logs: Logs) {
-      if (!columns) {
-        columns = Object.keys(logs).filter((k) => k !== 'size');
-        const header = `${['epoch', ...columns].join(',')}\n`;
-        ready = mkdir(dirname(path), { recursive: true }).then(() => (options.append ? appendFile(path, header) : writeFile(path, header)));
-      }
-      await ready;
-      const cols = columns;
+      ready ??= start(logs);
+      const cols = await ready;
       await appendFile(path, `${[step, ...cols.map((c) => logs[c])].map(csvCell).join(',')}\n`);
     },
   };
