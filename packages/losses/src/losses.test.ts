@@ -80,6 +80,36 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     close(value(categoricalCrossentropy({ fromLogits: true, reduction: 'sum' })(y, tensor2d(logits))), [ceByHand[0]! + ceByHand[1]!]);
   });
 
+  it.each([true, false])('sparse CE with labelSmoothing 0.1 equals categorical CE on the one-hot labels (fromLogits %s)', (fromLogits) => {
+    const scores = [
+      [2, 1, 0.1, -0.7],
+      [0.5, 2.5, -1, 0.3],
+      [-1.2, 0.4, 0.9, 1.6],
+    ];
+    const classes = [3, 1, 0];
+    const yPred = tensor2d(fromLogits ? scores : scores.map(softmax));
+    const sparse = tensor1d(classes, 'int32');
+    const dense = tensor2d(classes.map((c) => [0, 1, 2, 3].map((k) => (k === c ? 1 : 0))));
+    const w = tensor1d([1, 0.5, 2]);
+    const s = 0.1;
+    for (const reduction of ['none', 'sum', 'mean'] as const) {
+      const sce = sparseCategoricalCrossentropy({ fromLogits, labelSmoothing: s, reduction });
+      const cce = categoricalCrossentropy({ fromLogits, labelSmoothing: s, reduction });
+      close(value(sce(sparse, yPred)), value(cce(dense, yPred)), 1e-6);
+      close(value(sce(tensor2d([[3], [1], [0]], [3, 1], 'int32'), yPred)), value(cce(dense, yPred)), 1e-6);
+      close(value(sce(sparse, yPred, w)), value(cce(dense, yPred, w)), 1e-6);
+    }
+    // and both equal the smoothed targets y * 0.9 + 0.1 / 4 by hand
+    const byHand = scores.map((row, i) => {
+      const p = softmax(row);
+      return -p.reduce((acc, pc, c) => acc + ((c === classes[i] ? 1 - s : 0) + s / 4) * Math.log(pc), 0);
+    });
+    close(value(sparseCategoricalCrossentropy({ fromLogits, labelSmoothing: s, reduction: 'none' })(sparse, yPred)), byHand, 1e-5);
+    // smoothing changes the loss (the option is not ignored)
+    const plain = value(sparseCategoricalCrossentropy({ fromLogits, reduction: 'none' })(sparse, yPred));
+    expect(Math.abs((plain[0] as number) - (byHand[0] as number))).toBeGreaterThan(1e-3);
+  });
+
   it('binary cross-entropy: logits and probabilities agree with the formula', () => {
     const z = [[1], [0], [1]];
     const x = [[2.0], [-1.0], [-0.5]];
