@@ -25,7 +25,12 @@ export {
   TesseraError,
   ValueError,
 } from './errors.js';
-export { registerCoreGradients } from './gradients.js';
+export { einsumGradConfig } from './gradient-fixes/einsum.js';
+export { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradient-fixes/second-order.js';
+export { stridedSliceGradConfig } from './gradient-fixes/strided-slice.js';
+export { unbroadcast } from './gradient-fixes/unbroadcast.js';
+export { registerCoreGradients, tesseraGradientConfigs, tfjsGradientConfigs } from './gradients.js';
+export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 export { RngKey, rngKey } from './rng.js';
 export type { FlatState } from './state-tree.js';
 export { flattenState, stateTensors, unflattenState } from './state-tree.js';

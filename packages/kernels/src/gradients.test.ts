@@ -1,4 +1,4 @@
-import { useBackend } from '@tessera/core';
+import { tfjsGradientConfigs, useBackend } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import * as tf from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,16 +35,14 @@ function compare(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], tol = 1e-4): void
   });
 }
 
-/** tfjs' own gradients for the kernels Tessera replaces (captured before replacing them). */
-let stockConfigs: tf.GradConfig[] = [];
+/** tfjs' own gradients for the kernels Tessera replaces (useBackend registers Tessera's). */
+const stockConfigs = gradientConfigs.map((c) => tfjsGradientConfigs.find((s) => s.kernelName === c.kernelName) as tf.GradConfig);
 
 describe.each([testCpu, testWasm])('gradient fixes on $name', (plugin) => {
   beforeAll(async () => {
     await useBackend(plugin);
-    if (stockConfigs.length === 0) {
-      stockConfigs = gradientConfigs.map((c) => tf.getGradient(c.kernelName) as tf.GradConfig);
-      expect(stockConfigs.every((c) => c && !gradientConfigs.includes(c))).toBe(true);
-    }
+    expect(stockConfigs.map((c) => c?.kernelName)).toEqual(gradientConfigs.map((c) => c.kernelName));
+    expect(stockConfigs.every((c) => !gradientConfigs.includes(c))).toBe(true);
     registerGradientFixes();
   });
 

@@ -1,22 +1,14 @@
-import type { GradConfig, NamedAttrMap, Tensor } from '@tessera/tensor';
 import {
-  BatchMatMul,
-  Elu,
-  exp,
-  LeakyRelu,
-  Maximum,
-  matMul,
-  mul,
-  neg,
-  registerGradient,
-  relu,
-  reshape,
-  step,
-  sub,
-  sum,
-  transpose,
-} from '@tessera/tensor';
-import { einsumGradConfig, stridedSliceGradConfig } from './more-gradients.js';
+  einsumGradConfig,
+  eluGradConfig,
+  leakyReluGradConfig,
+  maximumGradConfig,
+  registerCoreGradients,
+  stridedSliceGradConfig,
+  unbroadcast,
+} from '@tessera/core';
+import type { GradConfig, NamedAttrMap, Tensor } from '@tessera/tensor';
+import { BatchMatMul, matMul, registerGradient, transpose } from '@tessera/tensor';
 
 /** Transposes the last two axes (materialized, so the following matMul takes the fast path). */
 function t(x: Tensor): Tensor {
@@ -26,19 +18,14 @@ function t(x: Tensor): Tensor {
   return transpose(x, perm);
 }
 
-/** Sums a broadcast gradient back to the shape of a batched matMul operand. */
-function unbroadcast(g: Tensor, shape: number[]): Tensor {
-  if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
-  const lead = g.rank - shape.length;
-  let r = lead > 0 ? sum(g, [...Array(lead).keys()]) : g;
-  const axes = shape.map((d, i) => (d === 1 && r.shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);
-  if (axes.length) r = sum(r, axes, true);
-  return reshape(r, shape);
-}
-
 /**
  * BatchMatMul gradient with every product untransposed: the transposes are materialized first.
  * tfjs' own gradient uses transposed products, 20–45× slower than plain ones on wasm.
+ *
+ * @example
+ * ```ts
+ * registerGradient(batchMatMulGradConfig); // registerGradientFixes() does this
+ * ```
  */
 export const batchMatMulGradConfig: GradConfig = {
   kernelName: BatchMatMul,
@@ -66,52 +53,32 @@ export const batchMatMulGradConfig: GradConfig = {
   },
 };
 
-/** LeakyRelu gradient as dy · (alpha + (1 − alpha) · step(x)): differentiable again (grad of grad). */
-export const leakyReluGradConfig: GradConfig = {
-  kernelName: LeakyRelu,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved as [Tensor];
-    const alpha = (attrs as unknown as { alpha: number }).alpha;
-    return { x: () => mul(dy as Tensor, sub(1, mul(sub(1, step(x)), 1 - alpha))) };
-  },
-};
-
-/** Elu gradient as dy · (step(x) + (1 − step(x)) · exp(min(x, 0))): differentiable again. */
-export const eluGradConfig: GradConfig = {
-  kernelName: Elu,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved) => {
-    const [x] = saved as [Tensor];
-    const s = step(x);
-    const expNeg = exp(neg(relu(neg(x))));
-    return { x: () => mul(dy as Tensor, sub(expNeg, mul(s, sub(expNeg, 1)))) };
-  },
-};
-
-/** Maximum gradient with step masks instead of comparisons (a gets ties, as in tfjs): differentiable again. */
-export const maximumGradConfig: GradConfig = {
-  kernelName: Maximum,
-  inputsToSave: ['a', 'b'],
-  gradFunc: (dy, saved) => {
-    const [a, b] = saved as [Tensor, Tensor];
-    const toB = step(sub(b, a));
-    return {
-      a: () => unbroadcast(mul(dy as Tensor, sub(1, toB)), a.shape),
-      b: () => unbroadcast(mul(dy as Tensor, toB), b.shape),
-    };
-  },
-};
-
-/** Every gradient Tessera replaces. */
+/**
+ * Every gradient Tessera replaces: the wasm-oriented BatchMatMul gradient (this package) and the
+ * second-order-safe LeakyRelu, Elu and Maximum gradients (from `@tessera/core`).
+ *
+ * @example
+ * ```ts
+ * gradientConfigs.map((c) => c.kernelName); // ['BatchMatMul', 'LeakyRelu', 'Elu', 'Maximum']
+ * ```
+ */
 export const gradientConfigs: GradConfig[] = [batchMatMulGradConfig, leakyReluGradConfig, eluGradConfig, maximumGradConfig];
 
-/** Gradients tfjs-core lacks, which Tessera adds: Einsum and StridedSlice. */
+/**
+ * Gradients tfjs-core lacks, which Tessera adds: Einsum and StridedSlice (from `@tessera/core`,
+ * registered by every `useBackend`).
+ *
+ * @example
+ * ```ts
+ * addedGradientConfigs.map((c) => c.kernelName); // ['Einsum', 'StridedSlice']
+ * ```
+ */
 export const addedGradientConfigs: GradConfig[] = [einsumGradConfig, stridedSliceGradConfig];
 
 /**
  * Registers Tessera's gradients (global, all backends): a BatchMatMul gradient that avoids
- * transposed products, Einsum and StridedSlice gradients (missing in tfjs-core), and second-order-safe LeakyRelu, Elu and Maximum gradients (WGAN-GP).
+ * transposed products, plus what `useBackend` registers on every backend anyway (tfjs-core's
+ * gradients; Einsum and StridedSlice gradients; second-order-safe LeakyRelu, Elu and Maximum).
  * Idempotent; the wasm plugin calls it.
  *
  * @example
@@ -121,5 +88,6 @@ export const addedGradientConfigs: GradConfig[] = [einsumGradConfig, stridedSlic
  * ```
  */
 export function registerGradientFixes(): void {
+  registerCoreGradients();
   for (const c of [...gradientConfigs, ...addedGradientConfigs]) registerGradient(c);
 }

@@ -1,6 +1,6 @@
+import { conv2dBackpropFilterConfig } from '@tessera/core';
 import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
-import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
@@ -44,7 +44,8 @@ export function cpuKernelConfigs(): KernelConfig[] {
 
 /**
  * Registers Tessera's cpu kernels: a Conv2DBackpropFilter by im2col and one matMul in place of
- * tfjs-backend-cpu's naive loop. Idempotent; `@tessera/backend-cpu` calls it on activation.
+ * tfjs-backend-cpu's naive loop. Idempotent; `@tessera/backend-cpu` registers the same kernel on
+ * activation by itself (it does not depend on this package).
  *
  * @example
  * ```ts

@@ -1,5 +1,16 @@
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
-import { backend_util, Conv2DBackpropFilter, engine, matMul, pad, reshape, stack, stridedSlice, tidy, transpose } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  engine,
+  matMul,
+  pad,
+  reshape,
+  stack,
+  stridedSlice,
+  tidy,
+  transpose,
+} from '@tensorflow/tfjs-core';
 
 /**
  * A Tensor view of a kernel input: shares its data and holds one more reference to it, so
@@ -14,6 +25,13 @@ function view(info: TensorInfo, backend: unknown): Tensor {
  * Conv2DBackpropFilter by im2col and one plain matrix product:
  * dW[kh·kw·ci, co] = patches(x)ᵀ · dy, with the transpose materialized so the backend's fast
  * untransposed matMul path runs (wasm's transposed paths are 20–45× slower). NHWC only.
+ * Built from ops, so it runs on any backend: `@tessera/backend-cpu` registers it in place of
+ * tfjs-backend-cpu's naive loop, `@tessera/kernels` on wasm (which has no such kernel).
+ *
+ * @example
+ * ```ts
+ * registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'cpu', kernelFunc: conv2dBackpropFilterKernel });
+ * ```
  */
 export const conv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -78,7 +96,14 @@ export const conv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs 
   return result;
 };
 
-/** Conv2DBackpropFilter configs for a backend. */
+/**
+ * The Conv2DBackpropFilter config of {@link conv2dBackpropFilterKernel} for one backend.
+ *
+ * @example
+ * ```ts
+ * registerKernel(conv2dBackpropFilterConfig('cpu'));
+ * ```
+ */
 export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
   return { kernelName: Conv2DBackpropFilter, backendName, kernelFunc: conv2dBackpropFilterKernel };
 }

@@ -1,0 +1,66 @@
+import type { GradConfig, Tensor } from '@tensorflow/tfjs-core';
+import { Elu, exp, LeakyRelu, Maximum, mul, neg, relu, step, sub } from '@tensorflow/tfjs-core';
+import { unbroadcast } from './unbroadcast.js';
+
+/**
+ * LeakyRelu gradient as dy · (alpha + (1 − alpha) · step(x)): differentiable again (grad of
+ * grad), where tfjs-core's own gradient is built from a comparison and is not.
+ *
+ * @example
+ * ```ts
+ * registerGradient(leakyReluGradConfig); // registerCoreGradients() does this
+ * grad((x) => sum(grad((y) => sum(leakyRelu(y, 0.2)))(x)))(x); // grad of grad works
+ * ```
+ */
+export const leakyReluGradConfig: GradConfig = {
+  kernelName: LeakyRelu,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as [Tensor];
+    const alpha = (attrs as unknown as { alpha: number }).alpha;
+    return { x: () => mul(dy as Tensor, sub(1, mul(sub(1, step(x)), 1 - alpha))) };
+  },
+};
+
+/**
+ * Elu gradient as dy · (step(x) + (1 − step(x)) · exp(min(x, 0))): differentiable again.
+ *
+ * @example
+ * ```ts
+ * registerGradient(eluGradConfig); // registerCoreGradients() does this
+ * grad((x) => sum(grad((y) => sum(elu(y)))(x)))(x); // grad of grad works
+ * ```
+ */
+export const eluGradConfig: GradConfig = {
+  kernelName: Elu,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as [Tensor];
+    const s = step(x);
+    const expNeg = exp(neg(relu(neg(x))));
+    return { x: () => mul(dy as Tensor, sub(expNeg, mul(s, sub(expNeg, 1)))) };
+  },
+};
+
+/**
+ * Maximum gradient with step masks instead of comparisons (a gets ties, as in tfjs):
+ * differentiable again (WGAN-GP penalties differentiate through it twice).
+ *
+ * @example
+ * ```ts
+ * registerGradient(maximumGradConfig); // registerCoreGradients() does this
+ * grad((x) => sum(grad((y) => sum(maximum(y, 0)))(x)))(x); // grad of grad works
+ * ```
+ */
+export const maximumGradConfig: GradConfig = {
+  kernelName: Maximum,
+  inputsToSave: ['a', 'b'],
+  gradFunc: (dy, saved) => {
+    const [a, b] = saved as [Tensor, Tensor];
+    const toB = step(sub(b, a));
+    return {
+      a: () => unbroadcast(mul(dy as Tensor, sub(1, toB)), a.shape),
+      b: () => unbroadcast(mul(dy as Tensor, toB), b.shape),
+    };
+  },
+};
