@@ -7,9 +7,15 @@ export interface Series {
   yMax?: number;
 }
 
-/** Draws the series on a plain 2-D canvas: axes, lines and a legend with the last values. */
+/**
+ * Draws the series on a plain 2-D canvas: axes, lines and a legend with the last values. The
+ * canvas's `data-points` attribute then holds the number of points drawn per series, as JSON keyed
+ * by label (`{"loss":125,"train accuracy":125,"test accuracy":1}`; `{}` when no 2-D context), so
+ * tests can check the chart was drawn.
+ */
 export function drawChart(canvas: HTMLCanvasElement, series: Series[]): void {
   const ctx = canvas.getContext('2d');
+  canvas.dataset.points = JSON.stringify(ctx ? Object.fromEntries(series.map((s) => [s.label, s.points.length])) : {});
   if (!ctx) return;
   const { width: w, height: h } = canvas;
   const pad = { l: 40, r: 10, t: 24, b: 22 };

@@ -1,9 +1,11 @@
 // End-to-end test of the page in headless Chromium: builds it with Vite, serves the build, picks
-// a backend with ?backend=, trains, draws digits on the pad, checks the predictions and saves a
-// screenshot to test-results/. Usage: node test/run-e2e.mjs [backend] (default webgl).
+// a backend with ?backend=, trains, draws digits on the pad, checks the predictions and the chart's
+// points, saves a screenshot to test-results/browser-example-<backend>.png (the backend that
+// trained), then switches backend and predicts again. Usage: node test/run-e2e.mjs [backend]
+// (default webgl).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,6 +92,19 @@ try {
   }
   console.log(`example-browser e2e: drew 1 -> predicted ${got[1]}, drew 0 -> predicted ${got[0]}`);
 
+  // The chart was drawn (points per series, from drawChart's data-points), then the screenshot of
+  // the backend that trained, before the switch below changes the page's backend.
+  const points = JSON.parse((await page.$eval('#chart', (e) => e.dataset.points)) ?? '{}');
+  console.log(`example-browser e2e: chart points ${JSON.stringify(points)}`);
+  for (const label of ['loss', 'train accuracy', 'test accuracy'])
+    if (!(points[label] > 0)) fail(`the chart has no ${label} points (data-points: ${JSON.stringify(points)})`);
+  const shownBackend = await page.$eval('#backend', (s) => s.value);
+  if (shownBackend !== backend) fail(`the page shows backend ${shownBackend} at the screenshot, expected ${backend}`);
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const shot = resolve(root, `test-results/browser-example-${backend}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`example-browser e2e: screenshot (${backend}, after training and prediction) ${shot}`);
+
   // The backend switcher: the trained model moves to the new backend and still predicts.
   const other = backend === 'webgpu' ? 'webgl' : 'webgpu';
   await page.selectOption('#backend', other);
@@ -100,10 +115,6 @@ try {
   const afterSwitch = await predicted();
   console.log(`example-browser e2e: switched to ${other}, drew 0 -> predicted ${afterSwitch}`);
   if (afterSwitch !== '0') fail(`after switching to ${other}, drew a 0, the page predicted ${afterSwitch}`);
-  mkdirSync(join(root, 'test-results'), { recursive: true });
-  const shot = join(root, `test-results/browser-example-${backend}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  console.log(`example-browser e2e: screenshot ${shot}`);
   if (errors.length) fail(`page errors: ${errors.join('; ')}`);
 } finally {
   await browser.close();
