@@ -32,6 +32,16 @@ export const gradientCases: ConformanceCase[] = [
       input([3, 3, 2, 3], 107),
     ),
   ),
+  grad(
+    'depthwiseConv2d, stride 2, channel multiplier 2',
+    ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'],
+    () =>
+      gradsOf(
+        (x, w) => tf.sum(tf.square(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'))),
+        input([2, 6, 6, 3], 118),
+        input([3, 3, 3, 2], 119),
+      ),
+  ),
   grad('maxPool', ['MaxPool', 'MaxPoolGrad'], () =>
     gradsOf((x) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')), input([1, 4, 4, 2], 108)),
   ),

@@ -1,5 +1,11 @@
 export { addedGradientConfigs, batchMatMulGradConfig, gradientConfigs, registerGradientFixes } from './gradients.js';
 export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
+export {
+  depthwiseConv2dBackpropFilterKernel,
+  depthwiseConv2dBackpropInputKernel,
+  wasmDepthwiseConv2dBackpropFilterConfig,
+  wasmDepthwiseConv2dBackpropInputConfig,
+} from './wasm/depthwise-conv2d-backprop.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { unsortedSegmentSumKernel, wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

@@ -2,6 +2,7 @@ import { conv2dBackpropFilterConfig } from '@tessera/core';
 import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
+import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
@@ -18,7 +19,14 @@ function install(config: KernelConfig): void {
 
 /** The kernels Tessera adds to or replaces on the wasm backend. */
 export function wasmKernelConfigs(): KernelConfig[] {
-  return [conv2dBackpropFilterConfig('wasm'), wasmUnsortedSegmentSumConfig, wasmMaxPoolGradConfig, wasmBatchMatMulConfig()];
+  return [
+    conv2dBackpropFilterConfig('wasm'),
+    wasmUnsortedSegmentSumConfig,
+    wasmMaxPoolGradConfig,
+    wasmBatchMatMulConfig(),
+    wasmDepthwiseConv2dBackpropFilterConfig,
+    wasmDepthwiseConv2dBackpropInputConfig,
+  ];
 }
 
 /**
