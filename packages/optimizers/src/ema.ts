@@ -1,30 +1,37 @@
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, clone, mul } from '@tessera/tensor';
+import { type ScalarOrSchedule, valueAt } from './schedules.js';
 import { mapTensors, zipTensors } from './tree.js';
 
 /**
  * Exponential moving average of the parameters (Polyak averaging): updates pass through
  * unchanged and the state tracks ema = decay * ema + (1 - decay) * (params + updates).
- * Read the averages with {@link emaParams}. Put it last in a chain.
+ * Read the averages with {@link emaParams}. Put it last in a chain. `decay` is a number in [0, 1]
+ * or a schedule of the step (read at the step count before the update; e.g. a warm-up that
+ * averages less at the start).
  *
  * @example
  * ```ts
  * const tx = chain(adam(), ema({ decay: 0.999 }));
+ * chain(adam(), ema({ decay: (step) => Math.min(0.999, (1 + step) / (10 + step)) }));
  * const averaged = emaParams(state); // { 'dense/kernel': Tensor, ... }
  * ```
  */
-export function ema({ decay = 0.999 }: { decay?: number } = {}): GradientTransform {
-  if (!(decay >= 0 && decay <= 1)) throw new ValueError('ema decay', 'a number in [0, 1]', decay);
+export function ema({ decay = 0.999 }: { decay?: ScalarOrSchedule } = {}): GradientTransform {
+  if (typeof decay !== 'function' && !(decay >= 0 && decay <= 1))
+    throw new ValueError('ema decay', 'a number in [0, 1] or a schedule', decay);
   return {
     init: (params) => ({ kind: 'ema', count: 0, ema: mapTensors(params, (p) => clone(p)) }),
     update(grads, state, params) {
       if (!params) throw new ValueError('ema update', 'the current parameters as third argument', params);
       const s = state as { count: number; ema: NamedTensors };
+      const d = valueAt(decay, s.count);
+      if (!(d >= 0 && d <= 1)) throw new ValueError(`ema decay at step ${s.count}`, 'a number in [0, 1]', d);
       const next = zipTensors(
         zipTensors(params, grads, (p, u) => add(p, u)),
         s.ema,
-        (p, e) => add(mul(e, decay), mul(p, 1 - decay)),
+        (p, e) => add(mul(e, d), mul(p, 1 - d)),
       );
       return [grads, { kind: 'ema', count: s.count + 1, ema: next }];
     },

@@ -6,8 +6,12 @@ import type { ScalarOrSchedule } from './schedules.js';
 import { type AdamOptions, addDecayedWeights, scaleByAdam, scaleByRms, scaleByRss, trace } from './transforms.js';
 import { zerosTree, zipTensors } from './tree.js';
 
+/** A hyperparameter that turns a transform on: a schedule, or a positive number. */
+const active = (v: ScalarOrSchedule): boolean => typeof v === 'function' || v > 0;
+
 /**
- * Stochastic gradient descent, with optional (Nesterov) momentum.
+ * Stochastic gradient descent, with optional (Nesterov) momentum. The learning rate and the
+ * momentum are numbers or schedules of the step.
  *
  * @example
  * ```ts
@@ -20,16 +24,16 @@ export function sgd({
   nesterov = false,
 }: {
   learningRate?: ScalarOrSchedule;
-  momentum?: number;
+  momentum?: ScalarOrSchedule;
   nesterov?: boolean;
 } = {}): GradientTransform {
-  return momentum > 0
+  return active(momentum)
     ? chain(trace({ decay: momentum, nesterov }), scaleByLearningRate(learningRate))
     : chain(scaleByLearningRate(learningRate));
 }
 
 /**
- * SGD with heavy-ball momentum (default 0.9).
+ * SGD with heavy-ball momentum (default 0.9; a number or a schedule of the step).
  *
  * @example
  * ```ts
@@ -42,7 +46,7 @@ export function momentum({
   nesterov = false,
 }: {
   learningRate?: ScalarOrSchedule;
-  momentum?: number;
+  momentum?: ScalarOrSchedule;
   nesterov?: boolean;
 } = {}): GradientTransform {
   return sgd({ learningRate, momentum: m, nesterov });
@@ -61,7 +65,8 @@ export function adam({ learningRate = 1e-3, ...rest }: AdamOptions & { learningR
 }
 
 /**
- * AdamW: Adam with decoupled weight decay (scaled by the learning rate). `mask` exempts parameters.
+ * AdamW: Adam with decoupled weight decay (scaled by the learning rate). `weightDecay` is a number
+ * or a schedule of the step; `mask` exempts parameters.
  *
  * @example
  * ```ts
@@ -73,12 +78,16 @@ export function adamw({
   weightDecay = 0.004,
   mask,
   ...rest
-}: AdamOptions & { learningRate?: ScalarOrSchedule; weightDecay?: number; mask?: (name: string) => boolean } = {}): GradientTransform {
+}: AdamOptions & {
+  learningRate?: ScalarOrSchedule;
+  weightDecay?: ScalarOrSchedule;
+  mask?: (name: string) => boolean;
+} = {}): GradientTransform {
   return chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate));
 }
 
 /**
- * RMSprop (Keras defaults: rho 0.9, eps 1e-7), with optional momentum.
+ * RMSprop (Keras defaults: rho 0.9, eps 1e-7), with optional momentum (a number or a schedule).
  *
  * @example
  * ```ts
@@ -94,10 +103,10 @@ export function rmsprop({
   learningRate?: ScalarOrSchedule;
   rho?: number;
   eps?: number;
-  momentum?: number;
+  momentum?: ScalarOrSchedule;
 } = {}): GradientTransform {
   const base = scaleByRms({ decay: rho, eps });
-  return m > 0 ? chain(base, trace({ decay: m }), scaleByLearningRate(learningRate)) : chain(base, scaleByLearningRate(learningRate));
+  return active(m) ? chain(base, trace({ decay: m }), scaleByLearningRate(learningRate)) : chain(base, scaleByLearningRate(learningRate));
 }
 
 /**
@@ -123,7 +132,7 @@ export function adagrad({
 /**
  * Lion (Chen et al. 2023): sign of an interpolated momentum, with decoupled weight decay.
  * Keras defaults (learning rate 1e-3, b1 0.9, b2 0.99); the paper advises a learning rate
- * 3-10x smaller than AdamW's.
+ * 3-10x smaller than AdamW's. `weightDecay` is a number or a schedule of the step.
  *
  * @example
  * ```ts
@@ -139,7 +148,7 @@ export function lion({
   learningRate?: ScalarOrSchedule;
   b1?: number;
   b2?: number;
-  weightDecay?: number;
+  weightDecay?: ScalarOrSchedule;
 } = {}): GradientTransform {
   const direction: GradientTransform = {
     init: (params) => ({ mu: zerosTree(params) }),
@@ -150,7 +159,7 @@ export function lion({
       return [updates, { mu: next }];
     },
   };
-  return weightDecay > 0
+  return active(weightDecay)
     ? chain(direction, addDecayedWeights({ weightDecay }), scaleByLearningRate(learningRate))
     : chain(direction, scaleByLearningRate(learningRate));
 }

@@ -23,6 +23,7 @@ import {
   lion,
   momentum,
   namedChain,
+  piecewiseConstant,
   rmsprop,
   scale,
   scaleByAdam,
@@ -86,6 +87,14 @@ const all: Array<[string, () => GradientTransform]> = [
   ['rmsprop', () => rmsprop({ momentum: 0.5 })],
   ['adagrad', () => adagrad()],
   ['lion', () => lion({ weightDecay: 0.1 })],
+  // hyperparameters other than the learning rate as schedules of the step
+  ['trace (scheduled decay)', () => trace({ decay: (step) => 0.5 + 0.1 * step, nesterov: true })],
+  ['addDecayedWeights (scheduled)', () => addDecayedWeights({ weightDecay: (step) => 0.1 * (step + 1) })],
+  ['ema (scheduled decay)', () => chain(sgd(), ema({ decay: (step) => step / (step + 1) }))],
+  ['momentum (scheduled)', () => momentum({ learningRate: 0.1, momentum: (step) => Math.min(0.9, 0.3 * step) })],
+  ['adamw (scheduled weightDecay)', () => adamw({ weightDecay: (step) => 0.01 * 2 ** step })],
+  ['lion (scheduled weightDecay)', () => lion({ weightDecay: (step) => 0.1 / (step + 1) })],
+  ['rmsprop (scheduled momentum)', () => rmsprop({ momentum: (step) => 0.5 * step })],
 ];
 
 describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
@@ -297,6 +306,121 @@ describe.each([cpu(), wasm()])('optimizers on $name', (plugin) => {
     const c2 = [0.9 * m1[0]! + 0.1 * -2, 0.9 * m1[1]! + 0.1 * 0.1];
     const w2 = [1 - 0.1 * 1 - 0.1 * Math.sign(c2[0]!), 1 - 0.1 * -1 - 0.1 * Math.sign(c2[1]!)];
     close(run(lion({ learningRate: 0.1 }), [1, 1], g)[1] as number[], w2);
+  });
+
+  it('a schedule on weightDecay changes the decay step by step (addDecayedWeights, adamw, lion)', () => {
+    // weightDecay 0.5, 0.25, 0 at steps 0, 1, 2 on w = 4 with gradient 1: updates 1 + wd * 4
+    const wd = addDecayedWeights({ weightDecay: piecewiseConstant([1, 2], [0.5, 0.25, 0]) });
+    const p = { w: tensor1d([4]) };
+    let st = wd.init(p);
+    expect(st).toEqual({ count: 0 });
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [u, next] = wd.update({ w: tensor1d([1]) }, st, p);
+      seen.push(vals(u.w)[0] as number);
+      st = next;
+    }
+    close(seen, [3, 2, 1]);
+    expect(st).toEqual({ count: 3 });
+    // a state without a count (written before weightDecay could be scheduled) reads as step 0
+    close(vals(wd.update({ w: tensor1d([1]) }, {}, p)[0].w), [3]);
+    // adamw: w -= lr * (adam direction + wd(t) * w), with wd(t) = 0.1 * (t + 1)
+    const g = [
+      [0.1, -0.2],
+      [0.3, 0.1],
+      [-0.05, 0.4],
+    ];
+    const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-7];
+    const adamwByHand = (decay: (t: number) => number) => {
+      let w = [0.5, -0.5];
+      let m = [0, 0];
+      let v = [0, 0];
+      return g.map((gt, t) => {
+        m = m.map((mi, i) => b1 * mi + (1 - b1) * gt[i]!);
+        v = v.map((vi, i) => b2 * vi + (1 - b2) * gt[i]! ** 2);
+        const mh = m.map((mi) => mi / (1 - b1 ** (t + 1)));
+        const vh = v.map((vi) => vi / (1 - b2 ** (t + 1)));
+        w = w.map((wi, i) => wi - lr * (mh[i]! / (Math.sqrt(vh[i]!) + eps) + decay(t) * wi));
+        return w;
+      });
+    };
+    const scheduled = run(adamw({ learningRate: lr, weightDecay: (t) => 0.1 * (t + 1) }), [0.5, -0.5], g);
+    const want = adamwByHand((t) => 0.1 * (t + 1));
+    for (let t = 0; t < 3; t++) close(scheduled[t] as number[], want[t] as number[]);
+    // ... and differs from the constant 0.1 after the first step
+    const constant = run(adamw({ learningRate: lr, weightDecay: 0.1 }), [0.5, -0.5], g);
+    close(constant[0] as number[], scheduled[0] as number[]);
+    expect(Math.abs((constant[1]![0] as number) - (scheduled[1]![0] as number))).toBeGreaterThan(1e-4);
+    // lion: w -= lr * (sign(c) + wd(t) * w); a decay of 0 at step 0 and 0.5 at step 1
+    const lg = [
+      [0.5, -1],
+      [-2, 0.1],
+    ];
+    const m1 = [0.005, -0.01];
+    const c2 = [0.9 * m1[0]! + 0.1 * -2, 0.9 * m1[1]! + 0.1 * 0.1];
+    const w1 = [1 - 0.1 * 1, 1 - 0.1 * -1];
+    const w2 = [w1[0]! - 0.1 * (Math.sign(c2[0]!) + 0.5 * w1[0]!), w1[1]! - 0.1 * (Math.sign(c2[1]!) + 0.5 * w1[1]!)];
+    const lw = run(lion({ learningRate: 0.1, weightDecay: (t) => (t === 0 ? 0 : 0.5) }), [1, 1], lg);
+    close(lw[0] as number[], w1);
+    close(lw[1] as number[], w2);
+  });
+
+  it('a schedule on momentum (trace decay) changes the updates step by step', () => {
+    // decay 0, 0.5, 1 at steps 0, 1, 2 with gradient 1: trace 1, 1 + 0.5 * 1 = 1.5, 1 + 1 * 1.5 = 2.5
+    const decay = piecewiseConstant([1, 2], [0, 0.5, 1]);
+    const tr = trace({ decay });
+    const p = { w: tensor1d([0]) };
+    let st = tr.init(p);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [u, next] = tr.update({ w: tensor1d([1]) }, st, p);
+      seen.push(vals(u.w)[0] as number);
+      st = next;
+    }
+    close(seen, [1, 1.5, 2.5]);
+    expect((st as { count: number }).count).toBe(3);
+    // Nesterov: update g + d(t) * trace_t = 1, 1 + 0.5 * 1.5, 1 + 1 * 2.5
+    const nesterov = run(trace({ decay, nesterov: true }), [0], [[1], [1], [1]]);
+    close(
+      nesterov.map((w) => w[0] as number),
+      [1, 2.75, 6.25],
+    );
+    // momentum({ learningRate: 1 }) with that schedule: w = -1, -2.5, -5; a constant 0.5 gives -1, -2.5, -4.25
+    close(
+      run(momentum({ learningRate: 1, momentum: decay }), [0], [[1], [1], [1]]).map((w) => w[0] as number),
+      [-1, -2.5, -5],
+    );
+    close(
+      run(momentum({ learningRate: 1, momentum: 0.5 }), [0], [[1], [1], [1]]).map((w) => w[0] as number),
+      [-1, -2.5, -4.25],
+    );
+    // sgd turns the trace on for a schedule even if it starts at 0
+    close(
+      run(sgd({ learningRate: 1, momentum: decay }), [0], [[1], [1], [1]]).map((w) => w[0] as number),
+      [-1, -2.5, -5],
+    );
+    // a trace state without a count reads as step 0
+    const [u0] = tr.update({ w: tensor1d([1]) }, { trace: { w: tensor1d([2]) } }, p);
+    close(vals(u0.w), [1]);
+  });
+
+  it('a schedule on the ema decay changes the averaging step by step', () => {
+    // sgd(0.5), gradient 1, from w = 2: params 1.5, 1, 0.5; decay 0, 0.5, 0.8:
+    // ema 1.5, 0.5 * 1.5 + 0.5 * 1 = 1.25, 0.8 * 1.25 + 0.2 * 0.5 = 1.1
+    const tx = chain(sgd({ learningRate: 0.5 }), ema({ decay: piecewiseConstant([1, 2], [0, 0.5, 0.8]) }));
+    let params: NamedTensors = { w: tensor1d([2]) };
+    let st: StateTree = tx.init(params);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [u, next] = tx.update({ w: tensor1d([1]) }, st, params);
+      params = { w: tensor1d([vals(params.w)[0]! + vals(u.w)[0]!]) };
+      st = next;
+      seen.push(vals(emaParams(st)?.w)[0]!);
+    }
+    close(seen, [1.5, 1.25, 1.1]);
+    expect(() => ema({ decay: 2 })).toThrow('ema decay');
+    const bad = ema({ decay: (step) => 1.5 + step });
+    expect(() => bad.update({ w: tensor1d([1]) }, bad.init({ w: tensor1d([0]) }), { w: tensor1d([0]) })).toThrow('ema decay at step 0');
   });
 
   it('learning rate schedules and run-time scaling', () => {

@@ -1,10 +1,13 @@
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, addN, clipByValue, div, maximum, mul, sqrt, square, sum } from '@tessera/tensor';
+import { type ScalarOrSchedule, valueAt } from './schedules.js';
 import { mapTensors, zerosTree, zipTensors } from './tree.js';
 
 type State = { [key: string]: StateTree };
 const asTree = (s: StateTree | undefined): NamedTensors => s as unknown as NamedTensors;
+/** The step count of a state that keeps one (0 for states written before it did). */
+const countOf = (s: StateTree | undefined): number => ((s as State | undefined)?.count as number | undefined) ?? 0;
 const needParams = (params: NamedTensors | undefined, who: string): NamedTensors => {
   if (!params) throw new ValueError(`${who} update`, 'the current parameters as third argument', params);
   return params;
@@ -94,45 +97,55 @@ export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): 
 }
 
 /**
- * Momentum: trace = g + decay * trace; with `nesterov` the update is g + decay * trace. State: `{ trace }`.
+ * Momentum: trace = g + decay * trace; with `nesterov` the update is g + decay * trace. `decay`
+ * is a number or a schedule of the step (read at the step count before the update, like the
+ * learning rate). State: `{ trace, count }`.
  *
  * @example
  * ```ts
  * chain(trace({ decay: 0.9, nesterov: true }), scaleByLearningRate(0.1));
+ * trace({ decay: linearSchedule(0.5, 0.99, 1000) }); // momentum warm-up
  * ```
  */
-export function trace({ decay = 0.9, nesterov = false }: { decay?: number; nesterov?: boolean } = {}): GradientTransform {
+export function trace({ decay = 0.9, nesterov = false }: { decay?: ScalarOrSchedule; nesterov?: boolean } = {}): GradientTransform {
   return {
-    init: (params) => ({ trace: zerosTree(params) }),
+    init: (params) => ({ trace: zerosTree(params), count: 0 }),
     update(grads, state) {
-      const t = zipTensors(grads, asTree((state as State).trace), (g, tr) => add(g, mul(tr, decay)));
-      const updates = nesterov ? zipTensors(grads, t, (g, tr) => add(g, mul(tr, decay))) : t;
-      return [updates, { trace: t }];
+      const count = countOf(state);
+      const d = valueAt(decay, count);
+      const t = zipTensors(grads, asTree((state as State).trace), (g, tr) => add(g, mul(tr, d)));
+      const updates = nesterov ? zipTensors(grads, t, (g, tr) => add(g, mul(tr, d))) : t;
+      return [updates, { trace: t, count: count + 1 }];
     },
   };
 }
 
 /**
  * Adds `weightDecay * param` to each update (decoupled weight decay when placed before the learning rate).
- * `mask(name)` returning false exempts a parameter (e.g. biases).
+ * `weightDecay` is a number or a schedule of the step (read at the step count before the update).
+ * `mask(name)` returning false exempts a parameter (e.g. biases). State: `{ count }`.
  *
  * @example
  * ```ts
  * addDecayedWeights({ weightDecay: 1e-4, mask: (name) => !name.endsWith('/bias') });
+ * addDecayedWeights({ weightDecay: cosineDecay(1e-2, 5000) });
  * ```
  */
 export function addDecayedWeights({
   weightDecay = 1e-4,
   mask,
 }: {
-  weightDecay?: number;
+  weightDecay?: ScalarOrSchedule;
   mask?: (name: string) => boolean;
 } = {}): GradientTransform {
   return {
-    init: () => ({}),
+    init: () => ({ count: 0 }),
     update(grads, state, params) {
       const p = needParams(params, 'addDecayedWeights');
-      return [zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, weightDecay)))), state];
+      const count = countOf(state);
+      const wd = valueAt(weightDecay, count);
+      const updates = zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, wd))));
+      return [updates, { ...(state as State), count: count + 1 }];
     },
   };
 }
