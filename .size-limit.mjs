@@ -43,7 +43,9 @@ const appNeeds = [
   '@tessera/optimizers',
   '@tessera/train',
 ];
-if (appNeeds.every((n) => have.has(n)) && process.env.SIZE_SKIP_APPS !== '1') {
+const lacking = appNeeds.filter((n) => !have.has(n));
+if (lacking.length) throw new Error(`.size-limit.mjs: the minimal-app budget needs ${lacking.join(', ')} under packages/`);
+{
   checks.push(
     {
       name: 'app: Tessera (Dense + sgd + mse + fit + backend-cpu)',

@@ -264,6 +264,29 @@ function installedPackages(appDir) {
   return names;
 }
 
+/**
+ * The packages an install may hold besides the Tessera ones asked for: the dependency closure
+ * (dependencies and installed peers) of the given roots, read from the install's lockfile.
+ */
+function dependencyClosure(appDir, roots) {
+  const lock = JSON.parse(readFileSync(path.join(appDir, 'package-lock.json'), 'utf8'));
+  const byName = new Map();
+  for (const [key, meta] of Object.entries(lock.packages ?? {})) {
+    if (!key) continue;
+    byName.set(key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length), meta);
+  }
+  const seen = new Set();
+  const queue = [...roots];
+  while (queue.length) {
+    const name = queue.shift();
+    if (seen.has(name) || !byName.has(name)) continue;
+    seen.add(name);
+    const meta = byName.get(name);
+    queue.push(...Object.keys(meta.dependencies ?? {}), ...Object.keys(meta.peerDependencies ?? {}));
+  }
+  return seen;
+}
+
 /** Fails when the install holds two copies of tfjs-core or of any @tessera package. */
 function assertSingleCopies(appDir) {
   const lock = JSON.parse(readFileSync(path.join(appDir, 'package-lock.json'), 'utf8'));
@@ -424,13 +447,26 @@ async function main() {
       if (extra.length) throw new Error(`installing ${MINIMAL_SET.join(' + ')} also installed ${extra.join(', ')}`);
       const missing = MINIMAL_SET.filter((n) => !installed.has(n));
       if (missing.length) throw new Error(`not installed: ${missing.join(', ')}`);
+      // Third-party packages: only what tfjs-core and tfjs-backend-cpu themselves need.
+      const allowed = dependencyClosure(dir, ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu']);
+      const stray = [...installed.keys()].filter((n) => !n.startsWith('@tessera/') && !allowed.has(n));
+      if (stray.length) {
+        throw new Error(
+          `installing ${MINIMAL_SET.join(' + ')} also installed ${stray.join(', ')}, which tfjs-core and tfjs-backend-cpu do not need`,
+        );
+      }
+      log(`  third-party packages: all ${others.length} are tfjs-core's and tfjs-backend-cpu's own dependencies`);
       writeFileSync(
         path.join(dir, 'smoke.mjs'),
-        `import { useBackend, activeBackend } from '@tessera/core';
+        `import { getGradient, getKernel } from '@tensorflow/tfjs-core';
+import { activeBackend, conv2dBackpropFilterKernel, tesseraGradientConfigs, useBackend } from '@tessera/core';
 import { cpu } from '@tessera/backend-cpu';
 await useBackend(cpu());
 const b = activeBackend();
 console.log('active backend:', typeof b === 'string' ? b : b?.name);
+if (getKernel('Conv2DBackpropFilter', 'cpu')?.kernelFunc !== conv2dBackpropFilterKernel) throw new Error('cpu() did not register the im2col Conv2DBackpropFilter');
+for (const c of tesseraGradientConfigs) if (getGradient(c.kernelName)?.gradFunc !== c.gradFunc) throw new Error('useBackend did not register the ' + c.kernelName + ' gradient');
+console.log('kernels and gradients applied by default: Conv2DBackpropFilter (cpu), ' + tesseraGradientConfigs.map((c) => c.kernelName).join(', '));
 `,
       );
       run(process.execPath, ['smoke.mjs'], { cwd: dir, timeoutMs: 60_000 });
@@ -446,20 +482,20 @@ useBackend(cpu()).then(() => { const b = activeBackend(); console.log('active ba
     });
 
     if (missingTrain.length) {
-      log(
-        `SKIPPED the training install test: ${missingTrain.join(', ')} ${missingTrain.length === 1 ? 'is' : 'are'} not (yet) a public package under packages/${TRACKED_ONLY ? ' tracked by git' : ''}`,
+      // Every package of the training set exists: a missing one is a failure, never a skip.
+      throw new Error(
+        `the training install test needs ${missingTrain.join(', ')}, not a public package under packages/${TRACKED_ONLY ? ' tracked by git' : ''}`,
       );
-    } else {
-      await step(`fresh install of only ${TRAIN_SET.join(' + ')}, training in ESM and CJS`, () => {
-        const dir = freshApp(apps, 'train', TRAIN_SET, env);
-        const tessera = [...installedPackages(dir).keys()].filter((n) => n.startsWith('@tessera/')).sort();
-        log(`  @tessera packages installed: ${tessera.join(', ')}`);
-        writeFileSync(path.join(dir, 'train.mjs'), TRAIN_ESM);
-        writeFileSync(path.join(dir, 'train.cjs'), TRAIN_CJS);
-        run(process.execPath, ['train.mjs'], { cwd: dir, timeoutMs: 120_000 });
-        run(process.execPath, ['train.cjs'], { cwd: dir, timeoutMs: 120_000 });
-      });
     }
+    await step(`fresh install of only ${TRAIN_SET.join(' + ')}, training in ESM and CJS`, () => {
+      const dir = freshApp(apps, 'train', TRAIN_SET, env);
+      const tessera = [...installedPackages(dir).keys()].filter((n) => n.startsWith('@tessera/')).sort();
+      log(`  @tessera packages installed: ${tessera.join(', ')}`);
+      writeFileSync(path.join(dir, 'train.mjs'), TRAIN_ESM);
+      writeFileSync(path.join(dir, 'train.cjs'), TRAIN_CJS);
+      run(process.execPath, ['train.mjs'], { cwd: dir, timeoutMs: 120_000 });
+      run(process.execPath, ['train.cjs'], { cwd: dir, timeoutMs: 120_000 });
+    });
   } finally {
     stopVerdaccio();
     if (KEEP) log(`kept ${tmp} (RELEASE_TEST_KEEP=1)`);
