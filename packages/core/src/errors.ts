@@ -1,4 +1,16 @@
-/** Stable machine-readable error codes used across Tessera packages. */
+/**
+ * Stable machine-readable error codes used across Tessera packages ({@link TesseraError.code}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await useBackend(nodeGpu());
+ * } catch (e) {
+ *   const code: TesseraErrorCode | undefined = e instanceof TesseraError ? e.code : undefined;
+ *   if (code === 'BACKEND_UNAVAILABLE') await useBackend(cpu());
+ * }
+ * ```
+ */
 export type TesseraErrorCode =
   | 'SHAPE'
   | 'VALUE'

@@ -2,9 +2,21 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { StateTree } from './contracts/gradient-transform.js';
 import { ValueError } from './errors.js';
 
-/** A state tree split into its tensors (by path) and a JSON skeleton with the rest. */
+/**
+ * A state tree split into its tensors (by path) and a JSON skeleton with the rest, as returned
+ * by {@link flattenState}.
+ *
+ * @example
+ * ```ts
+ * const flat: FlatState = flattenState(optimizerState);
+ * const json = JSON.stringify(flat.skeleton);
+ * const restored = unflattenState(JSON.parse(json), flat.tensors);
+ * ```
+ */
 export interface FlatState {
+  /** The tensors of the tree, keyed by their slash-separated path. */
   tensors: Record<string, Tensor>;
+  /** The tree with each tensor replaced by `{ $tensor: path }`. */
   skeleton: unknown;
 }
 

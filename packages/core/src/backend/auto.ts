@@ -12,7 +12,15 @@ const KNOWN: ReadonlyArray<readonly [name: string, pkg: string, factory: string]
   ['cpu', '@tessera/backend-cpu', 'cpu'],
 ];
 
-/** Options of {@link auto}. */
+/**
+ * Options of {@link auto}.
+ *
+ * @example
+ * ```ts
+ * // Use wasm even where a higher-priority backend is available (overrides TESSERA_BACKEND).
+ * await useBackend(await auto([webgl(), wasm(), cpu()], { prefer: 'wasm' }));
+ * ```
+ */
 export interface AutoOptions {
   /** Backend name to force; defaults to `TESSERA_BACKEND` (Node) or `?backend=` (browser). */
   prefer?: string;

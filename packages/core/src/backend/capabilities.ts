@@ -1,8 +1,17 @@
 import { engine, getBackend, getGradient, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { TesseraError } from '../errors.js';
 
-/** What the active backend can do. */
+/**
+ * What a backend can do, as returned by {@link capabilities}.
+ *
+ * @example
+ * ```ts
+ * const report: CapabilityReport = capabilities();
+ * console.log(report.backend, report.kernels.length, report.missingKernels.includes('Conv2DBackpropFilter'));
+ * ```
+ */
 export interface CapabilityReport {
+  /** Name of the tfjs backend the report is about, e.g. `wasm`. */
   backend: string;
   /** Kernels registered for the backend. */
   kernels: string[];

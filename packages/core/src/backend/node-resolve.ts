@@ -1,7 +1,25 @@
 import { detectRuntime } from './runtime.js';
 
-type RequireLike = { resolve(id: string, options?: { paths?: string[] }): string };
-type ModuleBuiltin = { createRequire(path: string | URL): RequireLike };
+/**
+ * The part of a `require` function that {@link resolveInNode} uses: `require.resolve`.
+ *
+ * @example
+ * ```ts
+ * const req: RequireLike | undefined = (await nodeModuleBuiltin())?.createRequire(import.meta.url);
+ * const path = req?.resolve('@tensorflow/tfjs-core');
+ * ```
+ */
+export type RequireLike = { resolve(id: string, options?: { paths?: string[] }): string };
+/**
+ * The part of Node's `module` builtin that {@link nodeModuleBuiltin} returns: `createRequire`.
+ *
+ * @example
+ * ```ts
+ * const mod: ModuleBuiltin | undefined = await nodeModuleBuiltin();
+ * const require = mod?.createRequire(import.meta.url);
+ * ```
+ */
+export type ModuleBuiltin = { createRequire(path: string | URL): RequireLike };
 
 /**
  * Node's `module` builtin without a static import (so browser bundles never see it).

@@ -2,9 +2,25 @@ import { TesseraError } from '../errors.js';
 
 const REGISTRY = Symbol.for('tessera.tfjsCoreCopies');
 
-interface CopyRecord {
+/**
+ * One recorded copy of tfjs-core: where it was resolved, its version and which package uses it
+ * (see {@link recordTfjsCore} and {@link assertSingleTfjsCore}).
+ *
+ * @example
+ * ```ts
+ * const copies: CopyRecord[] = [
+ *   { path: '/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', version: '4.22.0', who: '@tessera/core' },
+ *   { path: '/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', version: '4.21.0', who: 'x' },
+ * ];
+ * assertSingleTfjsCore(copies); // throws a TesseraError with code 'DUPLICATE_TFJS' naming both paths
+ * ```
+ */
+export interface CopyRecord {
+  /** Resolved path of tfjs-core's entry file. */
   path: string;
+  /** tfjs-core version (`version_core`), or `unknown`. */
   version: string;
+  /** Package (or `a loaded module`) that uses this copy. */
   who: string;
 }
 

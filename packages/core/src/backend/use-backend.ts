@@ -7,7 +7,15 @@ import { checkLoadedTfjsCore, recordTfjsCore } from './single-copy.js';
 
 let active: BackendPlugin | undefined;
 
-/** Options of {@link useBackend}. */
+/**
+ * Options of {@link useBackend}.
+ *
+ * @example
+ * ```ts
+ * // Inference only: skip registering tfjs-core's gradients.
+ * await useBackend(wasm(), { gradients: false });
+ * ```
+ */
 export interface UseBackendOptions {
   /** Register tfjs-core's gradients (default true). */
   gradients?: boolean;

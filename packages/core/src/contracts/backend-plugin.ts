@@ -1,4 +1,12 @@
-/** Runtime environments a backend can run in. */
+/**
+ * Runtime environments a backend can run in, as reported by {@link detectRuntime}.
+ *
+ * @example
+ * ```ts
+ * const runtime: Runtime = detectRuntime();
+ * if (runtime === 'node') await useBackend(node());
+ * ```
+ */
 export type Runtime = 'node' | 'browser' | 'worker' | 'unknown';
 
 /**

@@ -1,8 +1,21 @@
 import type { Logs } from './logger.js';
 import type { Module } from './module.js';
 
-/** What a callback may read and steer during training. */
+/**
+ * What a callback may read and steer during training; the trainer passes it to every
+ * {@link Callback} hook.
+ *
+ * @example
+ * ```ts
+ * const stopAt1000: Callback = {
+ *   onBatchEnd: (step, logs, control: TrainingControl) => {
+ *     if (control.step >= 1000) control.stop();
+ *   },
+ * };
+ * ```
+ */
 export interface TrainingControl {
+  /** The model being trained. */
   readonly model: Module;
   /** Global step (number of optimizer updates so far). */
   readonly step: number;

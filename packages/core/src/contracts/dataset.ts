@@ -1,14 +1,31 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TensorTree } from './module.js';
 
-/** One training batch: inputs, targets and optional per-sample weights. */
+/**
+ * One training batch: inputs, targets and optional per-sample weights.
+ *
+ * @example
+ * ```ts
+ * const batch: Batch = { x: tensor2d([[0, 1], [1, 0]]), y: tensor1d([1, 0], 'int32') };
+ * const data = fromArray([batch]); // a Dataset<Batch> that fit() accepts
+ * ```
+ */
 export interface Batch<X extends TensorTree = TensorTree, Y extends TensorTree = TensorTree> {
   x: X;
   y: Y;
   sampleWeight?: Tensor;
 }
 
-/** A JSON-serializable position of a dataset's iteration (saved in checkpoints). */
+/**
+ * A JSON-serializable position of a dataset's iteration (saved in checkpoints).
+ *
+ * @example
+ * ```ts
+ * const state: IteratorState | undefined = data.checkpoint?.();
+ * const saved = JSON.stringify(state);
+ * data.restore?.(JSON.parse(saved));
+ * ```
+ */
 export type IteratorState = Record<string, unknown>;
 
 /**

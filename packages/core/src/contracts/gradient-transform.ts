@@ -3,6 +3,12 @@ import type { NamedTensors } from './module.js';
 
 /**
  * Optimizer state: named, inspectable, serializable. A tree of tensors and numbers.
+ *
+ * @example
+ * ```ts
+ * const state: StateTree = { count: 0, mu: { 'dense/kernel': zeros([4, 2]) } };
+ * const { tensors, skeleton } = flattenState(state); // ready for safetensors + JSON
+ * ```
  */
 export type StateTree = Tensor | number | string | null | StateTree[] | { [key: string]: StateTree };
 

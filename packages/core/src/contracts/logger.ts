@@ -1,4 +1,12 @@
-/** Scalar values logged at one step, e.g. `{ loss: 0.31, accuracy: 0.92 }`. */
+/**
+ * Scalar values logged at one step, e.g. `{ loss: 0.31, accuracy: 0.92 }`.
+ *
+ * @example
+ * ```ts
+ * const logs: Logs = { loss: 0.31, accuracy: 0.92 };
+ * await logger.log(100, logs, { epoch: 2, phase: 'train' });
+ * ```
+ */
 export type Logs = Record<string, number>;
 
 /**

@@ -1,6 +1,14 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 
-/** How per-sample losses are reduced to the value returned. */
+/**
+ * How per-sample losses are reduced to the value returned.
+ *
+ * @example
+ * ```ts
+ * const reduction: Reduction = 'none';
+ * const perSample = meanSquaredError({ reduction })(yTrue, yPred); // shape [batch]
+ * ```
+ */
 export type Reduction = 'mean' | 'sum' | 'none' | 'sumOverBatchSize';
 
 /**

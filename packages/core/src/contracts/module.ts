@@ -1,15 +1,46 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { RngKey } from '../rng.js';
 
-/** Named tensors, keyed by a slash-separated path such as `dense_1/kernel`. */
+/**
+ * Named tensors, keyed by a slash-separated path such as `dense_1/kernel`.
+ *
+ * @example
+ * ```ts
+ * const grads: NamedTensors = { 'dense_1/kernel': zeros([784, 128]), 'dense_1/bias': zeros([128]) };
+ * const [updates, next] = optimizer.update(grads, state, params);
+ * ```
+ */
 export type NamedTensors = Record<string, Tensor>;
-/** Named variables, keyed by a slash-separated path such as `dense_1/kernel`. */
+/**
+ * Named variables, keyed by a slash-separated path such as `dense_1/kernel`.
+ *
+ * @example
+ * ```ts
+ * const params: NamedVariables = model.parameters();
+ * for (const [name, v] of Object.entries(params)) console.log(name, v.shape);
+ * ```
+ */
 export type NamedVariables = Record<string, Variable>;
 
-/** What a model takes or returns: one tensor, a list, or named tensors. */
+/**
+ * What a model takes or returns: one tensor, a list, or named tensors.
+ *
+ * @example
+ * ```ts
+ * const single: TensorTree = tensor2d([[1, 2]]);
+ * const named: TensorTree = { image: zeros([1, 28, 28, 1]), label: tensor1d([3], 'int32') };
+ * ```
+ */
 export type TensorTree = Tensor | Tensor[] | Record<string, Tensor>;
 
-/** Options of a forward pass. */
+/**
+ * Options of a forward pass ({@link Module.call}).
+ *
+ * @example
+ * ```ts
+ * const y = model.call(x, { training: true, rng: rngKey(42) }); // dropout on, seeded masks
+ * ```
+ */
 export interface CallOptions {
   /** Training mode: dropout active, batch-norm uses and updates batch statistics. */
   training?: boolean;
@@ -17,9 +48,19 @@ export interface CallOptions {
   rng?: RngKey;
 }
 
-/** A serializable description of a module: its class name and constructor options. */
+/**
+ * A serializable description of a module: its class name and constructor options.
+ *
+ * @example
+ * ```ts
+ * const cfg: ModuleConfig = dense(10, { activation: 'relu' }).getConfig();
+ * // { className: 'Dense', config: { units: 10, activation: 'relu', ... } }
+ * ```
+ */
 export interface ModuleConfig {
+  /** Registered class name, e.g. `Dense`. */
   className: string;
+  /** JSON-serializable constructor options. */
   config: Record<string, unknown>;
 }
 
