@@ -23,9 +23,21 @@ const WRITE: Partial<Record<DataType, string>> = { float32: 'F32', int32: 'I32',
 /** Max header size accepted (the reference implementation uses 100 MB). */
 const MAX_HEADER = 100_000_000;
 
-/** A decoded safetensors file. */
+/**
+ * A decoded safetensors file, as returned by {@link decodeSafetensors}.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ 'dense/kernel': w }, { step: '100' });
+ * const content: SafetensorsContent = decodeSafetensors(bytes);
+ * content.tensors['dense/kernel']; // a tensor equal to w
+ * content.metadata.step; // '100'
+ * ```
+ */
 export interface SafetensorsContent {
+  /** The tensors by name. */
   tensors: Record<string, Tensor>;
+  /** The file's `__metadata__` string map (empty when absent). */
   metadata: Record<string, string>;
 }
 

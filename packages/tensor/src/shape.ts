@@ -1,7 +1,15 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
 
-/** A shape pattern: numbers must match, `null` matches any size. */
+/**
+ * A shape pattern: numbers must match, `null` matches any size.
+ *
+ * @example
+ * ```ts
+ * const images: ShapePattern = [null, 28, 28, 1]; // any batch size
+ * assertShape(x, images, 'conv2d_1 input');
+ * ```
+ */
 export type ShapePattern = ReadonlyArray<number | null>;
 
 /**
