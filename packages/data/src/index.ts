@@ -21,7 +21,7 @@ export { encodeNpy, encodeNpz, parseNpy, parseNpz } from './loaders/npy.js';
 export type { DecodedImage } from './loaders/png.js';
 export { decodePng, isPng } from './loaders/png.js';
 export type { CacheOptions } from './pipeline/cache.js';
-export type { BatchOptions, DatasetState, Producer, ShuffleOptions } from './pipeline/dataset.js';
+export type { BatchOptions, DatasetState, ElementAt, Producer, ShuffleOptions } from './pipeline/dataset.js';
 export { Dataset, zip } from './pipeline/dataset.js';
 export type { ElementContext } from './pipeline/iterators.js';
 export { decodeElement, encodeElement } from './pipeline/serialize.js';

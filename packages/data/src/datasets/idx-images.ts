@@ -4,7 +4,15 @@ import { tensor } from '@tessera/tensor';
 import { parseIdx } from '../loaders/idx.js';
 import { Dataset } from '../pipeline/dataset.js';
 
-/** Options of the MNIST-style datasets. */
+/**
+ * Options of the MNIST-style datasets ({@link mnist}, {@link fashionMnist}).
+ *
+ * @example
+ * ```ts
+ * // Flat 784-vectors with raw 0-255 pixel values.
+ * const { train } = await mnist({ from: '../shared/datasets/mnist', flatten: true, normalize: false });
+ * ```
+ */
 export interface ImageDatasetOptions {
   /** `x` as `[784]` instead of `[28, 28]` (default false). */
   flatten?: boolean;
@@ -12,9 +20,20 @@ export interface ImageDatasetOptions {
   normalize?: boolean;
 }
 
-/** An element of an MNIST-style dataset: a float32 image tensor and its label. */
+/**
+ * An element of an MNIST-style dataset: a float32 image tensor and its label.
+ *
+ * @example
+ * ```ts
+ * const { test } = await mnist({ from: '../shared/datasets/mnist' });
+ * const [first]: ImageExample[] = await test.take(1).toArray();
+ * console.log(first.x.shape, first.y); // [28, 28] 7
+ * ```
+ */
 export interface ImageExample {
+  /** The image, float32 `[28, 28]` (or `[784]` with `flatten`). */
   x: Tensor;
+  /** The class index. */
   y: number;
 }
 

@@ -2,10 +2,21 @@ import type { Dataset } from '../pipeline/dataset.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 import { type ImageDatasetOptions, type ImageExample, idxImageDataset } from './idx-images.js';
 
-/** What `mnist()` / `fashionMnist()` return. */
+/**
+ * What {@link mnist} / {@link fashionMnist} return.
+ *
+ * @example
+ * ```ts
+ * const { train, test, classNames }: ImageClassification = await fashionMnist({ cacheDir: './data' });
+ * console.log(train.size, test.size, classNames[9]); // 60000 10000 'Ankle boot'
+ * ```
+ */
 export interface ImageClassification {
+  /** The training split. */
   train: Dataset<ImageExample>;
+  /** The test split. */
   test: Dataset<ImageExample>;
+  /** Class names by label index. */
   classNames: string[];
 }
 

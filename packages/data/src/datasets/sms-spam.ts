@@ -3,15 +3,35 @@ import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 
-/** An SMS message and its label (0 ham, 1 spam). */
+/**
+ * An SMS message and its label (0 ham, 1 spam).
+ *
+ * @example
+ * ```ts
+ * const { data } = await smsSpam({ from: '../shared/datasets/text' });
+ * const spam = data.filter((m: SmsExample) => m.y === 1);
+ * ```
+ */
 export interface SmsExample {
+  /** The message text. */
   text: string;
+  /** 0 ham, 1 spam. */
   y: number;
 }
 
-/** What `smsSpam()` returns. */
+/**
+ * What {@link smsSpam} returns.
+ *
+ * @example
+ * ```ts
+ * const { data, classNames }: SmsSpamData = await smsSpam({ from: '../shared/datasets/text' });
+ * const { train, test } = split(data, { train: 0.8, test: 0.2 }, { seed: 0 });
+ * ```
+ */
 export interface SmsSpamData {
+  /** All 5,574 messages (no official split). */
   data: Dataset<SmsExample>;
+  /** Class names by label index. */
   classNames: ['ham', 'spam'];
 }
 

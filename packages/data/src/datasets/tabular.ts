@@ -4,16 +4,38 @@ import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 
-/** A tabular example: a float32 feature vector and an integer class. */
+/**
+ * A tabular example: a float32 feature vector and an integer class.
+ *
+ * @example
+ * ```ts
+ * const { data } = await iris({ from: '../shared/datasets/iris' });
+ * const batches = data.shuffle({ seed: 0 }).batch(16); // x: [16, 4] tensor, y: [16] tensor
+ * const first: TabularExample = (await data.take(1).toArray())[0]!;
+ * ```
+ */
 export interface TabularExample {
+  /** The features. */
   x: Float32Array;
+  /** The class index. */
   y: number;
 }
 
-/** What `iris()` returns. */
+/**
+ * What {@link iris} returns.
+ *
+ * @example
+ * ```ts
+ * const { data, classNames, featureNames }: IrisData = await iris({ from: '../shared/datasets/iris' });
+ * console.log(featureNames[0], classNames[2]); // 'sepal_length' 'virginica'
+ * ```
+ */
 export interface IrisData {
+  /** All 150 rows, grouped by species. */
   data: Dataset<TabularExample>;
+  /** Species by label index. */
   classNames: string[];
+  /** Names of the 4 features, in `x` order. */
   featureNames: string[];
 }
 
@@ -65,9 +87,19 @@ export async function iris(options: FetchOptions = {}): Promise<IrisData> {
   return irisSpec.build(await fetchDatasetFiles(irisSpec, options), {});
 }
 
-/** What `digits()` returns. */
+/**
+ * What {@link digits} returns.
+ *
+ * @example
+ * ```ts
+ * const { train, test }: DigitsData = await digits({ from: '../shared/datasets/digits', normalize: false });
+ * console.log(train.size, test.size); // 3823 1797
+ * ```
+ */
 export interface DigitsData {
+  /** The training split (3,823 rows). */
   train: Dataset<TabularExample>;
+  /** The test split (1,797 rows, other writers). */
   test: Dataset<TabularExample>;
 }
 

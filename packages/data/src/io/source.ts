@@ -1,6 +1,15 @@
 import { ValueError } from '@tessera/core';
 
-/** Bytes or text to read: whole (string, bytes) or streamed (async iterables, web streams), or a function giving a fresh stream per pass. */
+/**
+ * Bytes or text to read: whole (string, bytes) or streamed (async iterables, web streams), or a function giving a fresh stream per pass.
+ *
+ * @example
+ * ```ts
+ * const inline: ByteSource = 'a,b\n1,2\n';
+ * const streamed: ByteSource = async () => (await fetch('https://example.org/data.csv')).body!;
+ * const rows = csv(streamed); // re-fetched on every pass
+ * ```
+ */
 export type ByteSource =
   | string
   | Uint8Array
@@ -10,7 +19,15 @@ export type ByteSource =
   | ReadableStream<Uint8Array>
   | (() => ByteSource | Promise<ByteSource>);
 
-/** Whole-buffer form of the sources that are not streams (for binary formats). */
+/**
+ * Whole-buffer form of the sources that are not streams (for binary formats).
+ *
+ * @example
+ * ```ts
+ * const bytes: BinarySource = await (await fetch('x.npy')).arrayBuffer();
+ * const { shape, data } = parseNpy(bytes);
+ * ```
+ */
 export type BinarySource = Uint8Array | ArrayBuffer;
 
 /** Normalizes binary input to a Uint8Array view. */

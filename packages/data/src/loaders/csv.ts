@@ -3,12 +3,42 @@ import { readLineChunks } from '../io/lines.js';
 import type { ByteSource } from '../io/source.js';
 import { Dataset } from '../pipeline/dataset.js';
 
-/** Column types: `number` (float), `int`, `string`, `boolean` (true/false/1/0/yes/no). */
+/**
+ * Column types: `number` (float), `int`, `string`, `boolean` (true/false/1/0/yes/no).
+ *
+ * @example
+ * ```ts
+ * const columns: Record<string, CsvType> = { age: 'int', income: 'number', city: 'string', member: 'boolean' };
+ * const rows = csv(text, { columns });
+ * ```
+ */
 export type CsvType = 'number' | 'int' | 'string' | 'boolean';
-/** A parsed CSV value. */
+/**
+ * A parsed CSV value.
+ *
+ * @example
+ * ```ts
+ * for await (const row of csv('name,score\nada,9.5\n')) {
+ *   const score: CsvValue = row.score; // 9.5 (number)
+ * }
+ * ```
+ */
 export type CsvValue = number | string | boolean;
 
-/** Options of {@link csv}. */
+/**
+ * Options of {@link csv}.
+ *
+ * @example
+ * ```ts
+ * const rows = csv(tsvText, {
+ *   delimiter: '\t',
+ *   header: ['label', 'text'],
+ *   columns: { label: 'string', text: 'string' },
+ *   quote: false,
+ *   name: 'SMSSpamCollection.tsv',
+ * });
+ * ```
+ */
 export interface CsvOptions {
   /** Field separator (default ','; use '\t' for TSV). */
   delimiter?: string;

@@ -2,10 +2,21 @@ import { FormatError } from '@tessera/core';
 import { gunzip, isGzip } from '../io/gzip.js';
 import { type BinarySource, toBytes } from '../io/source.js';
 
-/** A decoded IDX array: row-major data and its shape. */
+/**
+ * A decoded IDX array: row-major data and its shape, as returned by {@link parseIdx}.
+ *
+ * @example
+ * ```ts
+ * const labels: IdxArray = parseIdx(bytes, { name: 'train-labels', expectMagic: 2049 });
+ * console.log(labels.shape, labels.dtype, labels.data[0]); // [60000] 'uint8' 5
+ * ```
+ */
 export interface IdxArray {
+  /** Dimensions, outermost first. */
   shape: number[];
+  /** Element type from the IDX header. */
   dtype: 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+  /** The values, row-major. */
   data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 

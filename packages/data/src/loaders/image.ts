@@ -52,7 +52,14 @@ export function decodeImage(source: BinarySource, name = 'image'): DecodedImage 
   throw new FormatError('image', `${name}: unknown format (expected PNG or JPEG magic number)`);
 }
 
-/** Options of {@link imageToTensor}. */
+/**
+ * Options of {@link imageToTensor}.
+ *
+ * @example
+ * ```ts
+ * const rgb = imageToTensor(pngBytes, { channels: 3, scale: 'int' }); // int32 [h, w, 3] in 0-255
+ * ```
+ */
 export interface ImageTensorOptions {
   /** Output channels: 1 (luminance), 3 (RGB) or 4 (RGBA); default: the image's own (gray+alpha → 1). */
   channels?: 1 | 3 | 4;

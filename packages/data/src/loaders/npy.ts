@@ -3,11 +3,21 @@ import { unzipSync, zipSync } from 'fflate';
 import { crc32 } from '../io/crc32.js';
 import { type BinarySource, toBytes } from '../io/source.js';
 
-/** A decoded NumPy array (C order; Fortran-order arrays are transposed to C order). */
+/**
+ * A decoded NumPy array (C order; Fortran-order arrays are transposed to C order).
+ *
+ * @example
+ * ```ts
+ * const arr: NpyArray = parseNpy(encodeNpy(new Float32Array([1, 2, 3, 4]), [2, 2]));
+ * const t = tensor(arr.data as Float32Array, arr.shape); // arr.dtype === 'f4'
+ * ```
+ */
 export interface NpyArray {
+  /** Dimensions, outermost first (`[]` for a scalar). */
   shape: number[];
   /** NumPy dtype string without byte order, e.g. 'f4', 'i8', 'u1', 'b1'. */
   dtype: string;
+  /** The values in C order. */
   data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array;
 }
 

@@ -2,12 +2,25 @@ import { FormatError } from '@tessera/core';
 import { unzlibSync } from 'fflate';
 import { crc32 } from '../io/crc32.js';
 
-/** A decoded image: 8-bit interleaved pixels, row-major. */
+/**
+ * A decoded image: 8-bit interleaved pixels, row-major, as returned by {@link decodePng} and
+ * {@link decodeImage}.
+ *
+ * @example
+ * ```ts
+ * const img: DecodedImage = decodeImage(bytes);
+ * const topLeftRed = img.data[0]; // channel 0 of pixel (0, 0)
+ * const x = imageToTensor(img, { channels: 1 }); // [img.height, img.width, 1]
+ * ```
+ */
 export interface DecodedImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
   channels: 1 | 2 | 3 | 4;
+  /** `width * height * channels` bytes, row-major, channels interleaved. */
   data: Uint8Array;
 }
 

@@ -52,7 +52,14 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 
-/** Options of {@link imageFolder}. */
+/**
+ * Options of {@link imageFolder}: those of `imageToTensor` plus a resize.
+ *
+ * @example
+ * ```ts
+ * const { data, classNames } = await imageFolder('./pets', { channels: 3, size: [64, 64], scale: 'float' });
+ * ```
+ */
 export interface ImageFolderOptions extends ImageTensorOptions {
   /** Resize every image to `[height, width]` (bilinear). Without it, images must share a size to be batched. */
   size?: [number, number];

@@ -5,7 +5,15 @@ import { nodeBuiltin } from '../util/node.js';
 import { cloneElement, disposeElement } from '../util/tree.js';
 import { decodeElement, encodeElement } from './serialize.js';
 
-/** Options of `Dataset.cache`. */
+/**
+ * Options of {@link Dataset.cache}.
+ *
+ * @example
+ * ```ts
+ * const decoded = files.map(decode).cache();                          // in memory
+ * const onDisk = files.map(decode).cache({ path: './cache/train.bin' }); // Node: a file
+ * ```
+ */
 export interface CacheOptions {
   /** A file to cache into (Node only). Omit to cache in memory. */
   path?: string;

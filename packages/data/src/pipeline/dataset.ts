@@ -16,19 +16,56 @@ import {
   zipIter,
 } from './iterators.js';
 
-/** Random access to element `index` (of pass `pass`) for map-style sources: lets `shuffle` permute indices instead of buffering elements. */
+/**
+ * Random access to element `index` (of pass `pass`) for map-style sources: lets `shuffle` permute indices instead of buffering elements.
+ *
+ * @example
+ * ```ts
+ * const squares: ElementAt<number> = (index) => index * index;
+ * const ds = new Dataset(async function* () { for (let i = 0; i < 100; i++) yield squares(i, 0); }, 100, squares);
+ * const third = await ds.elementAt?.(2, 0); // 4
+ * ```
+ */
 export type ElementAt<T> = (index: number, pass: number) => T | Promise<T>;
 
-/** Produces the elements of one pass; must be a pure function of `pass` for determinism. */
+/**
+ * Produces the elements of one pass; must be a pure function of `pass` for determinism.
+ *
+ * @example
+ * ```ts
+ * const producer: Producer<number> = async function* (pass) {
+ *   for (let i = 0; i < 5; i++) yield pass * 100 + i;
+ * };
+ * const ds = new Dataset(producer, 5); // pass 0: 0..4, pass 1: 100..104
+ * ```
+ */
 export type Producer<T> = (pass: number) => AsyncIterable<T>;
 
-/** The resume position saved by `checkpoint()`: the pass to produce next and how many of its elements were consumed. */
+/**
+ * The resume position saved by `checkpoint()`: the pass to produce next and how many of its elements were consumed.
+ *
+ * @example
+ * ```ts
+ * const state: DatasetState = ds.checkpoint(); // e.g. { pass: 3, offset: 128 } mid-epoch
+ * const again = build(); // an identically built dataset
+ * again.restore(state); // its next pass continues at element 128 of pass 3
+ * ```
+ */
 export interface DatasetState extends IteratorState {
+  /** The pass (epoch) to produce next. */
   pass: number;
+  /** Elements of that pass already consumed (skipped on resume). */
   offset: number;
 }
 
-/** Options of {@link Dataset.shuffle}. */
+/**
+ * Options of {@link Dataset.shuffle}.
+ *
+ * @example
+ * ```ts
+ * const shuffled = fromArray(rows).shuffle({ seed: 42, bufferSize: rows.length }); // a uniform permutation per pass
+ * ```
+ */
 export interface ShuffleOptions {
   /** Elements held in the shuffle buffer (default 10_000; ≥ the size gives a uniform permutation). */
   bufferSize?: number;
@@ -36,7 +73,15 @@ export interface ShuffleOptions {
   seed?: number;
 }
 
-/** Options of {@link Dataset.batch}. */
+/**
+ * Options of {@link Dataset.batch}.
+ *
+ * @example
+ * ```ts
+ * const full = train.batch(128, { dropRemainder: true }); // every batch has 128 elements
+ * const lists = train.batch(8, { stack: false });         // Dataset<T[]>, no tensors made
+ * ```
+ */
 export interface BatchOptions {
   /** Drop a last, smaller batch (default false). */
   dropRemainder?: boolean;

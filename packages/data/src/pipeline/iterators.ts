@@ -2,9 +2,20 @@ import { Prng } from '../util/prng.js';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
 import { type Stacked, stackElements } from './stack.js';
 
-/** Where an element sits: the pass (epoch) being produced and its index in that pass. */
+/**
+ * Where an element sits: the pass (epoch) being produced and its index in that pass, as passed
+ * to the functions of {@link Dataset.map} and {@link Dataset.filter}.
+ *
+ * @example
+ * ```ts
+ * // A different, reproducible augmentation per element and epoch.
+ * const augmented = train.map((x, ctx: ElementContext) => augment(x, new Prng(ctx.index, ctx.pass)));
+ * ```
+ */
 export interface ElementContext {
+  /** The pass (epoch), 0-based. */
   pass: number;
+  /** Index of the element in its pass, 0-based. */
   index: number;
 }
 

@@ -13,7 +13,16 @@ type AnyTypedArray =
   | Uint8Array
   | Uint8ClampedArray;
 
-/** What `batch` turns an element type into: tensors/numbers/typed arrays become tensors, structure is kept. */
+/**
+ * What `batch` turns an element type into: tensors/numbers/typed arrays become tensors, structure is kept.
+ *
+ * @example
+ * ```ts
+ * type Row = { x: Float32Array; y: number; id: string };
+ * type B = Stacked<Row>; // { x: Tensor; y: Tensor; id: string[] }
+ * const batches: Dataset<B> = fromArray<Row>(rows).batch(32);
+ * ```
+ */
 export type Stacked<T> = T extends Tensor
   ? Tensor
   : T extends number | boolean | ArrayBufferView | number[]

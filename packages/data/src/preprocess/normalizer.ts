@@ -2,13 +2,34 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
 import { div, isTensor, scope, sub, tensor1d } from '@tessera/tensor';
 
-/** A feature vector (or a batch of them as a tensor `[..., features]`). */
+/**
+ * A feature vector (or a batch of them as a tensor `[..., features]`).
+ *
+ * @example
+ * ```ts
+ * const one: Features = [5.1, 3.5, 1.4, 0.2];
+ * const batch: Features = tensor2d([[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]);
+ * const norm = await fitNormalizer([one, batch]); // 3 samples (the tensor is disposed)
+ * ```
+ */
 export type Features = ArrayLike<number> | Tensor;
 
-/** Serialized form of a {@link Normalizer}. */
+/**
+ * Serialized form of a {@link Normalizer} (what `toJSON()` returns and `Normalizer.fromJSON` reads).
+ *
+ * @example
+ * ```ts
+ * const json: NormalizerJSON = { kind: 'standard', offset: [2, 20], scale: [1, 10] };
+ * const norm = Normalizer.fromJSON(json);
+ * norm.apply([3, 30]); // Float32Array [1, 1]
+ * ```
+ */
 export interface NormalizerJSON {
+  /** 'standard' (mean/std) or 'minmax' (to [0, 1]). */
   kind: 'standard' | 'minmax';
+  /** Per-feature value subtracted (mean or minimum). */
   offset: number[];
+  /** Per-feature divisor (std or max - min). */
   scale: number[];
 }
 

@@ -1,6 +1,13 @@
 import { ValueError } from '@tessera/core';
 
-/** Options of {@link Tokenizer}. */
+/**
+ * Options of {@link Tokenizer}.
+ *
+ * @example
+ * ```ts
+ * const tok = new Tokenizer({ level: 'char', lowercase: false, maxVocab: 128, minFrequency: 2 }).fit(texts);
+ * ```
+ */
 export interface TokenizerOptions {
   /** 'word' (default) splits on non-letter/digit characters; 'char' uses Unicode code points. */
   level?: 'word' | 'char';
@@ -12,7 +19,15 @@ export interface TokenizerOptions {
   minFrequency?: number;
 }
 
-/** Options of {@link Tokenizer.encode}. */
+/**
+ * Options of {@link Tokenizer.encode}.
+ *
+ * @example
+ * ```ts
+ * // Keep the last 50 tokens, pad at the front (common for RNNs that read to the end).
+ * const ids = tok.encode(message, { maxLength: 50, padding: 'pre', truncation: 'pre' });
+ * ```
+ */
 export interface EncodeOptions {
   /** Output length: shorter sequences are padded, longer ones truncated. */
   maxLength?: number;
@@ -22,10 +37,21 @@ export interface EncodeOptions {
   truncation?: 'pre' | 'post';
 }
 
-/** Serialized form of a {@link Tokenizer}. */
+/**
+ * Serialized form of a {@link Tokenizer} (what `toJSON()` returns and `Tokenizer.fromJSON` reads).
+ *
+ * @example
+ * ```ts
+ * const json: TokenizerJSON = tok.toJSON(); // { level: 'word', lowercase: true, vocab: ['<pad>', '<oov>', 'to', ...] }
+ * const again = Tokenizer.fromJSON(JSON.parse(JSON.stringify(json)));
+ * ```
+ */
 export interface TokenizerJSON {
+  /** 'word' or 'char'. */
   level: 'word' | 'char';
+  /** Whether text is lower-cased before lookup. */
   lowercase: boolean;
+  /** Tokens by id, starting with `<pad>` and `<oov>`. */
   vocab: string[];
 }
 

@@ -3,7 +3,20 @@ import { isNode, nodeBuiltin } from '../util/node.js';
 import { sha256Hex } from './checksum.js';
 import { type ByteStore, defaultStore } from './store.js';
 
-/** One file of a registered dataset. */
+/**
+ * One file of a registered dataset.
+ *
+ * @example
+ * ```ts
+ * const file: DatasetFile = {
+ *   name: 'wine.csv',
+ *   url: 'https://example.org/wine.csv',
+ *   mirrors: ['https://mirror.example.org/wine.csv'],
+ *   sha256: '…', // lowercase hex
+ *   size: 10782,
+ * };
+ * ```
+ */
 export interface DatasetFile {
   /** Local file name (also the cache key and the name looked up in a `from` directory). */
   name: string;
@@ -17,17 +30,44 @@ export interface DatasetFile {
   size?: number;
 }
 
-/** A registered dataset: its files and how to build datasets from their bytes. */
+/**
+ * A registered dataset: its files and how to build datasets from their bytes.
+ *
+ * @example
+ * ```ts
+ * const wineSpec: DatasetSpec<{ data: Dataset<Record<string, CsvValue>> }> = {
+ *   name: 'wine',
+ *   description: 'UCI wine: 178 samples, 13 features, 3 cultivars',
+ *   license: 'CC BY 4.0 (UCI)',
+ *   files: [{ name: 'wine.csv', url: 'https://example.org/wine.csv', sha256: '…' }],
+ *   build: (files) => ({ data: csv(files['wine.csv']!) }),
+ * };
+ * registerDataset(wineSpec);
+ * ```
+ */
 export interface DatasetSpec<R = unknown, O = Record<string, unknown>> {
+  /** Registry name (`loadDataset(name)`). */
   name: string;
+  /** One line on what the data is. */
   description?: string;
+  /** License and attribution. */
   license?: string;
+  /** The files to fetch and verify. */
   files: DatasetFile[];
   /** Builds the result (datasets, class names...) from the verified file bytes. */
   build(files: Record<string, Uint8Array>, options: O): R | Promise<R>;
 }
 
-/** Where dataset files come from (see {@link fetchDatasetFiles}). */
+/**
+ * Where dataset files come from (see {@link fetchDatasetFiles}).
+ *
+ * @example
+ * ```ts
+ * await mnist({ from: '../shared/datasets/mnist' });             // a local copy, no download
+ * await mnist({ cacheDir: './data', verify: true });             // download once, then the cache
+ * await iris({ store: memoryStore(), fetch: myFetch });          // custom cache and fetch
+ * ```
+ */
 export interface FetchOptions {
   /** A local directory holding the files (Node), or a base URL (http(s)://, file://; in browsers also a path relative to the page) serving them. No download from the canonical URL then. */
   from?: string;

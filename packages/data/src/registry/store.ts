@@ -1,11 +1,28 @@
 import { isNode, nodeBuiltin } from '../util/node.js';
 
-/** Where downloaded dataset files are kept. `put` must be atomic: a reader never sees a partial entry. */
+/**
+ * Where downloaded dataset files are kept. `put` must be atomic: a reader never sees a partial entry.
+ *
+ * @example
+ * ```ts
+ * const files = new Map<string, Uint8Array>();
+ * const store: ByteStore = {
+ *   where: 'a Map',
+ *   get: async (key) => files.get(key),
+ *   put: async (key, bytes) => void files.set(key, bytes.slice()),
+ *   delete: async (key) => void files.delete(key),
+ * };
+ * const { data } = await iris({ store });
+ * ```
+ */
 export interface ByteStore {
   /** A description for messages (a directory, "Cache API", "memory"). */
   readonly where: string;
+  /** The bytes stored under `key`, or undefined. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /** Stores `bytes` under `key`, atomically. */
   put(key: string, bytes: Uint8Array): Promise<void>;
+  /** Removes `key` (no error when absent). */
   delete(key: string): Promise<void>;
 }
 
