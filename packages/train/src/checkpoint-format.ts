@@ -18,17 +18,34 @@ export const CHECKPOINT_FILES = {
 
 const FORMAT = 'tessera-checkpoint';
 
-/** Contents of `trainer.json`. */
+/**
+ * Contents of `trainer.json` in a checkpoint directory (see {@link CHECKPOINT_FILES}).
+ *
+ * @example
+ * ```ts
+ * const files = encodeCheckpoint(trainer.snapshot());
+ * const json: TrainerJson = JSON.parse(new TextDecoder().decode(files[CHECKPOINT_FILES.trainer]));
+ * console.log(json.format, json.step, json.epoch, json.weightNames); // 'tessera-checkpoint' 1200 3 [...]
+ * ```
+ */
 export interface TrainerJson {
+  /** Always `tessera-checkpoint`. */
   format: typeof FORMAT;
+  /** Format version. */
   version: 1;
+  /** Optimizer steps taken. */
   step: number;
+  /** Epoch to run next (0-based). */
   epoch: number;
+  /** Batches of `epoch` already trained on. */
   stepInEpoch: number;
+  /** The trainer's root RNG key. */
   rngKey: [number, number];
+  /** The data position at the start of `epoch`, or null. */
   dataState: TrainerSnapshot['dataState'];
   /** JSON skeleton of the optimizer state; `{ $tensor: path }` refers to optimizer.safetensors. */
   optimizer: unknown;
+  /** Names of the tensors in model.safetensors, sorted. */
   weightNames: string[];
 }
 

@@ -3,21 +3,56 @@ import { rngKey, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { gather, isTensor, slice, tensor1d, tidy } from '@tessera/tensor';
 
-/** In-memory tensors split into batches by the trainer (optionally shuffled with a seed). */
+/**
+ * In-memory tensors split into batches by the trainer (optionally shuffled with a seed).
+ *
+ * @example
+ * ```ts
+ * const data: TensorData = { x: tensor2d(features, [n, 4]), y: tensor1d(labels, 'int32'), batchSize: 32, shuffle: true, seed: 1 };
+ * await fit(model, data, { loss, optimizer, epochs: 10 });
+ * ```
+ */
 export interface TensorData {
+  /** Inputs, samples along the first axis. */
   x: Tensor;
+  /** Targets, as many samples as `x`. */
   y: Tensor;
+  /** Optional per-sample weights `[n]`. */
   sampleWeight?: Tensor;
+  /** Samples per batch (the last batch may be smaller). */
   batchSize: number;
   /** Reshuffle on every pass; the order is a pure function of `seed` and the pass number. */
   shuffle?: boolean;
+  /** Seed of the shuffle (default 0). */
   seed?: number;
 }
 
-/** Everything `fit`/`evaluate` accept as data. */
+/**
+ * Everything `fit`/`evaluate` accept as data.
+ *
+ * @example
+ * ```ts
+ * const tensors: DataInput = { x, y, batchSize: 64 };
+ * const dataset: DataInput = train.shuffle({ seed: 1 }).batch(64);
+ * const listed: DataInput = [{ x: x0, y: y0 }, { x: x1, y: y1 }]; // reused every pass, not disposed
+ * await evaluate(model, tensors, { loss });
+ * ```
+ */
 export type DataInput = Dataset<Batch> | AsyncIterable<Batch> | Iterable<Batch> | TensorData;
 
-/** The trainer's view of a data input: passes of batches plus the resume contract. */
+/**
+ * The trainer's view of a data input: passes of batches plus the resume contract, as made by
+ * {@link toBatchSource}.
+ *
+ * @example
+ * ```ts
+ * const source: BatchSource = toBatchSource(train.batch(32));
+ * const state = source.checkpoint?.();
+ * for await (const batch of source.pass()) {
+ *   // ... use the batch; dispose it when source.ownsBatches
+ * }
+ * ```
+ */
 export interface BatchSource {
   /** Yields one pass of batches. */
   pass(): AsyncIterable<Batch>;
@@ -25,7 +60,9 @@ export interface BatchSource {
   readonly batchesPerPass?: number;
   /** True when the trainer owns (and disposes) the batches it receives. */
   readonly ownsBatches: boolean;
+  /** Position before the next pass (when the input supports resuming). */
   checkpoint?(): IteratorState;
+  /** Restores a position returned by `checkpoint()`. */
   restore?(state: IteratorState): void;
 }
 

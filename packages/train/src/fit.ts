@@ -5,14 +5,36 @@ import { learningRateNodes } from './callbacks/reduce-lr.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import { Trainer, type TrainerSnapshot } from './trainer.js';
 
-/** Options of {@link fit}. */
+/**
+ * Options of {@link fit}.
+ *
+ * @example
+ * ```ts
+ * const options: FitOptions = {
+ *   loss: sparseCategoricalCrossentropy({ fromLogits: true }),
+ *   optimizer: adam({ learningRate: 1e-3 }),
+ *   epochs: 8,
+ *   metrics: [accuracy()],
+ *   validation: test.batch(1000),
+ *   callbacks: [earlyStopping({ patience: 2 })],
+ *   seed: 1,
+ *   verbose: true,
+ * };
+ * const history = await fit(model, train.shuffle({ seed: 1 }).batch(128), options);
+ * ```
+ */
 export interface FitOptions {
+  /** The loss minimized. */
   loss: Loss;
+  /** The gradient transformation (e.g. `adam()`, `sgd()`). */
   optimizer: GradientTransform;
+  /** Epochs to train (default 1). */
   epochs?: number;
+  /** Streaming metrics computed on the training batches (and on `validation`). */
   metrics?: Metric[];
   /** Evaluated at the end of every epoch; its logs are prefixed `val_`. */
   validation?: DataInput;
+  /** Hooks called during training (progress, early stopping, checkpoints, ...). */
   callbacks?: Callback[];
   /** Seed of the RNG key passed to the model (dropout); same seed, same run. */
   seed?: number;
@@ -31,7 +53,16 @@ export interface FitOptions {
   disposeBatches?: boolean;
 }
 
-/** What {@link fit} returns: per-epoch logs, Keras-style. */
+/**
+ * What {@link fit} returns: per-epoch logs, Keras-style.
+ *
+ * @example
+ * ```ts
+ * const history: History = await fit(model, data, { loss, optimizer, epochs: 5, validation: val, metrics: [accuracy()] });
+ * console.log(history.epoch);                   // [0, 1, 2, 3, 4]
+ * console.log(history.history.val_accuracy.at(-1));
+ * ```
+ */
 export interface History {
   /** Epoch indices that ran. */
   epoch: number[];

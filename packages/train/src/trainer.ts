@@ -14,10 +14,21 @@ import { RngKey, rngKey, stateTensors, TesseraError, ValueError } from '@tessera
 import type { Scalar, Tensor, Variable } from '@tessera/tensor';
 import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
 
-/** Options of a {@link Trainer}. */
+/**
+ * Options of a {@link Trainer}.
+ *
+ * @example
+ * ```ts
+ * const options: TrainerOptions = { loss: meanSquaredError(), optimizer: sgd({ learningRate: 0.1 }), metrics: [meanAbsoluteError()], seed: 7 };
+ * const trainer = new Trainer(model, options);
+ * ```
+ */
 export interface TrainerOptions {
+  /** The loss minimized. */
   loss: Loss;
+  /** The gradient transformation (e.g. `adam()`, `sgd()`). */
   optimizer: GradientTransform;
+  /** Streaming metrics updated on every batch. */
   metrics?: Metric[];
   /** Seed of the root RNG key; step `s` passes `rng: root.fold(s)` to the model (dropout). */
   seed?: number;
@@ -27,17 +38,29 @@ export interface TrainerOptions {
  * Everything needed to continue training exactly: weights (parameters and state by name),
  * optimizer state (tensors + JSON skeleton), counters, the RNG key and the data position.
  * Tensors are the live variables/state (valid until the next step): write them out at once.
+ *
+ * @example
+ * ```ts
+ * const snap: TrainerSnapshot = trainer.snapshot();
+ * console.log(snap.step, snap.epoch, Object.keys(snap.weights));
+ * const files = encodeCheckpoint(snap); // write these out before the next step
+ * trainer.restore(decodeCheckpoint(files));
+ * ```
  */
 export interface TrainerSnapshot {
+  /** Optimizer steps taken. */
   step: number;
   /** Epoch to run next (0-based). */
   epoch: number;
   /** Batches of `epoch` already trained on. */
   stepInEpoch: number;
+  /** The root RNG key. */
   rngKey: [number, number];
   /** `Dataset.checkpoint()` taken at the start of `epoch`, or null. */
   dataState: IteratorState | null;
+  /** Parameters and module state by name. */
   weights: NamedTensors;
+  /** The optimizer state tree. */
   optimizerState: StateTree;
   /** True when `weights` were created for this snapshot (a loaded checkpoint): `restore` frees them. */
   ownsWeights?: boolean;

@@ -3,7 +3,16 @@ import type { Tensor } from '@tessera/tensor';
 import { clone } from '@tessera/tensor';
 import { Monitor, type MonitorMode } from './monitor.js';
 
-/** Options of {@link earlyStopping}. */
+/**
+ * Options of {@link earlyStopping}.
+ *
+ * @example
+ * ```ts
+ * const stopper = earlyStopping({ monitor: 'val_accuracy', mode: 'max', patience: 5, minDelta: 1e-3, restoreBestWeights: true });
+ * await fit(model, train, { loss, optimizer, epochs: 100, validation: val, metrics: [accuracy()], callbacks: [stopper] });
+ * console.log(stopper.bestEpoch, stopper.stoppedEpoch);
+ * ```
+ */
 export interface EarlyStoppingOptions {
   /** Logged key to watch (default `val_loss`, falling back to `loss` when there is no validation). */
   monitor?: string;
@@ -11,6 +20,7 @@ export interface EarlyStoppingOptions {
   patience?: number;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
+  /** Whether the monitored value should go down or up (default 'auto': from its name). */
   mode?: MonitorMode;
   /** Put back the weights of the best epoch when training ends (default false). */
   restoreBestWeights?: boolean;

@@ -1,6 +1,15 @@
 import { ValueError } from '@tessera/core';
 
-/** Whether a monitored quantity should go down (`min`), up (`max`) or be guessed from its name. */
+/**
+ * Whether a monitored quantity should go down (`min`), up (`max`) or be guessed from its name.
+ *
+ * @example
+ * ```ts
+ * const mode: MonitorMode = 'max';
+ * earlyStopping({ monitor: 'val_f1', mode, patience: 3 });
+ * new Monitor('val_loss', 'auto', 0).mode; // 'min'
+ * ```
+ */
 export type MonitorMode = 'min' | 'max' | 'auto';
 
 /**

@@ -1,12 +1,30 @@
 import type { Callback, Logs, TrainingControl } from '@tessera/core';
 
-/** Where the progress bar writes (process.stdout or anything with `write`). */
+/**
+ * Where the progress bar writes (process.stdout or anything with `write`).
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const stream: ProgressStream = { write: (text) => lines.push(text), isTTY: false }; // one line per epoch
+ * await fit(model, data, { loss, optimizer, epochs: 3, callbacks: [progressBar({ stream })] });
+ * ```
+ */
 export interface ProgressStream {
+  /** Writes text (lines end with `\n`; on a TTY they start with `\r` and a clear-line code). */
   write(text: string): unknown;
+  /** True for a terminal: the current line is redrawn in place. */
   isTTY?: boolean;
 }
 
-/** Options of {@link progressBar}. */
+/**
+ * Options of {@link progressBar}.
+ *
+ * @example
+ * ```ts
+ * progressBar({ stream: process.stderr, epochs: 10, stepsPerEpoch: 469, intervalMs: 250 });
+ * ```
+ */
 export interface ProgressBarOptions {
   /** Default: `process.stdout` in Node, else `console.log` line by line. */
   stream?: ProgressStream;

@@ -6,9 +6,18 @@ import { Monitor, type MonitorMode } from './monitor.js';
  * How a run-time learning-rate change reaches the optimizer state. The default understands
  * `@tessera/optimizers`' `scaleByLearningRate` state nodes (`{ kind: 'learningRate', scale, value }`),
  * like its `scaleLearningRate`/`getLearningRate`; pass those (or your own) to override.
+ *
+ * @example
+ * ```ts
+ * import { getLearningRate, scaleLearningRate } from '@tessera/optimizers';
+ * const access: LearningRateAccess = { get: getLearningRate, scale: scaleLearningRate };
+ * reduceLROnPlateau({ factor: 0.5, patience: 2, access });
+ * ```
  */
 export interface LearningRateAccess {
+  /** The current learning rate found in the optimizer state, or undefined. */
   get(state: StateTree): number | undefined;
+  /** A new state with the learning rate multiplied by `factor` (not below `options.min`). */
   scale(state: StateTree, factor: number, options: { min?: number }): StateTree;
 }
 
@@ -57,19 +66,32 @@ export const learningRateNodes: LearningRateAccess = {
   },
 };
 
-/** Options of {@link reduceLROnPlateau}. */
+/**
+ * Options of {@link reduceLROnPlateau}.
+ *
+ * @example
+ * ```ts
+ * const reduce = reduceLROnPlateau({ monitor: 'val_loss', factor: 0.2, patience: 3, minDelta: 1e-4, cooldown: 1, minLr: 1e-6 });
+ * await fit(model, train, { loss, optimizer: adam({ learningRate: 1e-3 }), epochs: 50, validation: val, callbacks: [reduce] });
+ * console.log(reduce.reductions); // epochs at which the learning rate was reduced
+ * ```
+ */
 export interface ReduceLROptions {
+  /** Logged key to watch (default `val_loss`, falling back to `loss` when there is no validation). */
   monitor?: string;
   /** Multiplier applied on a plateau (default 0.1). */
   factor?: number;
   /** Epochs without improvement before reducing (default 10). */
   patience?: number;
+  /** Smallest change that counts as an improvement (default 1e-4). */
   minDelta?: number;
+  /** Whether the monitored value should go down or up (default 'auto': from its name). */
   mode?: MonitorMode;
   /** Lower bound of the learning rate (default 0). */
   minLr?: number;
   /** Epochs to wait after a reduction before counting again (default 0). */
   cooldown?: number;
+  /** How to read and scale the learning rate in the optimizer state (default {@link learningRateNodes}). */
   access?: LearningRateAccess;
 }
 

@@ -4,14 +4,32 @@ import { argMax, cast, equal, greater, mean, reshape, scalar, stack } from '@tes
 import { StreamingMetric, safeDiv } from './streaming.js';
 import { sampleWeights, weightedSums } from './weights.js';
 
-/** Which accuracy: `auto` picks from the shapes (see {@link accuracy}). */
+/**
+ * Which accuracy: `auto` picks from the shapes (see {@link accuracy}).
+ *
+ * @example
+ * ```ts
+ * const kind: AccuracyKind = 'sparse'; // integer labels [N] against scores [N, classes]
+ * const acc = accuracy({ kind });
+ * accuracyKind([32, 10], [32, 10]); // 'categorical' (one-hot targets)
+ * ```
+ */
 export type AccuracyKind = 'auto' | 'binary' | 'categorical' | 'sparse';
 
-/** Options of {@link accuracy}. */
+/**
+ * Options of {@link accuracy}.
+ *
+ * @example
+ * ```ts
+ * const metrics = [accuracy({ kind: 'binary', threshold: 0, name: 'acc' })]; // predictions are logits
+ * ```
+ */
 export interface AccuracyOptions {
+  /** Which accuracy (default 'auto'). */
   kind?: AccuracyKind;
-  /** Binary decision threshold on predictions (0.5 for probabilities, 0 for logits). */
+  /** Binary decision threshold on predictions (default 0.5 for probabilities; use 0 for logits). */
   threshold?: number;
+  /** Name in the logs (default 'accuracy'). */
   name?: string;
 }
 

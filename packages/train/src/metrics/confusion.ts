@@ -4,10 +4,19 @@ import { cast, expandDims, greater, mul, reshape, scalar, stack, sub, sum } from
 import { StreamingMetric, safeDiv } from './streaming.js';
 import { sampleWeights } from './weights.js';
 
-/** Options of {@link precision}, {@link recall} and {@link f1}. */
+/**
+ * Options of {@link precision}, {@link recall} and {@link f1}.
+ *
+ * @example
+ * ```ts
+ * const metrics = [precision({ threshold: 0 }), recall({ threshold: 0 }), f1({ threshold: 0, name: 'f1_spam' })]; // logits
+ * await fit(model, train, { loss, optimizer, metrics });
+ * ```
+ */
 export interface ConfusionOptions {
-  /** Predictions above it count as positive (0.5 for probabilities, 0 for logits). */
+  /** Predictions above it count as positive (default 0.5 for probabilities; use 0 for logits). */
   threshold?: number;
+  /** Name in the logs (default 'precision', 'recall' or 'f1'). */
   name?: string;
 }
 

@@ -99,7 +99,16 @@ export async function loadCheckpoint(dir: string, io: CheckpointIO = nodeIO): Pr
   return decodeCheckpoint(files);
 }
 
-/** Options of {@link checkpoint}. */
+/**
+ * Options of {@link checkpoint}.
+ *
+ * @example
+ * ```ts
+ * const ckpt = checkpoint('./ckpt', { every: 500, keep: 2, resume: true });
+ * await fit(model, data, { loss, optimizer, epochs: 20, callbacks: [ckpt] });
+ * console.log(ckpt.saved); // directories written, oldest first
+ * ```
+ */
 export interface CheckpointOptions {
   /** Save every N optimizer steps, or at the end of every epoch (default 'epoch'). */
   every?: number | 'epoch';
@@ -107,6 +116,7 @@ export interface CheckpointOptions {
   keep?: number;
   /** At the start of training, restore the latest checkpoint in `dir` when there is one. */
   resume?: boolean;
+  /** File operations (default {@link nodeIO}). */
   io?: CheckpointIO;
 }
 

@@ -1,15 +1,36 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 
-/** The file operations checkpoints use; tests swap one out to simulate failures. */
+/**
+ * The file operations checkpoints use; tests swap one out to simulate failures.
+ *
+ * @example
+ * ```ts
+ * // Fail the third file write to check that no half-written checkpoint becomes the latest.
+ * let writes = 0;
+ * const io: CheckpointIO = {
+ *   ...nodeIO,
+ *   writeFile: async (path, bytes) => {
+ *     if (++writes === 3) throw new Error('disk full');
+ *     return nodeIO.writeFile(path, bytes);
+ *   },
+ * };
+ * await saveCheckpoint('./ckpt', trainer.snapshot(), { io });
+ * ```
+ */
 export interface CheckpointIO {
   /** Writes the bytes and fsyncs the file before resolving. */
   writeFile(path: string, bytes: Uint8Array): Promise<void>;
   /** fsyncs a directory (makes renames in it durable; a no-op where unsupported). */
   syncDir(path: string): Promise<void>;
+  /** Renames a file or directory (atomic within one file system). */
   rename(from: string, to: string): Promise<void>;
+  /** Creates a directory and its parents (no error when it exists). */
   mkdir(path: string): Promise<void>;
+  /** Removes a file or directory recursively (no error when absent). */
   rm(path: string): Promise<void>;
+  /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
+  /** Names of the entries of a directory. */
   readdir(path: string): Promise<string[]>;
 }
 
