@@ -5,9 +5,9 @@ export { InputLayer, input } from './graph/input-layer.js';
 export type { ModelOptions } from './graph/model.js';
 export { Model, model } from './graph/model.js';
 export { Sequential, sequential } from './graph/sequential.js';
-export type { GraphNode } from './graph/symbolic.js';
+export type { GraphNode, NodeLayer } from './graph/symbolic.js';
 export { isSymbolic, SymbolicTensor } from './graph/symbolic.js';
-export type { Initializer, InitializerLike, InitializerName, VarianceScalingOptions } from './initializers.js';
+export type { Initializer, InitializerLike, InitializerName, SeedOptions, VarianceScalingOptions } from './initializers.js';
 export {
   computeFans,
   constant,
@@ -33,7 +33,7 @@ export type { BatchNormOptions } from './layers/batch-norm.js';
 export { BatchNormalization, batchNormalization } from './layers/batch-norm.js';
 export type { BidirectionalOptions, MergeMode } from './layers/bidirectional.js';
 export { Bidirectional, bidirectional } from './layers/bidirectional.js';
-export type { ConvOptions } from './layers/conv.js';
+export type { ConvArgs, ConvOptions } from './layers/conv.js';
 export { Conv, Conv1D, Conv2D, conv1dLayer as conv1d, conv2dLayer as conv2d } from './layers/conv.js';
 export { Conv2DTranspose, conv2dTransposeLayer as conv2dTranspose } from './layers/conv-transpose.js';
 export type { DenseOptions } from './layers/dense.js';
@@ -63,8 +63,9 @@ export {
   RMSNormalization,
   rmsNormalization,
 } from './layers/norms.js';
-export type { PoolOptions } from './layers/pooling.js';
+export type { PoolArgs, PoolOptions } from './layers/pooling.js';
 export { AvgPool1D, AvgPool2D, avgPool1d, avgPool2d, MaxPool1D, MaxPool2D, maxPool1d, maxPool2d, Pool } from './layers/pooling.js';
+export type { RecurrentArgs } from './layers/recurrent.js';
 export { GRU, gru, LSTM, lstm, SimpleRNN, simpleRnn } from './layers/recurrent.js';
 export type { RNNOptions } from './layers/rnn.js';
 export { RNN } from './layers/rnn.js';
@@ -74,6 +75,7 @@ export { reserveName, uniqueName } from './names.js';
 export type { Regularizer } from './regularizers.js';
 export { getRegularizer, l1, l1l2, l2 } from './regularizers.js';
 export type { Serialized } from './serializable.js';
+export type { AnyLayer, LayerFactory } from './serialize.js';
 export { deserializeModule, layerFromConfig, registerLayer, serializeModule } from './serialize.js';
 export type { Shape } from './shape.js';
 export { summary } from './summary.js';

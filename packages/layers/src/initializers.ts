@@ -95,22 +95,33 @@ export function varianceScaling(opts: VarianceScalingOptions = {}, className = '
   });
 }
 
-type SeedOpt = { seed?: number | RngKey };
+/**
+ * The seed option of the random initializers: a number or an {@link RngKey}. Without one, the
+ * key comes from the layer's `seed` option, else it is random.
+ *
+ * @example
+ * ```ts
+ * const seed: SeedOptions = { seed: 1 };
+ * dense(128, { kernelInitializer: heNormal(seed) });
+ * orthogonal({ gain: 1, seed: rngKey(7) });
+ * ```
+ */
+export type SeedOptions = { seed?: number | RngKey };
 /** Glorot (Xavier) uniform. @example `dense(10, { kernelInitializer: glorotUniform({ seed: 1 }) })` */
-export const glorotUniform = (o: SeedOpt = {}) =>
+export const glorotUniform = (o: SeedOptions = {}) =>
   varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: o.seed }, 'GlorotUniform');
 /** Glorot (Xavier) truncated normal. @example `glorotNormal({ seed: 1 })` */
-export const glorotNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', seed: o.seed }, 'GlorotNormal');
+export const glorotNormal = (o: SeedOptions = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', seed: o.seed }, 'GlorotNormal');
 /** He uniform (for relu). @example `heUniform({ seed: 1 })` */
-export const heUniform = (o: SeedOpt = {}) =>
+export const heUniform = (o: SeedOptions = {}) =>
   varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'HeUniform');
 /** He truncated normal (for relu). @example `heNormal({ seed: 1 })` */
-export const heNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 2, mode: 'fanIn', seed: o.seed }, 'HeNormal');
+export const heNormal = (o: SeedOptions = {}) => varianceScaling({ scale: 2, mode: 'fanIn', seed: o.seed }, 'HeNormal');
 /** LeCun uniform. @example `lecunUniform({ seed: 1 })` */
-export const lecunUniform = (o: SeedOpt = {}) =>
+export const lecunUniform = (o: SeedOptions = {}) =>
   varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform', seed: o.seed }, 'LecunUniform');
 /** LeCun truncated normal. @example `lecunNormal({ seed: 1 })` */
-export const lecunNormal = (o: SeedOpt = {}) => varianceScaling({ scale: 1, mode: 'fanIn', seed: o.seed }, 'LecunNormal');
+export const lecunNormal = (o: SeedOptions = {}) => varianceScaling({ scale: 1, mode: 'fanIn', seed: o.seed }, 'LecunNormal');
 
 /**
  * All zeros.
@@ -127,17 +138,17 @@ export const onesInit = (): Initializer => make('Ones', {}, (shape) => ones(shap
 export const constant = (o: { value?: number } = {}): Initializer =>
   make('Constant', { value: o.value ?? 0 }, (shape) => fill(shape, o.value ?? 0));
 /** Normal samples. @example `randomNormalInit({ stddev: 0.02, seed: 1 })` */
-export const randomNormalInit = (o: { mean?: number; stddev?: number } & SeedOpt = {}): Initializer =>
+export const randomNormalInit = (o: { mean?: number; stddev?: number } & SeedOptions = {}): Initializer =>
   make('RandomNormal', { mean: o.mean ?? 0, stddev: o.stddev ?? 0.05, seed: o.seed }, (shape, key) =>
     normal(key, shape, o.mean ?? 0, o.stddev ?? 0.05),
   );
 /** Uniform samples. @example `randomUniformInit({ minval: -0.1, maxval: 0.1, seed: 1 })` */
-export const randomUniformInit = (o: { minval?: number; maxval?: number } & SeedOpt = {}): Initializer =>
+export const randomUniformInit = (o: { minval?: number; maxval?: number } & SeedOptions = {}): Initializer =>
   make('RandomUniform', { minval: o.minval ?? -0.05, maxval: o.maxval ?? 0.05, seed: o.seed }, (shape, key) =>
     uniform(key, shape, o.minval ?? -0.05, o.maxval ?? 0.05),
   );
 /** Truncated normal samples. @example `truncatedNormalInit({ stddev: 0.02, seed: 1 })` */
-export const truncatedNormalInit = (o: { mean?: number; stddev?: number } & SeedOpt = {}): Initializer =>
+export const truncatedNormalInit = (o: { mean?: number; stddev?: number } & SeedOptions = {}): Initializer =>
   make('TruncatedNormal', { mean: o.mean ?? 0, stddev: o.stddev ?? 0.05, seed: o.seed }, (shape, key) =>
     truncNormal(key, shape, o.mean ?? 0, o.stddev ?? 0.05),
   );
@@ -150,7 +161,7 @@ export const truncatedNormalInit = (o: { mean?: number; stddev?: number } & Seed
  * lstm(32, { recurrentInitializer: orthogonal({ gain: 1, seed: 1 }) });
  * ```
  */
-export const orthogonal = (o: { gain?: number } & SeedOpt = {}): Initializer =>
+export const orthogonal = (o: { gain?: number } & SeedOptions = {}): Initializer =>
   make('Orthogonal', { gain: o.gain ?? 1, seed: o.seed }, (shape, key) => {
     const cols = shape[shape.length - 1] ?? 1;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);

@@ -22,14 +22,33 @@ import { GRU, LSTM, SimpleRNN } from './layers/recurrent.js';
 import { Flatten, Reshape } from './layers/shape-layers.js';
 import { isSerialized } from './serializable.js';
 
-type AnyLayer = Layer<Tensor | Tensor[]>;
-type Factory = (config: Record<string, unknown>) => AnyLayer;
-const custom = new Map<string, Factory>();
+/**
+ * A layer or model of any input arity: what {@link deserializeModule} and {@link layerFromConfig}
+ * return and {@link summary} takes.
+ *
+ * @example
+ * ```ts
+ * const restored: AnyLayer = deserializeModule(serializeModule(model));
+ * console.log(summary(restored));
+ * ```
+ */
+export type AnyLayer = Layer<Tensor | Tensor[]>;
+/**
+ * Builds a layer from its saved `config` (the argument of {@link registerLayer}).
+ *
+ * @example
+ * ```ts
+ * const makeScale: LayerFactory = (config) => new Scale(config as LayerOptions); // Scale: the Layer example
+ * registerLayer('Scale', makeScale);
+ * ```
+ */
+export type LayerFactory = (config: Record<string, unknown>) => AnyLayer;
+const custom = new Map<string, LayerFactory>();
 
 // biome-ignore lint/suspicious/noExplicitAny: constructors take their own option types
 type Ctor = new (opts: any) => AnyLayer;
 
-function builtins(): Record<string, Factory> {
+function builtins(): Record<string, LayerFactory> {
   const classes: Record<string, Ctor> = {
     Dense,
     Conv1D,
@@ -60,7 +79,7 @@ function builtins(): Record<string, Factory> {
     Concatenate,
     InputLayer,
   };
-  const out: Record<string, Factory> = {};
+  const out: Record<string, LayerFactory> = {};
   for (const [k, C] of Object.entries(classes)) out[k] = (c) => new C(c);
   out.Sequential = (c) => new Sequential(((c.layers as ModuleConfig[]) ?? []).map(layerFromConfig), withoutKeys(c, ['layers']));
   out.Functional = functionalFromConfig;
@@ -105,7 +124,7 @@ function functionalFromConfig(c: Record<string, unknown>): AnyLayer {
  * registerLayer('Scale', (config) => new Scale(config));
  * ```
  */
-export function registerLayer(className: string, factory: Factory): void {
+export function registerLayer(className: string, factory: LayerFactory): void {
   custom.set(className, factory);
 }
 

@@ -1,12 +1,9 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { formatShape } from '@tessera/core';
 import { InputLayer } from './graph/input-layer.js';
 import { Model } from './graph/model.js';
 import { Sequential } from './graph/sequential.js';
-import type { Layer } from './layer.js';
+import type { AnyLayer } from './serialize.js';
 import type { Shape } from './shape.js';
-
-type AnyLayer = Layer<Tensor | Tensor[]>;
 
 function shapeText(s: Shape | Shape[] | undefined): string {
   if (!s) return '?';

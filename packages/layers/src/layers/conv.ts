@@ -159,7 +159,17 @@ export class Conv2D extends Conv {
   }
 }
 
-type ConvArgs = Omit<ConvOptions, 'filters' | 'kernelSize'>;
+/**
+ * Options of {@link conv1d} and {@link conv2d}: {@link ConvOptions} without `filters` and
+ * `kernelSize`, which they take as their first arguments.
+ *
+ * @example
+ * ```ts
+ * const opts: ConvArgs = { strides: 2, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' };
+ * const down = conv2d(64, 3, opts); // halves height and width
+ * ```
+ */
+export type ConvArgs = Omit<ConvOptions, 'filters' | 'kernelSize'>;
 /** Creates a {@link Conv1D}. @example `conv1d(16, 3, { padding: 'same' })` */
 export const conv1dLayer = (filters: number, kernelSize: number | number[], opts: ConvArgs = {}): Conv1D =>
   new Conv1D({ ...opts, filters, kernelSize });

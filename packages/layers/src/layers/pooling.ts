@@ -106,12 +106,22 @@ export class AvgPool2D extends Pool {
   }
 }
 
-type P = Omit<PoolOptions, 'poolSize'>;
+/**
+ * Options of the pooling factories ({@link maxPool2d} and friends): {@link PoolOptions} without
+ * `poolSize`, which they take as their first argument.
+ *
+ * @example
+ * ```ts
+ * const opts: PoolArgs = { strides: 1, padding: 'same' };
+ * const pool = maxPool2d(3, opts); // 3x3 windows, output the size of the input
+ * ```
+ */
+export type PoolArgs = Omit<PoolOptions, 'poolSize'>;
 /** Creates a {@link MaxPool1D}. @example `maxPool1d(2)` */
-export const maxPool1d = (poolSize: number | number[] = 2, opts: P = {}) => new MaxPool1D({ ...opts, poolSize });
+export const maxPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new MaxPool1D({ ...opts, poolSize });
 /** Creates a {@link MaxPool2D}. @example `maxPool2d(2)` */
-export const maxPool2d = (poolSize: number | number[] = 2, opts: P = {}) => new MaxPool2D({ ...opts, poolSize });
+export const maxPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new MaxPool2D({ ...opts, poolSize });
 /** Creates an {@link AvgPool1D}. @example `avgPool1d(2)` */
-export const avgPool1d = (poolSize: number | number[] = 2, opts: P = {}) => new AvgPool1D({ ...opts, poolSize });
+export const avgPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new AvgPool1D({ ...opts, poolSize });
 /** Creates an {@link AvgPool2D}. @example `avgPool2d(2)` */
-export const avgPool2d = (poolSize: number | number[] = 2, opts: P = {}) => new AvgPool2D({ ...opts, poolSize });
+export const avgPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new AvgPool2D({ ...opts, poolSize });

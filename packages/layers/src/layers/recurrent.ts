@@ -122,10 +122,20 @@ export class GRU extends RNN {
   }
 }
 
-type R = Omit<RNNOptions, 'units'>;
+/**
+ * Options of {@link simpleRnn}, {@link lstm} and {@link gru}: {@link RNNOptions} without `units`,
+ * which they take as their first argument.
+ *
+ * @example
+ * ```ts
+ * const opts: RecurrentArgs = { returnSequences: true, goBackwards: false, activation: 'tanh' };
+ * const encoder = sequential([embedding(10_000, 32), lstm(32, opts), lstm(32)]);
+ * ```
+ */
+export type RecurrentArgs = Omit<RNNOptions, 'units'>;
 /** Creates a {@link SimpleRNN}. @example `simpleRnn(32)` */
-export const simpleRnn = (units: number, opts: R = {}) => new SimpleRNN({ ...opts, units });
+export const simpleRnn = (units: number, opts: RecurrentArgs = {}) => new SimpleRNN({ ...opts, units });
 /** Creates an {@link LSTM}. @example `lstm(64, { returnSequences: true })` */
-export const lstm = (units: number, opts: R & { unitForgetBias?: boolean } = {}) => new LSTM({ ...opts, units });
+export const lstm = (units: number, opts: RecurrentArgs & { unitForgetBias?: boolean } = {}) => new LSTM({ ...opts, units });
 /** Creates a {@link GRU}. @example `gru(64)` */
-export const gru = (units: number, opts: R & { resetAfter?: boolean } = {}) => new GRU({ ...opts, units });
+export const gru = (units: number, opts: RecurrentArgs & { resetAfter?: boolean } = {}) => new GRU({ ...opts, units });
