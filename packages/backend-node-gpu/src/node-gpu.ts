@@ -1,7 +1,15 @@
 import { tfjsNodePlugin } from '@tessera/backend-node';
 import type { BackendPlugin } from '@tessera/core';
 
-/** Options of {@link nodeGpu}. */
+/**
+ * Options of {@link nodeGpu}.
+ *
+ * @example
+ * ```ts
+ * // Let tfjs-node (priority 40) win over the GPU build when both are installed.
+ * await useBackend(await auto([nodeGpu({ priority: 35 }), node(), wasm()]));
+ * ```
+ */
 export interface NodeGpuOptions {
   /** Priority used by `auto()` (default 50: the highest in Node). */
   priority?: number;

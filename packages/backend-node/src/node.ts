@@ -1,7 +1,15 @@
 import type { BackendPlugin } from '@tessera/core';
 import { tfjsNodePlugin } from './tfjs-node-plugin.js';
 
-/** Options of {@link node}. */
+/**
+ * Options of {@link node}.
+ *
+ * @example
+ * ```ts
+ * // Prefer wasm (priority 30) over tfjs-node when auto() picks by priority.
+ * await useBackend(await auto([node({ priority: 20 }), wasm()]));
+ * ```
+ */
 export interface NodeOptions {
   /** Priority used by `auto()` (default 40: above wasm). */
   priority?: number;

@@ -1,10 +1,26 @@
 import type { BackendPlugin } from '@tessera/core';
 import { BackendUnavailableError, detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
 
-/** What differs between the tfjs-node and tfjs-node-gpu plugins. */
+/**
+ * What differs between the tfjs-node and tfjs-node-gpu plugins (the argument of {@link tfjsNodePlugin}).
+ *
+ * @example
+ * ```ts
+ * const flavor: TfjsNodeFlavor = {
+ *   name: 'node-gpu',
+ *   pkg: '@tensorflow/tfjs-node-gpu',
+ *   priority: 50,
+ *   requirements: 'Linux x86-64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1',
+ * };
+ * await useBackend(tfjsNodePlugin(flavor));
+ * ```
+ */
 export interface TfjsNodeFlavor {
+  /** Tessera backend name. */
   name: 'node' | 'node-gpu';
+  /** The optional peer package that provides the native backend. */
   pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu';
+  /** Priority used by `auto()`. */
   priority: number;
   /** What the package needs on the machine, said in the error. */
   requirements: string;

@@ -1,4 +1,12 @@
-/** The three .wasm builds of tfjs-backend-wasm, keyed by the file name tfjs asks for. */
+/**
+ * The three .wasm builds of tfjs-backend-wasm, keyed by the file name tfjs asks for.
+ *
+ * @example
+ * ```ts
+ * const file: WasmFileName = 'tfjs-backend-wasm-simd.wasm';
+ * await useBackend(wasm({ wasmPaths: { [file]: '/static/tfjs-backend-wasm-simd.wasm' } }));
+ * ```
+ */
 export type WasmFileName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /**

@@ -4,7 +4,15 @@ import { detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
 import { registerGradientFixes, registerWasmKernels } from '@tessera/kernels';
 import { wasmFileUrls } from './wasm-files.js';
 
-/** Options of {@link wasm}. */
+/**
+ * Options of {@link wasm}.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm({ threads: 4, wasmPaths: '/static/tfjs-wasm/' }));
+ * await useBackend(wasm({ simd: false, kernels: false })); // stock tfjs-backend-wasm, no SIMD
+ * ```
+ */
 export interface WasmOptions {
   /** Priority used by `auto()` (default 30: above cpu, below GPU backends). */
   priority?: number;
@@ -16,7 +24,6 @@ export interface WasmOptions {
    * is not 1; tfjs disables them in Node.
    */
   threads?: number | 'auto';
-  /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
   /**
    * Register Tessera's training kernels for wasm (default true): Conv2DBackpropFilter,
    * UnsortedSegmentSum and a correct MaxPoolGrad, which tfjs-backend-wasm lacks or gets wrong,
@@ -24,6 +31,7 @@ export interface WasmOptions {
    * Elu and Maximum).
    */
   kernels?: boolean;
+  /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
   wasmPaths?:
     | string
     | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;

@@ -1,7 +1,15 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
 
-/** Options of {@link webgl}. */
+/**
+ * Options of {@link webgl}.
+ *
+ * @example
+ * ```ts
+ * await useBackend(webgl({ flags: { WEBGL_PACK: false, WEBGL_CPU_FORWARD: false } }));
+ * await useBackend(await auto([webgpu(), webgl({ priority: 80 }), wasm()])); // webgl before webgpu
+ * ```
+ */
 export interface WebglOptions {
   /** Priority used by `auto()` (default 60: below webgpu, above wasm and cpu). */
   priority?: number;

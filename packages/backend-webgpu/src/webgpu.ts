@@ -1,7 +1,15 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
 
-/** Options of {@link webgpu}. */
+/**
+ * Options of {@link webgpu}.
+ *
+ * @example
+ * ```ts
+ * await useBackend([webgpu({ flags: { WEBGPU_CPU_FORWARD: false } }), webgl(), wasm()]);
+ * await useBackend(await auto([webgpu({ priority: 55 }), webgl(), wasm()])); // webgl (60) first
+ * ```
+ */
 export interface WebgpuOptions {
   /** Priority used by `auto()` (default 70: the first choice where WebGPU works). */
   priority?: number;
