@@ -44,7 +44,7 @@ describe('Tessera cpu kernels', () => {
     const a = ours.dataSync();
     const b = expected.dataSync();
     expect(ours.shape).toEqual([...fs]);
-    b.forEach((v, i) => expect(Math.abs((a[i] as number) - v)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(v))));
+    for (const [i, v] of b.entries()) expect(Math.abs((a[i] as number) - v)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(v)));
     // finite differences of sum(conv2d(x, f) * dy) w.r.t. one filter entry
     const at = (d: number) =>
       tf.tidy(() => {

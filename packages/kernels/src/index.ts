@@ -7,5 +7,6 @@ export {
   wasmDepthwiseConv2dBackpropFilterConfig,
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './wasm/depthwise-conv2d-backprop.js';
+export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { unsortedSegmentSumKernel, wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
+import { wasmEinsumConfig } from './wasm/einsum.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
@@ -17,7 +18,15 @@ function install(config: KernelConfig): void {
   registerKernel(config);
 }
 
-/** The kernels Tessera adds to or replaces on the wasm backend. */
+/**
+ * The kernels Tessera adds to or replaces on the wasm backend (what {@link registerWasmKernels} installs).
+ *
+ * @example
+ * ```ts
+ * const names = wasmKernelConfigs().map((c) => c.kernelName);
+ * names.includes('Conv2DBackpropFilter'); // true; also UnsortedSegmentSum, MaxPoolGrad, BatchMatMul, ...
+ * ```
+ */
 export function wasmKernelConfigs(): KernelConfig[] {
   return [
     conv2dBackpropFilterConfig('wasm'),
@@ -26,6 +35,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmBatchMatMulConfig(),
     wasmDepthwiseConv2dBackpropFilterConfig,
     wasmDepthwiseConv2dBackpropInputConfig,
+    wasmEinsumConfig,
   ];
 }
 
@@ -45,7 +55,14 @@ export function registerWasmKernels(): void {
   for (const config of wasmKernelConfigs()) install(config);
 }
 
-/** The kernels Tessera adds to or replaces on the cpu backend. */
+/**
+ * The kernels Tessera adds to or replaces on the cpu backend (what {@link registerCpuKernels} installs).
+ *
+ * @example
+ * ```ts
+ * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter']
+ * ```
+ */
 export function cpuKernelConfigs(): KernelConfig[] {
   return [conv2dBackpropFilterConfig('cpu')];
 }

@@ -145,3 +145,54 @@ describe('Tessera wasm kernels', () => {
     await sameOnBoth(() => tf.matMul(r(sa, 1), r(sb, 2), ta, tb));
   });
 });
+
+describe('wasm Einsum (tfjs-backend-wasm has none)', () => {
+  const operand = (shape: number[], seed: number) =>
+    tf.tensor(
+      data(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+      shape,
+    );
+  it.each([
+    [
+      'ij,jk->ik',
+      [
+        [3, 4],
+        [4, 2],
+      ],
+    ],
+    [
+      'bij,bjk->bik',
+      [
+        [2, 3, 4],
+        [2, 4, 2],
+      ],
+    ],
+    [
+      'bhqd,bhkd->bhqk',
+      [
+        [2, 2, 3, 4],
+        [2, 2, 5, 4],
+      ],
+    ],
+    [
+      'ij,ij->',
+      [
+        [3, 4],
+        [3, 4],
+      ],
+    ],
+    ['ij->ji', [[3, 4]]],
+    ['ij->j', [[3, 4]]],
+    ['i,j->ij', [[3], [4]]],
+  ] as const)('%s matches the cpu kernel, leak-free', async (eq, shapes) => {
+    await sameOnBoth(() => tf.einsum(eq, ...shapes.map((s, k) => operand([...s], k + 1))), 1e-5);
+  });
+
+  it('rejects mismatched dimension sizes with tfjs’ message', async () => {
+    await useBackend(testWasm);
+    expect(() => tf.einsum('ij,jk->ik', operand([3, 4], 1), operand([5, 2], 2))).toThrow(/[Ee]xpected dimension/);
+  });
+});
