@@ -70,4 +70,21 @@ export const gradientCases: ConformanceCase[] = [
   grad('leakyRelu elu', ['LeakyRelu', 'Elu', 'EluGrad'], () =>
     gradsOf((x) => tf.sum(tf.add(tf.leakyRelu(x, 0.2), tf.elu(x))), input([10], 115)),
   ),
+  // Tessera's gradients, registered by every useBackend (tfjs-core has none for Einsum and
+  // StridedSlice; its LeakyRelu, Elu and Maximum gradients cannot be differentiated again).
+  grad('einsum bqd,bkd->bqk (attention scores)', ['Einsum'], () =>
+    gradsOf((q, k) => tf.sum(tf.mul(tf.einsum('bqd,bkd->bqk', q, k), input([2, 3, 4], 116))), input([2, 3, 5], 117), input([2, 4, 5], 118)),
+  ),
+  grad('stridedSlice with strides', ['StridedSlice', 'ScatterNd'], () =>
+    gradsOf((x) => tf.sum(tf.mul(tf.stridedSlice(x, [0, 1], [4, 6], [2, 2]), input([2, 3], 119))), input([4, 6], 120)),
+  ),
+  grad('grad of grad: leakyRelu, elu, maximum (gradient penalty)', ['LeakyRelu', 'Elu', 'Maximum', 'Step'], () =>
+    gradsOf(
+      (x) =>
+        tf.sum(
+          tf.square(tf.grad((y: Tensor) => tf.sum(tf.add(tf.add(tf.leakyRelu(y, 0.2), tf.elu(y)), tf.mul(tf.maximum(y, 0.1), y))))(x)),
+        ),
+      input([10], 121),
+    ),
+  ),
 ];
