@@ -20,6 +20,12 @@ let stockSetup: KernelConfig['setupFunc'];
  * BatchMatMul for wasm that only ever runs the fast path of tfjs-backend-wasm (a plain 2-D
  * product): transposed operands are materialized first, and equal-batch products run one 2-D
  * product per batch entry. Broadcast batches fall back to the stock kernel.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it (through wasmBatchMatMulConfig())
+ * const y = matMul(a, b, false, true); // a [8, m, k], b [8, n, k]: one transpose, then 8 plain 2-D products
+ * ```
  */
 export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
@@ -47,7 +53,18 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   return result;
 };
 
-/** The BatchMatMul config for wasm (remembers the stock kernel it replaces, for the fast 2-D path). */
+/**
+ * The BatchMatMul config for wasm (remembers the stock kernel it replaces, for the fast 2-D path).
+ * Call it after the wasm backend is registered and before unregistering the stock kernel.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm({ kernels: false }));
+ * const config = wasmBatchMatMulConfig(); // reads the stock kernel first
+ * unregisterKernel(BatchMatMul, 'wasm');
+ * registerKernel(config); // registerWasmKernels() does this (and unregisterTesseraKernels() undoes it)
+ * ```
+ */
 export function wasmBatchMatMulConfig(): KernelConfig {
   const current = getKernel(BatchMatMul, 'wasm');
   if (current && current.kernelFunc !== wasmBatchMatMulKernel) {

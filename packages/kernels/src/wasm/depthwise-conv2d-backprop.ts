@@ -48,6 +48,12 @@ function convInfo(xShape: Shape4, filterShape: Shape4, attrs: DepthwiseAttrs): b
  * DepthwiseConv2dNativeBackpropFilter for NHWC input: `dW[r, c, d, m] = Σ x[b, y·s + r·dil − pad, d] ·
  * dy[b, y, d·M + m]` over batch and output positions. Honours strides, valid/same/explicit padding,
  * dilations and the channel multiplier M (stock tfjs-backend-cpu ignores dilations here).
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it (missing in tfjs-backend-wasm 4.22)
+ * const dw = grad((w: Tensor4D) => sum(depthwiseConv2d(x, w, 1, 'same')))(w); // runs this kernel
+ * ```
  */
 export const depthwiseConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -73,6 +79,12 @@ export const depthwiseConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backen
  * DepthwiseConv2dNativeBackpropInput for NHWC input: scatters `dy[b, y, d·M + m] · w[r, c, d, m]` back
  * to the input position each tap read. Honours strides, valid/same/explicit padding, dilations and
  * the channel multiplier M (stock tfjs-backend-cpu ignores dilations here).
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it (missing in tfjs-backend-wasm 4.22)
+ * const dx = grad((x: Tensor4D) => sum(depthwiseConv2d(x, w, 2, 'same')))(x); // runs this kernel
+ * ```
  */
 export const depthwiseConv2dBackpropInputKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -95,14 +107,28 @@ export const depthwiseConv2dBackpropInputKernel: KernelFunc = ({ inputs, backend
   return dx;
 };
 
-/** Kernel config of {@link depthwiseConv2dBackpropFilterKernel} for the wasm backend (missing in tfjs 4.22). */
+/**
+ * Kernel config of {@link depthwiseConv2dBackpropFilterKernel} for the wasm backend (missing in tfjs 4.22).
+ *
+ * @example
+ * ```ts
+ * registerKernel(wasmDepthwiseConv2dBackpropFilterConfig); // registerWasmKernels() does this
+ * ```
+ */
 export const wasmDepthwiseConv2dBackpropFilterConfig: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropFilter,
   backendName: 'wasm',
   kernelFunc: depthwiseConv2dBackpropFilterKernel,
 };
 
-/** Kernel config of {@link depthwiseConv2dBackpropInputKernel} for the wasm backend (missing in tfjs 4.22). */
+/**
+ * Kernel config of {@link depthwiseConv2dBackpropInputKernel} for the wasm backend (missing in tfjs 4.22).
+ *
+ * @example
+ * ```ts
+ * registerKernel(wasmDepthwiseConv2dBackpropInputConfig); // registerWasmKernels() does this
+ * ```
+ */
 export const wasmDepthwiseConv2dBackpropInputConfig: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropInput,
   backendName: 'wasm',

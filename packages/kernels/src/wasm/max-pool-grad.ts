@@ -5,6 +5,13 @@ import { read, wasmOutput } from '../backend-io.js';
 /**
  * MaxPoolGrad for NHWC input: routes each output gradient to the first maximum of its window.
  * Replaces the wasm kernel, which drops the gradient when a window holds no positive value.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it as wasm's MaxPoolGrad
+ * const dx = grad((x: Tensor4D) => sum(maxPool(x, 2, 2, 'valid')))(tensor4d([-1, -2, -3, -4], [1, 2, 2, 1]));
+ * // [[[[1], [0]], [[0], [0]]]]: the window's maximum (-1) gets the gradient
+ * ```
  */
 export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
@@ -58,5 +65,13 @@ export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   return dx;
 };
 
-/** Kernel config of {@link maxPoolGradKernel} for the wasm backend. */
+/**
+ * Kernel config of {@link maxPoolGradKernel} for the wasm backend.
+ *
+ * @example
+ * ```ts
+ * unregisterKernel(MaxPoolGrad, 'wasm'); // the stock one
+ * registerKernel(wasmMaxPoolGradConfig); // registerWasmKernels() does both, reversibly
+ * ```
+ */
 export const wasmMaxPoolGradConfig: KernelConfig = { kernelName: MaxPoolGrad, backendName: 'wasm', kernelFunc: maxPoolGradKernel };

@@ -5,6 +5,12 @@ import { read, wasmOutput } from '../backend-io.js';
 /**
  * UnsortedSegmentSum (the gradient of gather, so Embedding weights can train): sums rows of
  * `x` into `numSegments` rows by `segmentIds`; ids outside [0, numSegments) are dropped, as in TF.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it (tfjs-backend-wasm has none)
+ * unsortedSegmentSum(tensor2d([[1, 2], [3, 4], [5, 6]]), tensor1d([0, 1, 0], 'int32'), 2); // [[6, 8], [3, 4]]
+ * ```
  */
 export const unsortedSegmentSumKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
@@ -25,7 +31,14 @@ export const unsortedSegmentSumKernel: KernelFunc = ({ inputs, backend, attrs })
   return info;
 };
 
-/** Kernel config of {@link unsortedSegmentSumKernel} for the wasm backend (float32 data). */
+/**
+ * Kernel config of {@link unsortedSegmentSumKernel} for the wasm backend (float32 data).
+ *
+ * @example
+ * ```ts
+ * registerKernel(wasmUnsortedSegmentSumConfig); // registerWasmKernels() does this
+ * ```
+ */
 export const wasmUnsortedSegmentSumConfig: KernelConfig = {
   kernelName: UnsortedSegmentSum,
   backendName: 'wasm',
