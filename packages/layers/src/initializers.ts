@@ -96,7 +96,7 @@ export function varianceScaling(opts: VarianceScalingOptions = {}, className = '
 }
 
 /**
- * The seed option of the random initializers: a number or an {@link RngKey}. Without one, the
+ * The seed option of the random initializers: a number or an `RngKey` (`@tessera/core`). Without one, the
  * key comes from the layer's `seed` option, else it is random.
  *
  * @example
