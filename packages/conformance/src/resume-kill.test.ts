@@ -97,5 +97,7 @@ describe.each(['cpu', 'wasm'])('a training process SIGKILLed and resumed in a fr
     const c = await finished(['resume', backend, dir]);
     expect(c.firstStep).toBe(19);
     expect(maxDiff(a, c)).toBeLessThanOrEqual(1e-6);
+    // the resumed run's first save removed the dead writer's temporary directory
+    expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
 });

@@ -50,8 +50,31 @@ export async function saveCheckpoint(
       },
     );
   }
+  await removeOrphans(io, dir);
   if (options.keep !== undefined) await prune(io, dir, options.keep, name);
   return `${dir}/${name}`;
+}
+
+/** Whether a process with this id is running (a temporary entry of a live writer is left alone). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary entries (`.tmp-<name>-<pid>-<id>`) that a writer killed mid-write left
+ * behind. They never hold a checkpoint `latest.json` names, so nothing complete is lost.
+ */
+async function removeOrphans(io: CheckpointIO, dir: string): Promise<void> {
+  for (const n of await io.readdir(dir)) {
+    const m = /^\.tmp-.+-(\d+)-[a-z0-9]+$/.exec(n);
+    if (m && !alive(Number(m[1]))) await io.rm(`${dir}/${n}`);
+  }
 }
 
 async function prune(io: CheckpointIO, dir: string, keep: number, current: string): Promise<void> {
