@@ -4,7 +4,7 @@ import { testCpu, testMissing, testWasm } from '../../../../test-support/backend
 import { BackendUnavailableError, TesseraError } from '../errors.js';
 import { auto } from './auto.js';
 import { assertKernels, capabilities } from './capabilities.js';
-import { assertSingleTfjsCore, recordTfjsCore, resetTfjsCoreRecords } from './single-copy.js';
+import { assertSingleTfjsCore, checkLoadedTfjsCore, recordTfjsCore, resetTfjsCoreRecords } from './single-copy.js';
 import { activeBackend, useBackend } from './use-backend.js';
 
 describe('useBackend', () => {
@@ -86,6 +86,14 @@ describe('single copy of tfjs-core', () => {
     );
     expect((err as Error).message).toContain(
       '/app/node_modules/x/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js (v4.21.0, used by x)',
+    );
+  });
+  it("reads the copies Node loaded from the module builtin's cache it is given (Node without getBuiltinModule)", () => {
+    const a = '/app/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js';
+    const b = '/app/node_modules/y/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js';
+    expect(() => checkLoadedTfjsCore({ _cache: { [a]: {}, '/app/other.js': {} } })).not.toThrow();
+    expect(() => checkLoadedTfjsCore({ _cache: { [a]: {}, [b]: {} } })).toThrow(
+      new RegExp(`two copies of @tensorflow/tfjs-core are loaded: ${a}.*and ${b}`),
     );
   });
   it('accepts one copy recorded by several users', () => {

@@ -73,12 +73,14 @@ export function assertSingleTfjsCore(paths: readonly CopyRecord[] = registry()):
  *
  * @example
  * ```ts
- * checkLoadedTfjsCore();
+ * checkLoadedTfjsCore(await nodeModuleBuiltin()); // or checkLoadedTfjsCore() on Node >= 20.16
  * ```
  */
-export function checkLoadedTfjsCore(): void {
+export function checkLoadedTfjsCore(moduleBuiltin?: unknown): void {
+  // Node's `module` builtin: passed in (useBackend imports it, which works on every Node >= 20),
+  // else process.getBuiltinModule (Node >= 20.16); outside Node there is no module cache to read.
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('module') as { _cache?: Record<string, unknown> } | undefined;
+  const mod = (moduleBuiltin ?? proc?.getBuiltinModule?.('module')) as { _cache?: Record<string, unknown> } | undefined;
   const cache = mod?._cache;
   if (cache) {
     for (const key of Object.keys(cache)) {

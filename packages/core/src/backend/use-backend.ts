@@ -2,7 +2,7 @@ import { getBackend, ready, setBackend, version_core } from '@tensorflow/tfjs-co
 import type { BackendPlugin } from '../contracts/backend-plugin.js';
 import { BackendUnavailableError, TesseraError } from '../errors.js';
 import { registerCoreGradients } from '../gradients.js';
-import { resolveInNode } from './node-resolve.js';
+import { nodeModuleBuiltin, resolveInNode } from './node-resolve.js';
 import { checkLoadedTfjsCore, recordTfjsCore } from './single-copy.js';
 
 let active: BackendPlugin | undefined;
@@ -42,7 +42,8 @@ export async function useBackend(
   }
   const own = await resolveInNode('@tensorflow/tfjs-core', import.meta.url);
   if (own) recordTfjsCore(own, version_core, '@tessera/core');
-  checkLoadedTfjsCore();
+  const moduleBuiltin = await nodeModuleBuiltin();
+  checkLoadedTfjsCore(moduleBuiltin);
   const reasons: string[] = [];
   for (const candidate of candidates) {
     if (!(await candidate.isAvailable())) {
@@ -51,7 +52,7 @@ export async function useBackend(
       reasons.push(`${candidate.name}: ${why}`);
       continue;
     }
-    await activate(candidate, options);
+    await activate(candidate, options, moduleBuiltin);
     return candidate;
   }
   throw new BackendUnavailableError(
@@ -60,14 +61,14 @@ export async function useBackend(
   );
 }
 
-async function activate(plugin: BackendPlugin, options: UseBackendOptions): Promise<void> {
+async function activate(plugin: BackendPlugin, options: UseBackendOptions, moduleBuiltin: unknown): Promise<void> {
   try {
     await plugin.load();
   } catch (cause) {
     if (cause instanceof TesseraError) throw cause;
     throw new BackendUnavailableError(plugin.name, `loading failed: ${(cause as Error)?.message ?? cause}`, { cause });
   }
-  checkLoadedTfjsCore();
+  checkLoadedTfjsCore(moduleBuiltin);
   if (options.gradients !== false) registerCoreGradients();
   const tfjsName = plugin.tfjsName ?? plugin.name;
   const ok = await setBackend(tfjsName);
