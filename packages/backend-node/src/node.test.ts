@@ -24,3 +24,16 @@ describe('node()', () => {
     expect(getBackend()).toBe('tensorflow');
   });
 });
+
+describe('fileUrl (the specifier load() imports)', () => {
+  it('turns POSIX and Windows paths into file URLs Node can import', async () => {
+    const { fileUrl } = await import('./tfjs-node-plugin.js');
+    expect(fileUrl('/app/node_modules/@tensorflow/tfjs-node/dist/index.js')).toBe(
+      'file:///app/node_modules/@tensorflow/tfjs-node/dist/index.js',
+    );
+    expect(fileUrl('C:\\app\\node_modules\\x\\index.js')).toBe('file:///C:/app/node_modules/x/index.js');
+    expect(fileUrl('/a b/#c?.js')).toBe('file:///a%20b/%23c%3F.js');
+    const here = new URL(import.meta.url).pathname;
+    expect(fileUrl(here)).toBe(new URL(import.meta.url).href);
+  });
+});

@@ -27,6 +27,20 @@ export interface TfjsNodeFlavor {
 }
 
 /**
+ * A file URL for an absolute path (POSIX or Windows), for `import()`: a bare `C:\\...` path is
+ * not a valid module specifier on Windows.
+ *
+ * @example
+ * ```ts
+ * fileUrl('C:\\app\\node_modules\\x\\index.js'); // 'file:///C:/app/node_modules/x/index.js'
+ * ```
+ */
+export function fileUrl(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  return `file://${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/[?#]/g, encodeURIComponent)}`;
+}
+
+/**
  * Builds a plugin for a libtensorflow-based Node backend (tfjs registers it as 'tensorflow').
  * The package is an optional peer: when missing, `isAvailable()` is false and loading throws
  * a {@link BackendUnavailableError} that says what to install.
@@ -54,7 +68,7 @@ export function tfjsNodePlugin(flavor: TfjsNodeFlavor): BackendPlugin {
       const entry = await locate();
       if (!entry) throw new BackendUnavailableError(flavor.name, reason());
       try {
-        await import(/* @vite-ignore */ entry);
+        await import(/* @vite-ignore */ fileUrl(entry));
       } catch (cause) {
         throw new BackendUnavailableError(
           flavor.name,
