@@ -45,28 +45,26 @@ const appNeeds = [
 ];
 const lacking = appNeeds.filter((n) => !have.has(n));
 if (lacking.length) throw new Error(`.size-limit.mjs: the minimal-app budget needs ${lacking.join(', ')} under packages/`);
-{
-  checks.push(
-    {
-      name: 'app: Tessera (Dense + sgd + mse + fit + backend-cpu)',
-      path: 'scripts/release/size-app/tessera-app.mjs',
-      gzip: true,
-      limit: budgets.apps?.tessera ?? '200 kB',
-      modifyEsbuildConfig: esm,
-    },
-    {
-      name: 'app: @tensorflow/tfjs (same app, union package)',
-      path: 'scripts/release/size-app/tfjs-app.mjs',
-      gzip: true,
-      modifyEsbuildConfig: esm,
-    },
-    {
-      name: 'app: tfjs-core + tfjs-layers + tfjs-backend-cpu (same app)',
-      path: 'scripts/release/size-app/tfjs-layers-app.mjs',
-      gzip: true,
-      modifyEsbuildConfig: esm,
-    },
-  );
-}
+checks.push(
+  {
+    name: 'app: Tessera (Dense + sgd + mse + fit + backend-cpu)',
+    path: 'scripts/release/size-app/tessera-app.mjs',
+    gzip: true,
+    limit: budgets.apps?.tessera ?? '200 kB',
+    modifyEsbuildConfig: esm,
+  },
+  {
+    name: 'app: @tensorflow/tfjs (same app, union package)',
+    path: 'scripts/release/size-app/tfjs-app.mjs',
+    gzip: true,
+    modifyEsbuildConfig: esm,
+  },
+  {
+    name: 'app: tfjs-core + tfjs-layers + tfjs-backend-cpu (same app)',
+    path: 'scripts/release/size-app/tfjs-layers-app.mjs',
+    gzip: true,
+    modifyEsbuildConfig: esm,
+  },
+);
 
 export default checks;

@@ -7,7 +7,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let files = 0;
-const strip = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const strip = (s) => s.replace(ansi, '');
 function scan(chunk, out) {
   out.write(chunk);
   for (const line of strip(chunk.toString()).split('\n')) {

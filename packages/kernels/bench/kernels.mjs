@@ -21,7 +21,7 @@ function time(f) {
     while (performance.now() - t0 < minMs / 3) {
       tf.tidy(() => {
         const out = f();
-        (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
+        for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
       });
       n++;
     }

@@ -28,7 +28,6 @@ export interface CaseWithNeeds extends LayerCase {
   wasmGradSkip?: string;
 }
 
-
 function functionalCase(): AnyLayer {
   const a = input({ shape: [4] });
   const b = input({ shape: [3] });
