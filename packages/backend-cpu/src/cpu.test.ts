@@ -1,13 +1,14 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { add, getBackend, tensor1d } from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterKernel, useBackend } from '@tessera/core';
+import { conv2dBackpropFilterKernel, unsortedSegmentSumKernel, useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { cpu } from './cpu.js';
 
 // The stock kernel, read before any cpu() replaces it.
 await import('@tensorflow/tfjs-backend-cpu');
 const stock = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+const stockSegmentSum = tf.getKernel('UnsortedSegmentSum', 'cpu');
 
 describe('cpu()', () => {
   it('activates the cpu backend and computes', async () => {
@@ -49,6 +50,46 @@ describe('cpu() kernels and gradients', () => {
     expect(got.length).toBe(expected.length);
     for (const [i, v] of got.entries()) expect(Math.abs(v - (expected[i] as number))).toBeLessThan(1e-4);
     tf.dispose([x, dy, w, reference]);
+  });
+
+  it('registers a one-pass UnsortedSegmentSum (the Embedding gradient) matching the stock kernel', async () => {
+    tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+    tf.registerKernel(stockSegmentSum as tf.KernelConfig);
+    await useBackend(cpu({ kernels: false }));
+    const x = tf.randomUniform([50, 3, 4], -1, 1, 'float32', 4);
+    const ids = tf.tensor1d(
+      Array.from({ length: 50 }, (_, i) => (i * 7) % 23),
+      'int32',
+    );
+    const xi = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ],
+      [4, 2],
+      'int32',
+    );
+    const idsWithOutOfRange = tf.tensor1d([2, 0, 2, 9], 'int32');
+    const expected = [
+      Array.from(await tf.unsortedSegmentSum(x, ids, 25).data()),
+      Array.from(await tf.unsortedSegmentSum(xi, idsWithOutOfRange, 4).data()),
+    ];
+    await useBackend(cpu());
+    expect(tf.getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc).toBe(unsortedSegmentSumKernel);
+    const before = tf.memory().numTensors;
+    const a = tf.unsortedSegmentSum(x, ids, 25);
+    const b = tf.unsortedSegmentSum(xi, idsWithOutOfRange, 4);
+    expect(a.shape).toEqual([25, 3, 4]);
+    expect(b.dtype).toBe('int32');
+    const got = Array.from(await a.data());
+    for (const [i, v] of got.entries()) expect(Math.abs(v - (expected[0]?.[i] as number))).toBeLessThan(1e-5);
+    expect(Array.from(await b.data())).toEqual(expected[1]);
+    expect(Array.from(await b.data())).toEqual([3, 4, 0, 0, 6, 8, 0, 0]);
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ids, xi, idsWithOutOfRange]);
   });
 
   it('has the gradients tfjs-core lacks (Einsum, StridedSlice) and grad of grad of leakyRelu', async () => {

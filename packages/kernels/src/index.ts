@@ -9,4 +9,4 @@ export {
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
-export { unsortedSegmentSumKernel, wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
+export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

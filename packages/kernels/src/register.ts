@@ -1,4 +1,4 @@
-import { conv2dBackpropFilterConfig } from '@tessera/core';
+import { conv2dBackpropFilterConfig, unsortedSegmentSumConfig } from '@tessera/core';
 import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
@@ -60,16 +60,17 @@ export function registerWasmKernels(): void {
  *
  * @example
  * ```ts
- * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter']
+ * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter', 'cpu/UnsortedSegmentSum']
  * ```
  */
 export function cpuKernelConfigs(): KernelConfig[] {
-  return [conv2dBackpropFilterConfig('cpu')];
+  return [conv2dBackpropFilterConfig('cpu'), unsortedSegmentSumConfig('cpu')];
 }
 
 /**
  * Registers Tessera's cpu kernels: a Conv2DBackpropFilter by im2col and one matMul in place of
- * tfjs-backend-cpu's naive loop. Idempotent; `@tessera/backend-cpu` registers the same kernel on
+ * tfjs-backend-cpu's naive loop, and a one-pass UnsortedSegmentSum in place of its
+ * numSegments × rows one. Idempotent; `@tessera/backend-cpu` registers the same kernels on
  * activation by itself (it does not depend on this package).
  *
  * @example
