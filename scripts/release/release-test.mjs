@@ -459,14 +459,15 @@ async function main() {
       writeFileSync(
         path.join(dir, 'smoke.mjs'),
         `import { getGradient, getKernel } from '@tensorflow/tfjs-core';
-import { activeBackend, conv2dBackpropFilterKernel, tesseraGradientConfigs, useBackend } from '@tessera/core';
+import { activeBackend, conv2dBackpropFilterKernel, tesseraGradientConfigs, unsortedSegmentSumKernel, useBackend } from '@tessera/core';
 import { cpu } from '@tessera/backend-cpu';
 await useBackend(cpu());
 const b = activeBackend();
 console.log('active backend:', typeof b === 'string' ? b : b?.name);
 if (getKernel('Conv2DBackpropFilter', 'cpu')?.kernelFunc !== conv2dBackpropFilterKernel) throw new Error('cpu() did not register the im2col Conv2DBackpropFilter');
+if (getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc !== unsortedSegmentSumKernel) throw new Error('cpu() did not register the one-pass UnsortedSegmentSum');
 for (const c of tesseraGradientConfigs) if (getGradient(c.kernelName)?.gradFunc !== c.gradFunc) throw new Error('useBackend did not register the ' + c.kernelName + ' gradient');
-console.log('kernels and gradients applied by default: Conv2DBackpropFilter (cpu), ' + tesseraGradientConfigs.map((c) => c.kernelName).join(', '));
+console.log('kernels and gradients applied by default: Conv2DBackpropFilter, UnsortedSegmentSum (cpu); gradients ' + tesseraGradientConfigs.map((c) => c.kernelName).join(', '));
 `,
       );
       run(process.execPath, ['smoke.mjs'], { cwd: dir, timeoutMs: 60_000 });
