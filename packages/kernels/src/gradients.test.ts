@@ -4,14 +4,8 @@ import * as tf from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { gradientConfigs, registerGradientFixes } from './gradients.js';
+import { data } from './test-values.js';
 
-function data(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s >>> 8) / 8388608 - 1;
-  });
-}
 const rand = (shape: number[], seed: number) =>
   tf.tensor(
     data(

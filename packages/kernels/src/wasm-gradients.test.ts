@@ -4,6 +4,7 @@ import * as tf from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { registerWasmKernels } from './register.js';
+import { data, size } from './test-values.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 
 beforeAll(async () => {
@@ -15,15 +16,6 @@ type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
 
 /** Deterministic values in [-1, 1) (plus `shift`). */
-function data(n: number, seed: number, shift = 0): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s >>> 8) / 8388608 - 1 + shift;
-  });
-}
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const t4 = (shape: readonly number[], seed: number, shift = 0) => tf.tensor4d(data(size(shape), seed, shift), [...shape] as Shape4);
 
 /** Runs `f` on one backend inside a tidy; asserts it leaves no tensor or data buffer behind. */

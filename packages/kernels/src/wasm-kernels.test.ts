@@ -4,6 +4,7 @@ import * as tf from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { registerWasmKernels, wasmKernelConfigs } from './register.js';
+import { data } from './test-values.js';
 
 // The wasm plugin of @tessera/backend-wasm registers these after importing tfjs-backend-wasm
 // (whose import registers the stock kernels); here the bare tfjs backend is used the same way.
@@ -11,15 +12,6 @@ beforeAll(async () => {
   await useBackend(testWasm);
   registerWasmKernels();
 });
-
-/** Deterministic values in [-1, 1). */
-function data(n: number, seed: number, shift = 0): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s >>> 8) / 8388608 - 1 + shift;
-  });
-}
 
 async function on(backend: 'cpu' | 'wasm', f: () => Tensor): Promise<{ values: number[]; shape: number[] }> {
   await useBackend(backend === 'cpu' ? testCpu : testWasm);
