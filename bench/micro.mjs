@@ -12,7 +12,12 @@ function rate(flops, f, reps = 5) {
     return `fails: ${String(e?.message ?? e).slice(0, 100)}`;
   }
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) tf.tidy(() => f().dataSync());
+  // The tidy returns nothing: returning the typed array would make tidy walk every element of it
+  // looking for tensors, which costs more than the kernel (it made every rate here look 3-30x lower).
+  for (let i = 0; i < reps; i++)
+    tf.tidy(() => {
+      f().dataSync();
+    });
   return Math.round((flops * reps) / ((performance.now() - t0) / 1000) / 1e7) / 100;
 }
 const a = tf.randomNormal([512, 512]);
@@ -31,6 +36,9 @@ const out = {
   batchedMatMul: rate(4 * n3, () => tf.matMul(ab, bb)),
   denseBackward: rate(2 * n3, () => tf.grads((p, q) => tf.sum(tf.matMul(p, q)))([a, b])[0]),
   conv2d: rate(convFlops, () => tf.conv2d(x, w, 1, 'same')),
+  conv2dInputGrad: rate(convFlops, () =>
+    tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }),
+  ),
   conv2dFilterGrad: rate(convFlops, () =>
     tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }),
   ),

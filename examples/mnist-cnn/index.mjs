@@ -11,7 +11,7 @@ import { sparseCategoricalCrossentropy } from '@tessera/losses';
 import { adam } from '@tessera/optimizers';
 import { accuracy, evaluate, fit, progressBar } from '@tessera/train';
 
-const epochs = Number(process.env.EPOCHS ?? 3);
+const epochs = Number(process.env.EPOCHS ?? 4);
 const start = performance.now();
 const plugin = await useBackend(await auto([wasm(), cpu()]));
 const { train, test } = await mnist({ from: datasetDir('mnist') });
