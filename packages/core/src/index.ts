@@ -33,6 +33,7 @@ export { stridedSliceGradConfig } from './gradient-fixes/strided-slice.js';
 export { unbroadcast } from './gradient-fixes/unbroadcast.js';
 export { registerCoreGradients, tesseraGradientConfigs, tfjsGradientConfigs } from './gradients.js';
 export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
+export { kernelInputView } from './kernels/input-view.js';
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 export { RngKey, rngKey } from './rng.js';
 export type { FlatState } from './state-tree.js';

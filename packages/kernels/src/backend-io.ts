@@ -1,5 +1,4 @@
-import type { DataType, Tensor, TensorInfo } from '@tessera/tensor';
-import { engine } from '@tessera/tensor';
+import type { DataType, TensorInfo } from '@tessera/tensor';
 
 /** The parts of a tfjs backend a JavaScript kernel needs to read inputs and write an output. */
 export interface HeapBackend {
@@ -20,13 +19,4 @@ export function wasmOutput(backend: unknown, shape: number[]): { info: TensorInf
   const values = b.typedArrayFromHeap(info) as Float32Array;
   values.fill(0);
   return { info, values };
-}
-
-/**
- * A Tensor view of a kernel input for kernels built from ops: shares its data and holds one more
- * reference to it, so disposing the view leaves the input alive.
- */
-export function inputView(info: TensorInfo, backend: unknown): Tensor {
-  (backend as { incRef(dataId: object): void }).incRef(info.dataId);
-  return engine().makeTensorFromTensorInfo(info);
 }

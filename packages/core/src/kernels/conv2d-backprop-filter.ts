@@ -1,32 +1,13 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  backend_util,
-  Conv2DBackpropFilter,
-  engine,
-  matMul,
-  pad,
-  reshape,
-  stack,
-  stridedSlice,
-  tidy,
-  transpose,
-} from '@tensorflow/tfjs-core';
-
-/**
- * A Tensor view of a kernel input: shares its data and holds one more reference to it, so
- * disposing the view leaves the input alive.
- */
-function view(info: TensorInfo, backend: unknown): Tensor {
-  (backend as { incRef(dataId: object): void }).incRef(info.dataId);
-  return engine().makeTensorFromTensorInfo(info);
-}
+import { backend_util, Conv2DBackpropFilter, matMul, pad, reshape, stack, stridedSlice, tidy, transpose } from '@tensorflow/tfjs-core';
+import { kernelInputView } from './input-view.js';
 
 /**
  * Conv2DBackpropFilter by im2col and one plain matrix product:
  * dW[kh·kw·ci, co] = patches(x)ᵀ · dy, with the transpose materialized so the backend's fast
  * untransposed matMul path runs (wasm's transposed paths are 20–45× slower). NHWC only.
  * Built from ops, so it runs on any backend: `@tessera/backend-cpu` registers it in place of
- * tfjs-backend-cpu's naive loop, `@tessera/kernels` on wasm (which has no such kernel).
+ * tfjs-backend-cpu's naive loop (on wasm `@tessera/kernels` registers a faster forward-conv one).
  *
  * @example
  * ```ts
@@ -61,8 +42,8 @@ export const conv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs 
   );
   const { batchSize, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, inChannels, outChannels } = info;
   const { top, bottom, left, right } = info.padInfo;
-  const xt = view(x, backend);
-  const dyt = view(dy, backend);
+  const xt = kernelInputView(x, backend);
+  const dyt = kernelInputView(dy, backend);
   const result = tidy(() => {
     const padded =
       top || bottom || left || right

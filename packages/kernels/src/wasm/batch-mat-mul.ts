@@ -1,10 +1,6 @@
+import { kernelInputView } from '@tessera/core';
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
-import { BatchMatMul, engine, getKernel, matMul, reshape, stack, tidy, transpose, unstack } from '@tessera/tensor';
-
-function view(info: TensorInfo, backend: unknown): Tensor {
-  (backend as { incRef(dataId: object): void }).incRef(info.dataId);
-  return engine().makeTensorFromTensorInfo(info);
-}
+import { BatchMatMul, getKernel, matMul, reshape, stack, tidy, transpose, unstack } from '@tessera/tensor';
 
 function swapLast(x: Tensor): Tensor {
   const perm = x.shape.map((_, i) => i);
@@ -36,8 +32,8 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   const plain2d = !transposeA && !transposeB && batchA === 1 && batchB === 1;
   const sameBatch = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
   if (plain2d || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
-  const at = view(a, backend);
-  const bt = view(b, backend);
+  const at = kernelInputView(a, backend);
+  const bt = kernelInputView(b, backend);
   const result = tidy(() => {
     const a2 = transposeA ? swapLast(at) : at;
     const b2 = transposeB ? swapLast(bt) : bt;

@@ -1,6 +1,6 @@
+import { kernelInputView } from '@tessera/core';
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
 import { backend_util, Conv2DBackpropFilter, conv2d, pad, slice, tidy, transpose } from '@tessera/tensor';
-import { inputView } from '../backend-io.js';
 
 /**
  * Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) as one forward conv2d on the fast
@@ -36,8 +36,8 @@ export const wasmConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, at
     'channelsLast',
   );
   const { top, bottom, left, right } = info.padInfo;
-  const xt = inputView(x, backend);
-  const dyt = inputView(dy, backend);
+  const xt = kernelInputView(x, backend);
+  const dyt = kernelInputView(dy, backend);
   const result = tidy(() => {
     const padded =
       top || bottom || left || right

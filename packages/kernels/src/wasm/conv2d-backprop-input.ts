@@ -1,3 +1,4 @@
+import { kernelInputView } from '@tessera/core';
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
 import {
   backend_util,
@@ -13,7 +14,6 @@ import {
   transpose,
   zerosLike,
 } from '@tessera/tensor';
-import { inputView } from '../backend-io.js';
 
 let stockKernel: KernelFunc | undefined;
 let stockSetup: KernelConfig['setupFunc'];
@@ -74,8 +74,8 @@ export const wasmConv2dBackpropInputKernel: KernelFunc = (args) => {
   const padBottom = inHeight + filterHeight - 1 - dilatedH - padTop;
   const padRight = inWidth + filterWidth - 1 - dilatedW - padLeft;
   if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return (stockKernel as KernelFunc)(args);
-  const g = inputView(dy, backend);
-  const w = inputView(filter, backend);
+  const g = kernelInputView(dy, backend);
+  const w = kernelInputView(filter, backend);
   const result = tidy(() => {
     const spread = dilate(dilate(g, 1, strideHeight), 2, strideWidth);
     const padded = pad(spread, [

@@ -1,6 +1,6 @@
+import { kernelInputView } from '@tessera/core';
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
 import { backend_util, Einsum, mul, reshape, sum, tidy, transpose } from '@tessera/tensor';
-import { inputView } from '../backend-io.js';
 
 /**
  * Einsum from ops (tfjs-backend-wasm has no Einsum kernel, forward included): every operand is
@@ -20,7 +20,7 @@ export const einsumKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { equation } = attrs as unknown as { equation: string };
   const { allDims, summedDims, idDims } = backend_util.decodeEinsumEquation(equation, operands.length);
   backend_util.checkEinsumDimSizes(allDims.length, idDims, operands as unknown as Tensor[]);
-  const views = operands.map((info) => inputView(info, backend));
+  const views = operands.map((info) => kernelInputView(info, backend));
   const result = tidy(() => {
     let product: Tensor | undefined;
     views.forEach((t, k) => {
