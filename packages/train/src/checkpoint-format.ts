@@ -47,6 +47,8 @@ export interface TrainerJson {
   optimizer: unknown;
   /** Names of the tensors in model.safetensors, sorted. */
   weightNames: string[];
+  /** The step's JSON-only extra state (steps that have one). */
+  extra?: unknown;
 }
 
 /**
@@ -72,6 +74,7 @@ export function encodeCheckpoint(s: TrainerSnapshot): Record<string, Uint8Array>
     optimizer: flat.skeleton,
     weightNames: Object.keys(s.weights).sort(),
   };
+  if (s.extra !== undefined) json.extra = s.extra;
   return {
     [CHECKPOINT_FILES.weights]: encodeSafetensors(s.weights, meta),
     [CHECKPOINT_FILES.optimizer]: encodeSafetensors(flat.tensors, meta),
@@ -119,6 +122,7 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
     dataState: json.dataState,
     weights,
     optimizerState: unflattenState(json.optimizer, opt),
+    ...(json.extra !== undefined ? { extra: unflattenState(json.extra, {}) } : {}),
     ownsWeights: true,
   };
 }

@@ -1,9 +1,10 @@
-import type { Callback, GradientTransform, Logs, Loss, Metric, Module } from '@tessera/core';
+import type { Batch, Callback, GradientTransform, Logs, Metric, Module, TrainStep } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
 import { learningRateNodes } from './callbacks/reduce-lr.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
-import { Trainer, type TrainerSnapshot } from './trainer.js';
+import type { LossSpec, MetricSpec } from './steps/outputs.js';
+import { type DataPosition, readLogs, Trainer, type TrainerSnapshot } from './trainer.js';
 
 /**
  * Options of {@link fit}.
@@ -24,14 +25,16 @@ import { Trainer, type TrainerSnapshot } from './trainer.js';
  * ```
  */
 export interface FitOptions {
-  /** The loss minimized. */
-  loss: Loss;
-  /** The gradient transformation (e.g. `adam()`, `sgd()`). */
-  optimizer: GradientTransform;
+  /** The loss minimized (training a model); a loss per output for multi-output models. Not with a `TrainStep`. */
+  loss?: LossSpec;
+  /** Weights of the per-output losses (multi-output models). */
+  lossWeights?: number[] | Record<string, number>;
+  /** The gradient transformation (e.g. `adam()`, `sgd()`) when training a model. Not with a `TrainStep`. */
+  optimizer?: GradientTransform;
   /** Epochs to train (default 1). */
   epochs?: number;
-  /** Streaming metrics computed on the training batches (and on `validation`). */
-  metrics?: Metric[];
+  /** Streaming metrics computed on the training batches (and on `validation`), when training a model. */
+  metrics?: MetricSpec;
   /** Evaluated at the end of every epoch; its logs are prefixed `val_`. */
   validation?: DataInput;
   /** Hooks called during training (progress, early stopping, checkpoints, ...). */
@@ -45,10 +48,11 @@ export interface FitOptions {
   /** Continue from a snapshot (e.g. `await loadCheckpoint(dir)` from `@tessera/train/node`). */
   resumeFrom?: TrainerSnapshot;
   /**
-   * Reuse a trainer: its optimizer state and counters carry over between `fit` calls (`epochs`
-   * is then the total, Keras' final epoch). Without one, `fit` frees the optimizer state it made.
+   * Reuse a trainer: its step's state and counters carry over between `fit` calls (`epochs`
+   * is then the total, Keras' final epoch); `model`, `loss`, `optimizer` and `metrics` are the
+   * trainer's. Without one, `fit` frees the state it made.
    */
-  trainer?: Trainer;
+  trainer?: Trainer<unknown, Batch>;
   /** Dispose batches after use (default: true except for plain arrays of batches). */
   disposeBatches?: boolean;
 }
@@ -71,7 +75,7 @@ export interface History {
   /** The full logs of every epoch. */
   logs: Logs[];
   /** The trainer that ran (counters; its optimizer state is freed unless you passed `trainer`). */
-  trainer: Trainer;
+  trainer: Trainer<unknown, Batch>;
 }
 
 const METRIC_READ_MS = 500;
@@ -86,10 +90,35 @@ async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promi
   for (const cb of callbacks) await fn(cb);
 }
 
+/** Batch-size-weighted running means of step logs. */
+class LogMeans {
+  private sums: Record<string, number> = {};
+  private seen = 0;
+  add(values: Record<string, number>, n: number): void {
+    for (const [k, v] of Object.entries(values)) this.sums[k] = (this.sums[k] ?? 0) + v * n;
+    this.seen += n;
+  }
+  means(prefix = ''): Logs {
+    const out: Logs = {};
+    for (const [k, v] of Object.entries(this.sums)) out[prefix + k] = this.seen ? v / this.seen : Number.NaN;
+    if (!('loss' in this.sums) && this.seen === 0) out[`${prefix}loss`] = Number.NaN;
+    return out;
+  }
+}
+
+function stepBatchSize(trainer: Trainer<unknown, Batch>, batch: Batch): number {
+  const own = trainer.trainStep.batchSize;
+  return own ? own.call(trainer.trainStep, batch) : batchSize(batch.x);
+}
+
 /**
- * Trains `model` on `data` for `epochs` epochs and returns the per-epoch history.
- * `data` is a `Dataset`, any (async) iterable of `{ x, y, sampleWeight? }` batches, or
- * `{ x, y, batchSize, shuffle?, seed? }` tensors.
+ * Trains a model, or runs any {@link TrainStep}, on `data` for `epochs` epochs and returns the
+ * per-epoch history. With a model, `loss` and `optimizer` make the {@link supervised} step (a loss
+ * per output for multi-output models); a `TrainStep` (a GAN, an RL algorithm, a custom step) brings
+ * its own. `data` is a `Dataset`, any (async) iterable of `{ x, y, sampleWeight? }` batches, or
+ * `{ x, y, batchSize, shuffle?, seed? }` tensors. Every step's logs are averaged over the epoch
+ * (weighted by batch size); callbacks, metrics, validation, progress and exact resume work the
+ * same for every step.
  *
  * @example
  * ```ts
@@ -98,9 +127,10 @@ async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promi
  *   metrics: [meanAbsoluteError()], callbacks: [earlyStopping({ patience: 2 })],
  * });
  * console.log(history.history.loss);
+ * await fit(myStep, data, { epochs: 3, callbacks: [checkpoint('./ckpt', { resume: true })] });
  * ```
  */
-export async function fit(model: Module, data: DataInput, options: FitOptions): Promise<History> {
+export async function fit(model: Module | TrainStep<unknown, Batch>, data: DataInput, options: FitOptions = {}): Promise<History> {
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit epochs', 'a non-negative integer', epochs);
   const steps = options.stepsPerEpoch;
@@ -108,20 +138,29 @@ export async function fit(model: Module, data: DataInput, options: FitOptions): 
     throw new ValueError('fit stepsPerEpoch', 'a positive integer', steps);
   const trainer =
     options.trainer ??
-    new Trainer(model, { loss: options.loss, optimizer: options.optimizer, metrics: options.metrics, seed: options.seed });
-  if (options.trainer && options.metrics) trainer.metrics = options.metrics;
+    new Trainer(model, {
+      loss: options.loss,
+      lossWeights: options.lossWeights,
+      optimizer: options.optimizer,
+      metrics: options.metrics,
+      seed: options.seed,
+    });
   const source = toBatchSource(data, { disposeBatches: options.disposeBatches });
   const ownTrainer = !options.trainer;
   try {
     return await runFit(trainer, source, options, epochs, steps);
   } finally {
-    // the optimizer state of a trainer fit created is unreachable afterwards: free it
-    if (ownTrainer) trainer.dispose();
+    trainer.attachPosition(null);
+    // the state of a trainer fit created is unreachable afterwards: free it, and the metrics' accumulators
+    if (ownTrainer) {
+      trainer.dispose();
+      for (const m of trainer.metrics) m.dispose?.();
+    }
   }
 }
 
 async function runFit(
-  trainer: Trainer,
+  trainer: Trainer<unknown, Batch>,
   source: BatchSource,
   options: FitOptions,
   epochs: number,
@@ -131,30 +170,36 @@ async function runFit(
   const val = options.validation ? toBatchSource(options.validation) : null;
   const callbacks = [...(options.verbose ? [progressBar()] : []), ...(options.callbacks ?? [])];
   const history: History = { epoch: [], history: {}, logs: [], trainer };
+  // fit owns the data position; snapshots taken by callbacks read it from here
+  const pos: DataPosition & { finished: boolean } = { epoch: trainer.epoch, stepInEpoch: 0, dataState: null, finished: false };
+  trainer.attachPosition(() =>
+    pos.finished
+      ? { epoch: pos.epoch + 1, stepInEpoch: 0, dataState: source.checkpoint?.() ?? null }
+      : { epoch: pos.epoch, stepInEpoch: pos.stepInEpoch, dataState: pos.dataState },
+  );
   trainer.resetStop();
-  trainer.nextDataState = () => source.checkpoint?.() ?? null;
   if (options.resumeFrom) trainer.restore(options.resumeFrom);
   await call(callbacks, (cb) => cb.onTrainBegin?.(trainer));
+  let resume = trainer.takePosition();
   let lastLogs: Logs = {};
-  let skip = trainer.stepInEpoch;
-  for (let epoch = trainer.epoch; epoch < epochs && !trainer.stopRequested; epoch++) {
-    if (trainer.pendingDataState && source.restore) source.restore(trainer.pendingDataState);
-    trainer.pendingDataState = null;
-    trainer.epoch = epoch;
-    trainer.epochFinished = false;
-    trainer.epochDataState = source.checkpoint?.() ?? null;
-    trainer.stepInEpoch = 0;
+  for (let epoch = resume?.epoch ?? trainer.epoch; epoch < epochs && !trainer.stopRequested; epoch++) {
+    if (resume?.dataState && source.restore) source.restore(resume.dataState);
+    const skip = resume?.stepInEpoch ?? 0;
+    resume = null;
+    pos.epoch = epoch;
+    pos.finished = false;
+    pos.dataState = source.checkpoint?.() ?? null;
+    pos.stepInEpoch = 0;
     for (const m of metrics) m.reset();
     await call(callbacks, (cb) => cb.onEpochBegin?.(epoch, trainer));
-    let lossSum = 0;
-    let seen = 0;
+    const means = new LogMeans();
     let lastRead = Date.now();
     let i = 0;
     let complete = true;
     for await (const batch of source.pass()) {
       if (i < skip) {
         i++;
-        trainer.stepInEpoch = i;
+        pos.stepInEpoch = i;
         if (source.ownsBatches) disposeBatch(batch);
         continue;
       }
@@ -163,19 +208,20 @@ async function runFit(
         break;
       }
       await call(callbacks, (cb) => cb.onBatchBegin?.(trainer.step, trainer));
-      const n = batchSize(batch.x);
-      let lossT: ReturnType<Trainer['stepTensor']>;
+      let n: number;
+      let stepLogs: ReturnType<Trainer['runStep']>;
       try {
-        lossT = trainer.stepTensor(batch);
+        n = stepBatchSize(trainer, batch);
+        stepLogs = trainer.runStep(batch);
       } finally {
         if (source.ownsBatches) disposeBatch(batch);
       }
-      const value = (await lossT.data())[0] as number;
-      lossT.dispose();
-      lossSum += value * n;
-      seen += n;
+      const values = await readLogs(stepLogs);
+      means.add(values, n);
       i++;
-      const logs: Logs = { loss: lossSum / seen, batch_loss: value, size: n };
+      pos.stepInEpoch = i;
+      const logs: Logs = { ...means.means(), size: n };
+      if ('loss' in values) logs.batch_loss = values.loss as number;
       if (metrics.length && Date.now() - lastRead >= METRIC_READ_MS) {
         Object.assign(logs, metricLogs(metrics));
         lastRead = Date.now();
@@ -186,11 +232,11 @@ async function runFit(
         break;
       }
     }
-    skip = 0;
-    trainer.epochFinished = complete;
-    const logs: Logs = { loss: seen ? lossSum / seen : Number.NaN, ...metricLogs(metrics) };
-    if (val) Object.assign(logs, await evaluateSource(trainer, val, metrics, 'val_'));
-    const lr = trainer.optimizerState === null ? undefined : learningRateNodes.get(trainer.optimizerState);
+    pos.finished = complete;
+    const logs: Logs = { ...means.means(), ...metricLogs(metrics) };
+    if (val) Object.assign(logs, await evaluateSource(trainer, val, 'val_'));
+    const optState = trainer.optimizerState;
+    const lr = optState === null ? undefined : learningRateNodes.get(optState);
     if (lr !== undefined) logs.learning_rate = lr;
     history.epoch.push(epoch);
     history.logs.push(logs);
@@ -201,45 +247,40 @@ async function runFit(
     lastLogs = logs;
     await call(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs, trainer));
     if (complete) {
-      trainer.epoch = epoch + 1;
-      trainer.stepInEpoch = 0;
-      trainer.epochFinished = false;
-      trainer.pendingDataState = null;
+      trainer.completeEpoch(epoch);
+      pos.epoch = epoch + 1;
+      pos.stepInEpoch = 0;
+      pos.finished = false;
+      pos.dataState = null;
     }
   }
   await call(callbacks, (cb) => cb.onTrainEnd?.(lastLogs, trainer));
   return history;
 }
 
-async function evaluateSource(trainer: Trainer, source: BatchSource, metrics: Metric[], prefix = ''): Promise<Logs> {
-  for (const m of metrics) m.reset();
-  let lossSum = 0;
-  let seen = 0;
-  for await (const batch of source.pass()) {
-    const n = batchSize(batch.x);
-    let t: ReturnType<Trainer['evalTensor']>;
-    try {
-      t = trainer.evalTensor(batch, metrics);
-    } finally {
-      if (source.ownsBatches) disposeBatch(batch);
-    }
-    lossSum += ((await t.data())[0] as number) * n;
-    t.dispose();
-    seen += n;
-  }
-  return { [`${prefix}loss`]: seen ? lossSum / seen : Number.NaN, ...metricLogs(metrics, prefix) };
-}
-
 /**
- * Loss and metrics of `model` over `data` in inference mode (sample-weighted means over all batches).
+ * Runs a trainer's eval step over one pass of `source`: the batch-weighted means of its logs and
+ * its metrics' results (reset first), keys prefixed with `prefix`.
  *
  * @example
  * ```ts
- * const { loss, accuracy: acc } = await evaluate(model, test, { loss: ce, metrics: [accuracy()] });
+ * const logs = await evaluateSource(trainer, toBatchSource(test.batch(1000)), 'val_');
  * ```
  */
-export async function evaluate(model: Module, data: DataInput, options: { loss: Loss; metrics?: Metric[] }): Promise<Logs> {
-  const noop: GradientTransform = { init: () => null, update: (g, s) => [g, s] };
-  const trainer = new Trainer(model, { loss: options.loss, optimizer: noop, metrics: options.metrics });
-  return evaluateSource(trainer, toBatchSource(data), options.metrics ?? []);
+export async function evaluateSource(trainer: Trainer<unknown, Batch>, source: BatchSource, prefix = ''): Promise<Logs> {
+  const metrics = trainer.metrics;
+  for (const m of metrics) m.reset();
+  const means = new LogMeans();
+  for await (const batch of source.pass()) {
+    let n: number;
+    let stepLogs: ReturnType<Trainer['evalStep']>;
+    try {
+      n = stepBatchSize(trainer, batch);
+      stepLogs = trainer.evalStep(batch);
+    } finally {
+      if (source.ownsBatches) disposeBatch(batch);
+    }
+    means.add(await readLogs(stepLogs), n);
+  }
+  return { ...means.means(prefix), ...metricLogs(metrics, prefix) };
 }

@@ -4,33 +4,58 @@ import type { Tensor } from '@tessera/tensor';
 import { concat, isTensor, slice, tidy } from '@tessera/tensor';
 import { type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 
-function forward(model: Module, x: TensorTree): Tensor {
+function leaves(tree: TensorTree): Tensor[] {
+  return isTensor(tree) ? [tree] : Object.values(tree);
+}
+
+function forward(model: Module, x: TensorTree): TensorTree {
   return tidy(() => {
     const p = model.call(x, { training: false });
-    if (!isTensor(p)) throw new ValueError(`predict: model "${model.name}" output`, 'one tensor', p);
+    const ok = isTensor(p) || (typeof p === 'object' && p !== null && Object.values(p).length > 0 && Object.values(p).every(isTensor));
+    if (!ok) throw new ValueError(`predict: model "${model.name}" output`, 'a tensor, a list or a record of tensors', p);
     return p;
   });
 }
 
-function join(parts: Tensor[]): Tensor {
-  if (parts.length === 0) throw new ValueError('predict data', 'at least one batch', 0);
+function joinLeaf(parts: Tensor[]): Tensor {
   if (parts.length === 1) return parts[0] as Tensor;
-  const out = concat(parts, 0);
-  for (const p of parts) p.dispose();
+  return concat(parts, 0);
+}
+
+function join(parts: TensorTree[]): TensorTree {
+  if (parts.length === 0) throw new ValueError('predict data', 'at least one batch', 0);
+  const first = parts[0] as TensorTree;
+  if (parts.length === 1) return first;
+  let out: TensorTree;
+  if (isTensor(first)) out = joinLeaf(parts as Tensor[]);
+  else if (Array.isArray(first)) out = first.map((_, i) => joinLeaf(parts.map((p) => (p as Tensor[])[i] as Tensor)));
+  else {
+    const rec: Record<string, Tensor> = {};
+    for (const k of Object.keys(first)) rec[k] = joinLeaf(parts.map((p) => (p as Record<string, Tensor>)[k] as Tensor));
+    out = rec;
+  }
+  for (const p of parts) for (const t of leaves(p)) t.dispose();
   return out;
 }
 
 /**
  * Runs `model` in inference mode over a tensor (in batches of `batchSize`) or over the `x` of
  * every batch of a dataset, and returns the concatenated predictions (the caller disposes them).
+ * Models with several outputs give a list or record of tensors, each concatenated over batches
+ * (pass the type: `predict<Record<string, Tensor>>(...)`).
  *
  * @example
  * ```ts
  * const probs = await predict(model, xTest, { batchSize: 256 });
+ * const { digit, box } = await predict<Record<string, Tensor>>(twoHeaded, xTest);
  * ```
  */
-export async function predict(model: Module, data: Tensor | DataInput, options: { batchSize?: number } = {}): Promise<Tensor> {
-  const parts: Tensor[] = [];
+export async function predict<O extends TensorTree = Tensor>(
+  model: Module,
+  data: Tensor | DataInput,
+  options: { batchSize?: number } = {},
+): Promise<O> {
+  const parts: TensorTree[] = [];
   try {
     if (isTensor(data)) {
       const bs = options.batchSize ?? 32;
@@ -43,7 +68,7 @@ export async function predict(model: Module, data: Tensor | DataInput, options: 
         } finally {
           x.dispose();
         }
-        if (parts.length % 16 === 0) await (parts[parts.length - 1] as Tensor).data();
+        if (parts.length % 16 === 0) await (leaves(parts[parts.length - 1] as TensorTree)[0] as Tensor).data();
       }
     } else {
       const source = toBatchSource(data);
@@ -55,9 +80,9 @@ export async function predict(model: Module, data: Tensor | DataInput, options: 
         }
       }
     }
-    return join(parts);
+    return join(parts) as O;
   } catch (err) {
-    for (const p of parts) if (!p.isDisposed) p.dispose();
+    for (const p of parts) for (const t of leaves(p)) if (!t.isDisposed) t.dispose();
     throw err;
   }
 }

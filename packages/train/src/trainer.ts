@@ -2,20 +2,24 @@ import type {
   Batch,
   GradientTransform,
   IteratorState,
-  Loss,
   Metric,
   Module,
-  NamedTensors,
   StateTree,
-  TensorTree,
+  StepContext,
+  StepLogs,
+  StepSnapshot,
   TrainingControl,
+  TrainStep,
 } from '@tessera/core';
-import { RngKey, rngKey, stateTensors, TesseraError, ValueError } from '@tessera/core';
-import type { Scalar, Tensor, Variable } from '@tessera/tensor';
-import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
+import { RngKey, rngKey, TesseraError, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { isTensor } from '@tessera/tensor';
+import type { LossSpec, MetricSpec } from './steps/outputs.js';
+import { supervised } from './steps/supervised.js';
 
 /**
- * Options of a {@link Trainer}.
+ * Options of a {@link Trainer}: the seed, plus — when the trainer is made from a model — the
+ * supervised step's loss, optimizer and metrics.
  *
  * @example
  * ```ts
@@ -24,20 +28,22 @@ import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
  * ```
  */
 export interface TrainerOptions {
-  /** The loss minimized. */
-  loss: Loss;
-  /** The gradient transformation (e.g. `adam()`, `sgd()`). */
-  optimizer: GradientTransform;
-  /** Streaming metrics updated on every batch. */
-  metrics?: Metric[];
-  /** Seed of the root RNG key; step `s` passes `rng: root.fold(s)` to the model (dropout). */
+  /** The loss minimized (when training a model; a step brings its own). */
+  loss?: LossSpec;
+  /** Weights of the per-output losses (multi-output models). */
+  lossWeights?: number[] | Record<string, number>;
+  /** The gradient transformation (when training a model). */
+  optimizer?: GradientTransform;
+  /** Streaming metrics (when training a model). */
+  metrics?: MetricSpec;
+  /** Seed of the root RNG key; step `s` gets `rng: root.fold(s)` (dropout). */
   seed?: number;
 }
 
 /**
- * Everything needed to continue training exactly: weights (parameters and state by name),
- * optimizer state (tensors + JSON skeleton), counters, the RNG key and the data position.
- * Tensors are the live variables/state (valid until the next step): write them out at once.
+ * Everything needed to continue training exactly: the step's weights (by path), optimizer
+ * state(s) and extra state, the counters, the RNG key and the data position. Tensors are live
+ * (valid until the next step): write them out at once.
  *
  * @example
  * ```ts
@@ -47,7 +53,7 @@ export interface TrainerOptions {
  * trainer.restore(decodeCheckpoint(files));
  * ```
  */
-export interface TrainerSnapshot {
+export interface TrainerSnapshot extends StepSnapshot {
   /** Optimizer steps taken. */
   step: number;
   /** Epoch to run next (0-based). */
@@ -58,65 +64,122 @@ export interface TrainerSnapshot {
   rngKey: [number, number];
   /** `Dataset.checkpoint()` taken at the start of `epoch`, or null. */
   dataState: IteratorState | null;
-  /** Parameters and module state by name. */
-  weights: NamedTensors;
-  /** The optimizer state tree. */
-  optimizerState: StateTree;
   /** True when `weights` were created for this snapshot (a loaded checkpoint): `restore` frees them. */
   ownsWeights?: boolean;
 }
 
-function checkBatch(batch: Batch, step: number): void {
-  const ok = typeof batch === 'object' && batch !== null && batch.x !== undefined && isTensor(batch.y);
-  if (!ok) throw new ValueError(`batch at step ${step}`, 'an object { x, y: Tensor, sampleWeight? }', batch);
+/**
+ * Where a run stands in its data: the epoch, the batches of it done and the data position at its
+ * start. `fit` owns it; a restored snapshot hands one to the next `fit` call.
+ *
+ * @example
+ * ```ts
+ * const pos: DataPosition = { epoch: 2, stepInEpoch: 17, dataState: { pass: 2 } };
+ * ```
+ */
+export interface DataPosition {
+  /** Epoch to run (0-based). */
+  epoch: number;
+  /** Batches of it already trained on. */
+  stepInEpoch: number;
+  /** The data's `checkpoint()` at the start of the epoch, or null. */
+  dataState: IteratorState | null;
 }
 
-function lossName(loss: Loss): string {
-  return loss.lossName ?? (loss.name || 'loss');
+function isTrainStep(x: unknown): x is TrainStep<unknown, Batch> {
+  const s = x as TrainStep<unknown, Batch>;
+  return (
+    typeof s === 'object' && s !== null && typeof s.init === 'function' && typeof s.step === 'function' && typeof s.snapshot === 'function'
+  );
 }
 
 /**
- * Holds a model, its optimizer state, the step/epoch counters and the RNG key, and runs
- * train/eval steps inside memory scopes. `fit` drives one; callbacks receive it as their
- * `TrainingControl` (and may read `optimizerState`, `snapshot()` and `restore()`).
+ * Makes the step `fit` drives from either a {@link TrainStep} or a model with `loss`/`optimizer`
+ * options (the {@link supervised} step).
+ *
+ * @example
+ * ```ts
+ * const step = toTrainStep(model, { loss: mse, optimizer: sgd({ learningRate: 0.1 }) });
+ * ```
+ */
+export function toTrainStep(target: Module | TrainStep<unknown, Batch>, options: TrainerOptions, where = 'fit'): TrainStep<unknown, Batch> {
+  if (isTrainStep(target)) {
+    if (options.loss !== undefined || options.optimizer !== undefined) {
+      throw new ValueError(`${where} options`, 'no loss/optimizer with a TrainStep (the step brings its own)', 'loss/optimizer');
+    }
+    return target;
+  }
+  if (typeof (target as Module)?.call !== 'function') {
+    throw new ValueError(`${where} model`, 'a Module or a TrainStep { init, step, snapshot, restore }', target);
+  }
+  if (options.loss === undefined) throw new ValueError(`${where} loss`, 'a loss function (yTrue, yPred) => Tensor', options.loss);
+  if (!options.optimizer || typeof options.optimizer.update !== 'function') {
+    throw new ValueError(`${where} optimizer`, 'a GradientTransform { init, update }', options.optimizer);
+  }
+  return supervised(target as Module, {
+    loss: options.loss,
+    lossWeights: options.lossWeights,
+    optimizer: options.optimizer,
+    metrics: options.metrics,
+  }) as TrainStep<unknown, Batch>;
+}
+
+/**
+ * A training run of one {@link TrainStep}: its state, the global step and epoch counters and the
+ * root RNG key. `fit` drives one; callbacks receive it as their `TrainingControl` (with
+ * `snapshot()`, `restore()` and the optimizer state). Reuse one across `fit` calls to continue a
+ * run (its `epoch` counts on).
  *
  * @example
  * ```ts
  * const trainer = new Trainer(model, { loss: mse, optimizer: sgd({ learningRate: 0.1 }), seed: 1 });
  * const loss = await trainer.trainBatch({ x, y });
+ * const ganRun = new Trainer(ganStep, { seed: 1 });
  * ```
  */
-export class Trainer implements TrainingControl {
-  readonly model: Module;
-  readonly loss: Loss;
-  readonly optimizer: GradientTransform;
-  metrics: Metric[];
-  step = 0;
-  epoch = 0;
-  stepInEpoch = 0;
-  rootKey: RngKey;
-  /** Data position at the start of the current epoch (see {@link TrainerSnapshot}). */
-  epochDataState: IteratorState | null = null;
-  /** Set by the loop when the current epoch's batches are all done. */
-  epochFinished = false;
-  /** Reads the data position after a finished epoch (set by `fit`). */
-  nextDataState: () => IteratorState | null = () => null;
-  /** Data position to restore before the next pass (set by `restore`). */
-  pendingDataState: IteratorState | null = null;
-  private optState: StateTree | null = null;
-  private pendingSnapshot: TrainerSnapshot | null = null;
+export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingControl {
+  readonly trainStep: TrainStep<S, B>;
+  private globalStep = 0;
+  private epochCount = 0;
+  private rootKey: RngKey;
+  private state: S | null = null;
+  private pendingRestore: StepSnapshot | null = null;
+  private pendingPosition: DataPosition | null = null;
+  private positionOf: (() => DataPosition) | null = null;
   private stopFlag = false;
 
-  constructor(model: Module, options: TrainerOptions) {
-    if (typeof options.loss !== 'function') throw new ValueError('Trainer loss', 'a loss function (yTrue, yPred) => Tensor', options.loss);
-    if (!options.optimizer || typeof options.optimizer.update !== 'function') {
-      throw new ValueError('Trainer optimizer', 'a GradientTransform { init, update }', options.optimizer);
-    }
-    this.model = model;
-    this.loss = options.loss;
-    this.optimizer = options.optimizer;
-    this.metrics = options.metrics ?? [];
+  constructor(target: Module | TrainStep<S, B>, options: TrainerOptions = {}) {
+    this.trainStep = toTrainStep(target as Module, options, 'Trainer') as unknown as TrainStep<S, B>;
     this.rootKey = rngKey(options.seed ?? 0);
+  }
+
+  /** Global step: optimizer updates done. */
+  get step(): number {
+    return this.globalStep;
+  }
+  /** Epochs completed (the epoch `fit` runs next). */
+  get epoch(): number {
+    return this.epochCount;
+  }
+  /** The first module the step trains. */
+  get model(): Module {
+    return Object.values(this.modules)[0] as Module;
+  }
+  /** The modules the step trains, by role. */
+  get modules(): Record<string, Module> {
+    return this.trainStep.modules();
+  }
+  /** The step's streaming metrics. */
+  get metrics(): Metric[] {
+    return this.trainStep.metrics ?? [];
+  }
+  /** The step's optimizer (the transform of `optimizerState`), when it has one. */
+  get optimizer(): GradientTransform | undefined {
+    return this.trainStep.optimizer;
+  }
+  /** The root RNG key of the run. */
+  get rngKey(): RngKey {
+    return this.rootKey;
   }
 
   get stopRequested(): boolean {
@@ -125,192 +188,144 @@ export class Trainer implements TrainingControl {
   stop(): void {
     this.stopFlag = true;
   }
-  /** Clears a previous stop request (a new `fit` call starts running again). */
+  /** Clears a stop request (a new `fit` call runs again). */
   resetStop(): void {
     this.stopFlag = false;
   }
 
-  /** The optimizer state (created on the first step). */
+  /** The optimizer state (null before the first step). */
   get optimizerState(): StateTree | null {
-    return this.optState;
+    return this.state === null ? null : this.trainStep.snapshot(this.state).optimizerState;
   }
-  /** Replaces the optimizer state (e.g. a changed learning rate); tensors no longer referenced are freed. */
+  /** Replaces the optimizer state (e.g. a changed learning rate); tensors no longer held are freed. */
   set optimizerState(next: StateTree | null) {
-    this.replaceState(next);
+    if (this.state === null || next === null) throw new TesseraError('NOT_BUILT', 'Trainer.optimizerState: no state before the first step');
+    const replace = this.trainStep.withOptimizerState;
+    if (!replace) throw new TesseraError('UNSUPPORTED', `step "${this.trainStep.name}" does not support replacing its optimizer state`);
+    this.state = replace.call(this.trainStep, this.state, next);
   }
 
-  private replaceState(next: StateTree | null): void {
-    const old = this.optState;
-    this.optState = next;
-    if (old === null) return;
-    const live = new Set(next === null ? [] : stateTensors(next));
-    for (const t of stateTensors(old)) if (!live.has(t) && !t.isDisposed) t.dispose();
+  /** Creates the step's state from a batch (builds the modules) when missing; applies a pending restore. */
+  ensureReady(batch: B): void {
+    if (this.state !== null) return;
+    const pending = this.pendingRestore;
+    this.pendingRestore = null;
+    this.state = pending ? this.trainStep.restore(pending, batch, null) : this.trainStep.init(batch);
+    if (pending && (pending as TrainerSnapshot).ownsWeights) disposeWeights(pending);
   }
 
-  /** Builds the model (one forward pass in a scope) and the optimizer state when missing. */
-  ensureReady(x: TensorTree): void {
-    const m = this.model;
-    const unbuilt = m.built === false || (m.built === undefined && Object.keys(m.parameters()).length === 0);
-    if (unbuilt) tidy(() => void m.call(x, { training: false }));
-    const pending = this.pendingSnapshot;
-    this.pendingSnapshot = null;
-    if (pending) this.applyWeights(pending);
-    if (this.optState === null) this.optState = this.optimizer.init(this.model.parameters());
+  private context(epoch: number): StepContext {
+    return { rng: this.rootKey.fold(this.globalStep), step: this.globalStep, epoch };
   }
 
-  /**
-   * One optimizer step on a batch, inside one scope. Returns the scalar loss tensor (the caller
-   * disposes it); updates the metrics with the batch's predictions.
-   */
-  stepTensor(batch: Batch): Tensor {
-    checkBatch(batch, this.step);
-    this.ensureReady(batch.x);
-    const params = this.model.parameters();
-    const varNames: Record<string, string> = {};
-    const vars: Variable[] = [];
-    for (const [name, v] of Object.entries(params)) {
-      if (!v.trainable) continue;
-      varNames[v.name] = name;
-      vars.push(v);
-    }
-    if (vars.length === 0) throw new TesseraError('VALUE', `model "${this.model.name}" has no trainable parameters`);
-    const rng = this.rootKey.fold(this.step);
-    let pred: Tensor | null = null;
-    const run = () =>
-      tidy(() => {
-        const { value, grads } = variableGrads(() => {
-          const p = this.model.call(batch.x, { training: true, rng });
-          if (!isTensor(p)) throw new ValueError(`model "${this.model.name}" output`, 'one tensor (losses take a single prediction)', p);
-          pred = keep(p);
-          let l = this.computeLoss(batch, p);
-          const reg = this.model.regularizationLoss?.();
-          if (reg) l = add(l, reg);
-          return l as Scalar;
-        }, vars);
-        const named: NamedTensors = {};
-        for (const [vname, g] of Object.entries(grads)) named[varNames[vname] as string] = g;
-        const [updates, next] = this.optimizer.update(named, this.optState as StateTree, params);
-        for (const [name, u] of Object.entries(updates)) {
-          const v = params[name];
-          if (!v) throw new ValueError('optimizer update', `a parameter name of model "${this.model.name}"`, name);
-          v.assign(add(v, u));
-        }
-        for (const t of stateTensors(next)) keep(t);
-        this.replaceState(next);
-        return value;
-      });
-    let lossValue: Tensor;
-    try {
-      lossValue = run();
-    } catch (err) {
-      (pred as Tensor | null)?.dispose();
-      throw err;
-    }
-    const p = pred as Tensor | null;
-    try {
-      if (p && this.metrics.length) for (const m of this.metrics) m.update(batch.y as Tensor, p, batch.sampleWeight);
-    } finally {
-      p?.dispose();
-    }
-    this.step++;
-    this.stepInEpoch++;
-    return lossValue;
+  /** One training step on a batch; returns its logs (tensors are the caller's to read and dispose). */
+  runStep(batch: B): StepLogs {
+    this.ensureReady(batch);
+    const out = this.trainStep.step(this.state as S, batch, this.context(this.positionOf?.().epoch ?? this.epochCount));
+    this.state = out.state;
+    this.globalStep++;
+    return out.logs;
   }
 
-  /** One optimizer step; resolves to the batch loss (read asynchronously). */
-  async trainBatch(batch: Batch): Promise<number> {
-    const t = this.stepTensor(batch);
-    try {
-      return (await t.data())[0] as number;
-    } finally {
-      t.dispose();
-    }
+  /** One training step; resolves to the batch loss (the `loss` log, read asynchronously). */
+  async trainBatch(batch: B): Promise<number> {
+    const logs = await readLogs(this.runStep(batch));
+    return logs.loss ?? Number.NaN;
   }
 
-  /** Loss (and metric updates) of a batch in inference mode; returns the scalar loss tensor. */
-  evalTensor(batch: Batch, metrics: Metric[] = this.metrics): Tensor {
-    checkBatch(batch, this.step);
-    this.ensureReady(batch.x);
-    return tidy(() => {
-      const p = this.model.call(batch.x, { training: false });
-      if (!isTensor(p)) throw new ValueError(`model "${this.model.name}" output`, 'one tensor', p);
-      for (const m of metrics) m.update(batch.y as Tensor, p, batch.sampleWeight);
-      return this.computeLoss(batch, p);
-    });
+  /** Logs of a batch in inference mode (metric updates included); tensors are the caller's. */
+  evalStep(batch: B): StepLogs {
+    this.ensureReady(batch);
+    const ev = this.trainStep.evalStep;
+    if (!ev) throw new TesseraError('UNSUPPORTED', `step "${this.trainStep.name}" has no evalStep: it cannot be validated or evaluated`);
+    return ev.call(this.trainStep, this.state as S, batch, this.context(this.epochCount));
   }
 
-  private computeLoss(batch: Batch, p: Tensor): Tensor {
-    const y = batch.y as Tensor;
-    try {
-      return this.loss(y, p, batch.sampleWeight);
-    } catch (err) {
-      const shape = isTensor(y) ? `[${y.shape.join(', ')}]` : typeof y;
-      throw new TesseraError(
-        'SHAPE',
-        `loss "${lossName(this.loss)}": batch targets y of shape ${shape} do not fit predictions of shape [${p.shape.join(', ')}] ` +
-          `from model "${this.model.name}": ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+  /** @internal `fit` reports where it stands in the data (for snapshots taken by callbacks). */
+  attachPosition(position: (() => DataPosition) | null): void {
+    this.positionOf = position;
   }
 
-  /** Frees the optimizer state (the model and the metrics belong to the caller). */
-  dispose(): void {
-    this.replaceState(null);
+  /** @internal `fit` marks an epoch complete. */
+  completeEpoch(epoch: number): void {
+    this.epochCount = epoch + 1;
+  }
+
+  /** @internal The data position a restored snapshot asks the next pass to start from (taken once). */
+  takePosition(): DataPosition | null {
+    const p = this.pendingPosition;
+    this.pendingPosition = null;
+    return p;
   }
 
   /** The current position and state (see {@link TrainerSnapshot}); tensors are live views. */
   snapshot(): TrainerSnapshot {
-    if (this.optState === null) throw new TesseraError('NOT_BUILT', 'Trainer.snapshot: nothing to save before the first step');
-    const finished = this.epochFinished;
-    return {
-      step: this.step,
-      epoch: finished ? this.epoch + 1 : this.epoch,
-      stepInEpoch: finished ? 0 : this.stepInEpoch,
+    if (this.state === null) throw new TesseraError('NOT_BUILT', 'Trainer.snapshot: nothing to save before the first step');
+    const pos = this.positionOf?.() ?? { epoch: this.epochCount, stepInEpoch: 0, dataState: null };
+    const s = this.trainStep.snapshot(this.state);
+    const out: TrainerSnapshot = {
+      step: this.globalStep,
+      epoch: pos.epoch,
+      stepInEpoch: pos.stepInEpoch,
       rngKey: this.rootKey.toJSON(),
-      dataState: finished ? this.nextDataState() : this.epochDataState,
-      weights: { ...this.model.state(), ...this.model.parameters() },
-      optimizerState: this.optState,
+      dataState: pos.dataState,
+      weights: s.weights,
+      optimizerState: s.optimizerState,
     };
+    if (s.extra !== undefined) out.extra = s.extra;
+    return out;
   }
 
   /**
-   * Continues from a snapshot: assigns the weights (by name; the model must be built or is
-   * built from `sample`), takes ownership of its optimizer-state tensors, sets the counters,
-   * the RNG key and the data position to restore before the next pass.
+   * Continues from a snapshot: the counters and the RNG key at once; the weights and optimizer
+   * state now when the step has run (else right after the next batch builds the modules, or now
+   * from `sample`); the data position for the next `fit` pass.
    */
-  restore(s: TrainerSnapshot, sample?: TensorTree): void {
-    this.step = s.step;
-    this.epoch = s.epoch;
-    this.stepInEpoch = s.stepInEpoch;
+  restore(s: TrainerSnapshot, sample?: B): void {
+    this.globalStep = s.step;
+    this.epochCount = s.epoch;
     this.rootKey = RngKey.fromJSON(s.rngKey);
-    this.pendingDataState = s.dataState;
-    this.epochFinished = false;
-    const m = this.model;
-    const unbuilt = m.built === false || (m.built === undefined && Object.keys(m.parameters()).length === 0);
-    if (unbuilt && !sample) {
-      this.pendingSnapshot = s; // applied right after the first forward pass builds the model
+    this.pendingPosition = { epoch: s.epoch, stepInEpoch: s.stepInEpoch, dataState: s.dataState };
+    if (this.state === null && !sample) {
+      this.pendingRestore = s;
       return;
     }
-    if (sample) this.ensureReady(sample);
-    this.applyWeights(s);
+    this.state = this.trainStep.restore(s, sample ?? null, this.state);
+    if (s.ownsWeights) disposeWeights(s);
   }
 
-  private applyWeights(s: TrainerSnapshot): void {
-    const vars = { ...this.model.state(), ...this.model.parameters() };
-    const missing = Object.keys(vars).filter((k) => !(k in s.weights));
-    if (missing.length) throw new ValueError('Trainer.restore weights', `tensors for ${missing.join(', ')}`, Object.keys(s.weights));
-    for (const [name, v] of Object.entries(vars)) {
-      const t = s.weights[name] as Tensor;
-      if (t.shape.join() !== v.shape.join()) {
-        throw new TesseraError(
-          'SHAPE',
-          `Trainer.restore "${name}": expected shape [${v.shape.join(', ')}], received [${t.shape.join(', ')}]`,
-        );
-      }
-      v.assign(t);
-    }
-    if (s.ownsWeights) for (const t of Object.values(s.weights)) t.dispose();
-    this.replaceState(s.optimizerState);
+  /** Frees the step's state (the modules and metrics belong to the caller). */
+  dispose(): void {
+    if (this.state !== null) this.trainStep.dispose(this.state);
+    this.state = null;
+    if (this.pendingRestore && (this.pendingRestore as TrainerSnapshot).ownsWeights) disposeWeights(this.pendingRestore);
+    this.pendingRestore = null;
   }
+}
+
+function disposeWeights(s: StepSnapshot): void {
+  for (const t of Object.values(s.weights)) if (!t.isDisposed) t.dispose();
+}
+
+/**
+ * Reads a step's logs: tensors are read asynchronously (together) and disposed; numbers pass through.
+ *
+ * @example
+ * ```ts
+ * const values = await readLogs(trainer.runStep(batch)); // { loss: 0.42, ... }
+ * ```
+ */
+export async function readLogs(logs: StepLogs): Promise<Record<string, number>> {
+  const keys = Object.keys(logs);
+  const out: Record<string, number> = {};
+  try {
+    const values = await Promise.all(keys.map((k) => (isTensor(logs[k]) ? (logs[k] as Tensor).data() : logs[k])));
+    keys.forEach((k, i) => {
+      const v = values[i];
+      out[k] = typeof v === 'number' ? v : ((v as ArrayLike<number>)[0] as number);
+    });
+  } finally {
+    for (const v of Object.values(logs)) if (isTensor(v) && !v.isDisposed) v.dispose();
+  }
+  return out;
 }

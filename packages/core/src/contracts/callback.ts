@@ -15,8 +15,10 @@ import type { Module } from './module.js';
  * ```
  */
 export interface TrainingControl {
-  /** The model being trained. */
+  /** The model being trained (a step training several: the first of `modules`). */
   readonly model: Module;
+  /** Every module the training step trains, by role (supervised training: `{ model }`). */
+  readonly modules?: Record<string, Module>;
   /** Global step (number of optimizer updates so far). */
   readonly step: number;
   /** Current epoch, 0-based. */

@@ -1,6 +1,7 @@
 import type { Callback, Logs, TrainingControl } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { clone } from '@tessera/tensor';
+import { moduleWeights, restoreModuleWeights } from '../steps/module-weights.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 
 /**
@@ -71,7 +72,7 @@ export function earlyStopping(
         if (options.restoreBestWeights) {
           freeBest();
           best = {};
-          for (const [name, v] of Object.entries({ ...control.model.state(), ...control.model.parameters() })) best[name] = clone(v);
+          for (const [name, v] of Object.entries(moduleWeights(control.modules ?? { model: control.model }))) best[name] = clone(v);
         }
         return;
       }
@@ -83,8 +84,7 @@ export function earlyStopping(
     },
     onTrainEnd(_logs: Logs, control: TrainingControl) {
       if (best && options.restoreBestWeights) {
-        const params = { ...control.model.state(), ...control.model.parameters() };
-        for (const [name, t] of Object.entries(best)) params[name]?.assign(t);
+        restoreModuleWeights(control.modules ?? { model: control.model }, best, 'earlyStopping restoreBestWeights');
       }
       freeBest();
     },

@@ -19,6 +19,8 @@ import { add, cast, reshape, tidy, variable, zeros } from '@tessera/tensor';
 export abstract class StreamingMetric implements Metric {
   readonly name: string;
   private acc: Variable | null = null;
+  /** The result read when the accumulator was freed (until the next update or reset). */
+  private final: number | null = null;
 
   protected constructor(name: string) {
     this.name = name;
@@ -32,22 +34,27 @@ export abstract class StreamingMetric implements Metric {
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     tidy(() => {
       const s = reshape(cast(this.stats(yTrue, yPred, sampleWeight), 'float32'), [-1]);
-      if (!this.acc) this.acc = variable(zeros(s.shape), false);
+      if (!this.acc) {
+        this.acc = variable(zeros(s.shape), false);
+        this.final = null;
+      }
       this.acc.assign(add(this.acc, s));
     });
   }
 
   result(): number {
-    if (!this.acc) return Number.NaN;
+    if (!this.acc) return this.final ?? Number.NaN;
     return this.compute(this.acc.dataSync() as Float32Array);
   }
 
   reset(): void {
+    this.final = null;
     const acc = this.acc;
     if (acc) tidy(() => acc.assign(zeros(acc.shape)));
   }
 
   dispose(): void {
+    if (this.acc) this.final = this.result();
     this.acc?.dispose();
     this.acc = null;
   }

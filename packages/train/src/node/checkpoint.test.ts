@@ -126,7 +126,7 @@ describe('checkpoint files', () => {
     const json = JSON.parse(await readFile(join(dir, 'step-000000005', 'trainer.json'), 'utf8'));
     expect(json.optimizer.velocity['linear/kernel']).toEqual({ $tensor: 'velocity/linear/kernel' });
     expect(json.optimizer.lr).toMatchObject({ kind: 'learningRate', count: 5 });
-    expect(json.rngKey).toEqual(trainer.rootKey.toJSON());
+    expect(json.rngKey).toEqual(trainer.rngKey.toJSON());
     for (const t of Object.values(snap.weights)) t.dispose();
     model.dispose();
     x.dispose();

@@ -1,0 +1,202 @@
+import type {
+  Batch,
+  GradientTransform,
+  Module,
+  NamedTensors,
+  StateTree,
+  StepContext,
+  StepLogs,
+  StepOutput,
+  StepSnapshot,
+  TensorTree,
+  TrainStep,
+} from '@tessera/core';
+import { stateTensors, TesseraError, ValueError } from '@tessera/core';
+import type { Scalar, Tensor, Variable } from '@tessera/tensor';
+import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
+import { ensureBuilt, moduleWeights, restoreModuleWeights } from './module-weights.js';
+import { headLosses, type LossSpec, type MetricSpec, outputHeads, pick } from './outputs.js';
+
+/**
+ * Options of {@link supervised}.
+ *
+ * @example
+ * ```ts
+ * const options: SupervisedOptions = {
+ *   loss: { digit: sparseCategoricalCrossentropy({ fromLogits: true }), size: meanSquaredError() },
+ *   lossWeights: { digit: 1, size: 0.1 },
+ *   optimizer: adam({ learningRate: 1e-3 }),
+ *   metrics: { digit: [accuracy()] },
+ * };
+ * ```
+ */
+export interface SupervisedOptions {
+  /** The loss (single-output models) or a loss per output (list or record matching the model's outputs and `y`). */
+  loss: LossSpec;
+  /** Weight of each output's loss in the total (default 1 each); multi-output models only. */
+  lossWeights?: number[] | Record<string, number>;
+  /** The gradient transformation (e.g. `adam()`, `sgd()`). */
+  optimizer: GradientTransform;
+  /** Streaming metrics: a list, or a list per output for multi-output models (logged as `<output>_<metric>`). */
+  metrics?: MetricSpec;
+}
+
+/**
+ * State of a {@link supervised} step: the optimizer state (the model's weights live in its variables).
+ *
+ * @example
+ * ```ts
+ * const s: SupervisedState = step.init(firstBatch);
+ * console.log(flattenState(s.opt).skeleton);
+ * ```
+ */
+export interface SupervisedState {
+  opt: StateTree;
+}
+
+function checkBatch(batch: Batch, step: number): void {
+  const ok = typeof batch === 'object' && batch !== null && batch.x !== undefined && batch.y !== undefined;
+  if (!ok) throw new ValueError(`batch at step ${step}`, 'an object { x, y, sampleWeight? }', batch);
+}
+
+function freeStale(old: StateTree, next: StateTree): void {
+  const live = new Set(stateTensors(next));
+  for (const t of stateTensors(old)) if (!live.has(t) && !t.isDisposed) t.dispose();
+}
+
+/**
+ * Supervised training as a {@link TrainStep}: forward pass, loss (one per output for multi-output
+ * models, plus the model's regularization), gradients of the trainable parameters by path, one
+ * optimizer update, and streaming metrics on the batch's predictions — all in one memory scope.
+ * `fit(model, data, { loss, optimizer })` builds this step; pass one to `fit` directly to reuse
+ * or wrap it.
+ *
+ * @example
+ * ```ts
+ * const step = supervised(model, { loss: sparseCategoricalCrossentropy({ fromLogits: true }), optimizer: adam(), metrics: [accuracy()] });
+ * await fit(step, train.batch(128), { epochs: 3, validation: test.batch(1000) });
+ * ```
+ */
+export function supervised(model: Module, options: SupervisedOptions): TrainStep<SupervisedState> {
+  if (!model || typeof model.call !== 'function') throw new ValueError('supervised model', 'a Module with call()', model);
+  if (!options || (typeof options.loss !== 'function' && (typeof options.loss !== 'object' || options.loss === null))) {
+    throw new ValueError('supervised loss', 'a loss function (yTrue, yPred) => Tensor, or one per output', options?.loss);
+  }
+  const optimizer = options.optimizer;
+  if (!optimizer || typeof optimizer.update !== 'function' || typeof optimizer.init !== 'function') {
+    throw new ValueError('supervised optimizer', 'a GradientTransform { init, update }', optimizer);
+  }
+  const { heads, metrics, metricHeads } = outputHeads(options.loss, options.lossWeights, options.metrics);
+
+  const updateMetrics = (batch: Batch, pred: TensorTree) => {
+    for (const { metric, key } of metricHeads) {
+      metric.update(pick(batch.y, key, 'batch targets y'), pick(pred, key, `model "${model.name}" output`), batch.sampleWeight);
+    }
+  };
+
+  const trainable = (): { params: NamedTensors; vars: Variable[]; byVar: Record<string, string> } => {
+    const params = model.parameters();
+    const vars: Variable[] = [];
+    const byVar: Record<string, string> = {};
+    for (const [name, v] of Object.entries(params)) {
+      if (!v.trainable) continue;
+      byVar[v.name] = name;
+      vars.push(v);
+    }
+    if (vars.length === 0) throw new TesseraError('VALUE', `model "${model.name}" has no trainable parameters`);
+    return { params, vars, byVar };
+  };
+
+  const step: TrainStep<SupervisedState> = {
+    name: `supervised(${model.name})`,
+    optimizer,
+    metrics,
+    modules: () => ({ model }),
+    init(batch) {
+      checkBatch(batch, 0);
+      ensureBuilt(model, batch.x);
+      return { opt: optimizer.init(model.parameters()) };
+    },
+    step(state, batch, ctx: StepContext): StepOutput<SupervisedState> {
+      checkBatch(batch, ctx.step);
+      const { params, vars, byVar } = trainable();
+      let pred: TensorTree | null = null;
+      let next: StateTree = state.opt;
+      const parts: Record<string, Tensor> = {};
+      let logs: Record<string, Tensor>;
+      try {
+        logs = tidy(() => {
+          const { value, grads } = variableGrads(() => {
+            const p = model.call(batch.x, { training: true, rng: ctx.rng });
+            pred = keepTree(p);
+            const losses = headLosses(heads, batch.y, p, batch.sampleWeight, model.name);
+            for (const [k, t] of Object.entries(losses.parts)) parts[k] = keep(t);
+            const reg = model.regularizationLoss?.();
+            return (reg ? add(losses.total, reg) : losses.total) as Scalar;
+          }, vars);
+          const named: NamedTensors = {};
+          for (const [vname, g] of Object.entries(grads)) named[byVar[vname] as string] = g;
+          const [updates, nextState] = optimizer.update(named, state.opt, params);
+          for (const [name, u] of Object.entries(updates)) {
+            const v = params[name] as Variable | undefined;
+            if (!v) throw new ValueError('optimizer update', `a parameter name of model "${model.name}"`, name);
+            v.assign(add(v, u));
+          }
+          for (const t of stateTensors(nextState)) keep(t);
+          next = nextState;
+          return { loss: value, ...parts } as Record<string, Tensor>;
+        });
+      } catch (err) {
+        if (pred) disposeOutputs(pred);
+        for (const t of Object.values(parts)) t.dispose();
+        if (next !== state.opt) for (const t of stateTensors(next)) if (!t.isDisposed) t.dispose();
+        throw err;
+      }
+      freeStale(state.opt, next);
+      const p = pred as TensorTree | null;
+      try {
+        if (p) updateMetrics(batch, p);
+      } finally {
+        if (p) disposeOutputs(p);
+      }
+      return { state: { opt: next }, logs };
+    },
+    evalStep(_state, batch): StepLogs {
+      checkBatch(batch, 0);
+      return tidy(() => {
+        const p = model.call(batch.x, { training: false });
+        updateMetrics(batch, p);
+        const losses = headLosses(heads, batch.y, p, batch.sampleWeight, model.name);
+        return { loss: losses.total, ...losses.parts };
+      });
+    },
+    snapshot: (state) => ({ weights: moduleWeights({ model }), optimizerState: state.opt }),
+    restore(snap: StepSnapshot, batch, previous) {
+      if (batch) ensureBuilt(model, batch.x);
+      restoreModuleWeights({ model }, snap.weights, 'supervised restore');
+      if (previous) freeStale(previous.opt, snap.optimizerState);
+      return { opt: snap.optimizerState };
+    },
+    withOptimizerState(state, opt) {
+      freeStale(state.opt, opt);
+      return { opt };
+    },
+    dispose(state) {
+      for (const t of stateTensors(state.opt)) if (!t.isDisposed) t.dispose();
+    },
+  };
+  return step;
+}
+
+function keepTree(p: TensorTree): TensorTree {
+  if (isTensor(p)) return keep(p);
+  if (Array.isArray(p)) return p.map((t) => keep(t));
+  const out: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(p)) out[k] = keep(t);
+  return out;
+}
+
+function disposeOutputs(p: TensorTree): void {
+  if (isTensor(p)) p.dispose();
+  else for (const t of Object.values(p)) (t as Tensor).dispose();
+}
