@@ -131,6 +131,13 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   const shape = (value as { shape?: unknown }).shape;
   if (Array.isArray(shape)) return `Tensor of shape ${formatShape(shape as number[])}`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const entries = Object.entries(value as object);
+    const parts = entries.slice(0, 8).map(([k, v]) => `${k}: ${describeValue(v)}`);
+    const text = `{ ${parts.join(', ')}${entries.length > 8 ? ', …' : ''} }`;
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  }
   try {
     const json = JSON.stringify(value);
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;

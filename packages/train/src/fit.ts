@@ -4,7 +4,7 @@ import { progressBar } from './callbacks/progress-bar.js';
 import { learningRateNodes } from './callbacks/reduce-lr.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
-import { type DataPosition, readLogs, Trainer, type TrainerSnapshot } from './trainer.js';
+import { type DataPosition, readLogs, Trainer, type TrainerSnapshot, toTrainStep } from './trainer.js';
 
 /**
  * Options of {@link fit}.
@@ -138,13 +138,12 @@ export async function fit(model: Module | TrainStep<unknown, Batch>, data: DataI
     throw new ValueError('fit stepsPerEpoch', 'a positive integer', steps);
   const trainer =
     options.trainer ??
-    new Trainer(model, {
-      loss: options.loss,
-      lossWeights: options.lossWeights,
-      optimizer: options.optimizer,
-      metrics: options.metrics,
-      seed: options.seed,
-    });
+    new Trainer(
+      toTrainStep(model, { loss: options.loss, lossWeights: options.lossWeights, optimizer: options.optimizer, metrics: options.metrics }),
+      {
+        seed: options.seed,
+      },
+    );
   const source = toBatchSource(data, { disposeBatches: options.disposeBatches });
   const ownTrainer = !options.trainer;
   try {
