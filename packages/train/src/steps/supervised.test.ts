@@ -62,11 +62,11 @@ describe('supervised step, multi-output models', () => {
     });
     const logs = h.logs[0] as Record<string, number>;
     // hand-computed from the initial weights: the learning rate is 0, so the logged losses are those of these weights
-    const pa = model.a.call(x).dataSync();
-    const pb = model.b.call(x).dataSync();
-    const la = ((pa[0] - 1) ** 2 + (pa[1] - 0) ** 2) / 2;
-    const lb = ((pb[0] + 1) ** 2 + (pb[1] - 2) ** 2) / 2;
-    const maeB = (Math.abs(pb[0] + 1) + Math.abs(pb[1] - 2)) / 2;
+    const [pa0, pa1] = Array.from(model.a.call(x).dataSync()) as [number, number];
+    const [pb0, pb1] = Array.from(model.b.call(x).dataSync()) as [number, number];
+    const la = ((pa0 - 1) ** 2 + pa1 ** 2) / 2;
+    const lb = ((pb0 + 1) ** 2 + (pb1 - 2) ** 2) / 2;
+    const maeB = (Math.abs(pb0 + 1) + Math.abs(pb1 - 2)) / 2;
     expect(logs.a_loss).toBeCloseTo(la, 5);
     expect(logs.b_loss).toBeCloseTo(lb, 5);
     expect(logs.loss).toBeCloseTo(la + 0.5 * lb, 5);
