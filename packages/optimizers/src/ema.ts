@@ -2,12 +2,13 @@ import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, clone, mul } from '@tessera/tensor';
 import { type ScalarOrSchedule, valueAt } from './schedules.js';
+import type { EmaState } from './state-types.js';
 import { mapTensors, zipTensors } from './tree.js';
 
 /**
  * Exponential moving average of the parameters (Polyak averaging): updates pass through
  * unchanged and the state tracks ema = decay * ema + (1 - decay) * (params + updates).
- * Read the averages with {@link emaParams}. Put it last in a chain. `decay` is a number in [0, 1]
+ * State: {@link EmaState}. Read the averages with {@link emaParams}. Put it last in a chain. `decay` is a number in [0, 1]
  * or a schedule of the step (read at the step count before the update; e.g. a warm-up that
  * averages less at the start).
  *
@@ -18,14 +19,14 @@ import { mapTensors, zipTensors } from './tree.js';
  * const averaged = emaParams(state); // { 'dense/kernel': Tensor, ... }
  * ```
  */
-export function ema({ decay = 0.999 }: { decay?: ScalarOrSchedule } = {}): GradientTransform {
+export function ema({ decay = 0.999 }: { decay?: ScalarOrSchedule } = {}): GradientTransform<EmaState> {
   if (typeof decay !== 'function' && !(decay >= 0 && decay <= 1))
     throw new ValueError('ema decay', 'a number in [0, 1] or a schedule', decay);
   return {
+    name: 'ema',
     init: (params) => ({ kind: 'ema', count: 0, ema: mapTensors(params, (p) => clone(p)) }),
-    update(grads, state, params) {
+    update(grads, s, params) {
       if (!params) throw new ValueError('ema update', 'the current parameters as third argument', params);
-      const s = state as { count: number; ema: NamedTensors };
       const d = valueAt(decay, s.count);
       if (!(d >= 0 && d <= 1)) throw new ValueError(`ema decay at step ${s.count}`, 'a number in [0, 1]', d);
       const next = zipTensors(

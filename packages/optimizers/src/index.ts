@@ -1,10 +1,13 @@
-export type { GradientTransform, StateTree } from '@tessera/core';
+export type { GradientTransform, ScaleLearningRateOptions, StateTree } from '@tessera/core';
+export { getLearningRate, scaleLearningRate, setLearningRate } from '@tessera/core';
 export { accumulate } from './accumulate.js';
 export { applyUpdates, disposeStale } from './apply.js';
-export { chain, namedChain } from './combine.js';
+export type { Applied } from './apply-gradients.js';
+export { applyGradients } from './apply-gradients.js';
+export { chain, named, namedChain } from './combine.js';
 export { ema, emaParams } from './ema.js';
 export type { LearningRateState } from './learning-rate.js';
-export { getLearningRate, scaleByLearningRate, scaleBySchedule, scaleLearningRate, setLearningRate } from './learning-rate.js';
+export { scaleByLearningRate, scaleBySchedule } from './learning-rate.js';
 export { adagrad, adam, adamw, lion, momentum, rmsprop, sgd } from './named.js';
 export type { CosineOptions, ExponentialOptions, ScalarOrSchedule, Schedule } from './schedules.js';
 export {
@@ -18,6 +21,18 @@ export {
   valueAt,
   warmupCosineDecay,
 } from './schedules.js';
+export type {
+  AccumulateState,
+  AdamState,
+  ChainState,
+  CountState,
+  EmaState,
+  EmptyState,
+  LionState,
+  RmsState,
+  RssState,
+  TraceState,
+} from './state-types.js';
 export type { AdamOptions } from './transforms.js';
 export {
   addDecayedWeights,

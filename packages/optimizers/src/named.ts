@@ -1,8 +1,9 @@
-import type { GradientTransform, NamedTensors } from '@tessera/core';
+import type { GradientTransform } from '@tessera/core';
 import { add, mul, sign } from '@tessera/tensor';
-import { chain } from './combine.js';
+import { chain, named } from './combine.js';
 import { scaleByLearningRate } from './learning-rate.js';
 import type { ScalarOrSchedule } from './schedules.js';
+import type { ChainState, LionState } from './state-types.js';
 import { type AdamOptions, addDecayedWeights, scaleByAdam, scaleByRms, scaleByRss, trace } from './transforms.js';
 import { zerosTree, zipTensors } from './tree.js';
 
@@ -26,10 +27,13 @@ export function sgd({
   learningRate?: ScalarOrSchedule;
   momentum?: ScalarOrSchedule;
   nesterov?: boolean;
-} = {}): GradientTransform {
-  return active(momentum)
-    ? chain(trace({ decay: momentum, nesterov }), scaleByLearningRate(learningRate))
-    : chain(scaleByLearningRate(learningRate));
+} = {}): GradientTransform<ChainState> {
+  return named(
+    'sgd',
+    active(momentum)
+      ? chain(trace({ decay: momentum, nesterov }), scaleByLearningRate(learningRate))
+      : chain(scaleByLearningRate(learningRate)),
+  );
 }
 
 /**
@@ -48,8 +52,8 @@ export function momentum({
   learningRate?: ScalarOrSchedule;
   momentum?: ScalarOrSchedule;
   nesterov?: boolean;
-} = {}): GradientTransform {
-  return sgd({ learningRate, momentum: m, nesterov });
+} = {}): GradientTransform<ChainState> {
+  return named('momentum', sgd({ learningRate, momentum: m, nesterov }));
 }
 
 /**
@@ -60,7 +64,10 @@ export function momentum({
  * adam({ learningRate: cosineDecay(1e-3, 5000) });
  * ```
  */
-export function adam({ learningRate = 1e-3, ...rest }: AdamOptions & { learningRate?: ScalarOrSchedule } = {}): GradientTransform {
+export function adam({
+  learningRate = 1e-3,
+  ...rest
+}: AdamOptions & { learningRate?: ScalarOrSchedule } = {}): GradientTransform<ChainState> {
   return chain(scaleByAdam(rest), scaleByLearningRate(learningRate));
 }
 
@@ -82,8 +89,8 @@ export function adamw({
   learningRate?: ScalarOrSchedule;
   weightDecay?: ScalarOrSchedule;
   mask?: (name: string) => boolean;
-} = {}): GradientTransform {
-  return chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate));
+} = {}): GradientTransform<ChainState> {
+  return named('adamw', chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate)));
 }
 
 /**
@@ -104,9 +111,12 @@ export function rmsprop({
   rho?: number;
   eps?: number;
   momentum?: ScalarOrSchedule;
-} = {}): GradientTransform {
+} = {}): GradientTransform<ChainState> {
   const base = scaleByRms({ decay: rho, eps });
-  return active(m) ? chain(base, trace({ decay: m }), scaleByLearningRate(learningRate)) : chain(base, scaleByLearningRate(learningRate));
+  return named(
+    'rmsprop',
+    active(m) ? chain(base, trace({ decay: m }), scaleByLearningRate(learningRate)) : chain(base, scaleByLearningRate(learningRate)),
+  );
 }
 
 /**
@@ -125,8 +135,8 @@ export function adagrad({
   learningRate?: ScalarOrSchedule;
   initialAccumulatorValue?: number;
   eps?: number;
-} = {}): GradientTransform {
-  return chain(scaleByRss({ initialAccumulatorValue, eps }), scaleByLearningRate(learningRate));
+} = {}): GradientTransform<ChainState> {
+  return named('adagrad', chain(scaleByRss({ initialAccumulatorValue, eps }), scaleByLearningRate(learningRate)));
 }
 
 /**
@@ -149,17 +159,20 @@ export function lion({
   b1?: number;
   b2?: number;
   weightDecay?: ScalarOrSchedule;
-} = {}): GradientTransform {
-  const direction: GradientTransform = {
+} = {}): GradientTransform<ChainState> {
+  const direction: GradientTransform<LionState> = {
+    name: 'scaleByLion',
     init: (params) => ({ mu: zerosTree(params) }),
-    update(grads, state) {
-      const mu = (state as { mu: NamedTensors }).mu;
+    update(grads, { mu }) {
       const updates = zipTensors(grads, mu, (g, m) => sign(add(mul(m, b1), mul(g, 1 - b1))));
       const next = zipTensors(grads, mu, (g, m) => add(mul(m, b2), mul(g, 1 - b2)));
       return [updates, { mu: next }];
     },
   };
-  return active(weightDecay)
-    ? chain(direction, addDecayedWeights({ weightDecay }), scaleByLearningRate(learningRate))
-    : chain(direction, scaleByLearningRate(learningRate));
+  return named(
+    'lion',
+    active(weightDecay)
+      ? chain(direction, addDecayedWeights({ weightDecay }), scaleByLearningRate(learningRate))
+      : chain(direction, scaleByLearningRate(learningRate)),
+  );
 }

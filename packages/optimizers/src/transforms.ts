@@ -2,12 +2,11 @@ import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, addN, clipByValue, div, maximum, mul, sqrt, square, sum } from '@tessera/tensor';
 import { type ScalarOrSchedule, valueAt } from './schedules.js';
+import type { AdamState, CountState, EmptyState, RmsState, RssState, TraceState } from './state-types.js';
 import { mapTensors, zerosTree, zipTensors } from './tree.js';
 
-type State = { [key: string]: StateTree };
-const asTree = (s: StateTree | undefined): NamedTensors => s as unknown as NamedTensors;
 /** The step count of a state that keeps one (0 for states written before it did). */
-const countOf = (s: StateTree | undefined): number => ((s as State | undefined)?.count as number | undefined) ?? 0;
+const countOf = (s: StateTree | undefined): number => ((s as { count?: number } | undefined)?.count as number | undefined) ?? 0;
 const needParams = (params: NamedTensors | undefined, who: string): NamedTensors => {
   if (!params) throw new ValueError(`${who} update`, 'the current parameters as third argument', params);
   return params;
@@ -29,21 +28,21 @@ export interface AdamOptions {
 
 /**
  * Adam's preconditioning: bias-corrected first moment over the root of the second moment.
- * State: `{ count, mu, nu }`.
+ * State: {@link AdamState} `{ count, mu, nu }`.
  *
  * @example
  * ```ts
  * chain(scaleByAdam(), scaleByLearningRate(1e-3));
  * ```
  */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = {}): GradientTransform {
+export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = {}): GradientTransform<AdamState> {
   return {
+    name: 'scaleByAdam',
     init: (params) => ({ count: 0, mu: zerosTree(params), nu: zerosTree(params) }),
-    update(grads, state) {
-      const s = state as State;
-      const count = (s.count as number) + 1;
-      const mu = zipTensors(grads, asTree(s.mu), (g, m) => add(mul(m, b1), mul(g, 1 - b1)));
-      const nu = zipTensors(grads, asTree(s.nu), (g, v) => add(mul(v, b2), mul(square(g), 1 - b2)));
+    update(grads, s) {
+      const count = s.count + 1;
+      const mu = zipTensors(grads, s.mu, (g, m) => add(mul(m, b1), mul(g, 1 - b1)));
+      const nu = zipTensors(grads, s.nu, (g, v) => add(mul(v, b2), mul(square(g), 1 - b2)));
       const c1 = 1 - b1 ** count;
       const c2 = 1 - b2 ** count;
       const updates = zipTensors(mu, nu, (m, v) => div(mul(m, 1 / c1), add(sqrt(mul(v, 1 / c2)), eps)));
@@ -53,7 +52,7 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = 
 }
 
 /**
- * RMS preconditioning g / (sqrt(nu) + eps) with nu an average of squared gradients. State: `{ nu }`.
+ * RMS preconditioning g / (sqrt(nu) + eps) with nu an average of squared gradients. State: {@link RmsState} `{ nu }`.
  *
  * @example
  * ```ts
@@ -68,29 +67,31 @@ export function scaleByRms({
   decay?: number;
   eps?: number;
   initialScale?: number;
-} = {}): GradientTransform {
+} = {}): GradientTransform<RmsState> {
   return {
+    name: 'scaleByRms',
     init: (params) => ({ nu: mapTensors(params, (p) => add(mul(p, 0), initialScale)) }),
     update(grads, state) {
-      const nu = zipTensors(grads, asTree((state as State).nu), (g, v) => add(mul(v, decay), mul(square(g), 1 - decay)));
+      const nu = zipTensors(grads, state.nu, (g, v) => add(mul(v, decay), mul(square(g), 1 - decay)));
       return [zipTensors(grads, nu, (g, v) => div(g, add(sqrt(v), eps))), { nu }];
     },
   };
 }
 
 /**
- * Adagrad preconditioning g / (sqrt(sum of g^2) + eps). State: `{ sumOfSquares }`.
+ * Adagrad preconditioning g / (sqrt(sum of g^2) + eps). State: {@link RssState} `{ sumOfSquares }`.
  *
  * @example
  * ```ts
  * chain(scaleByRss(), scaleByLearningRate(0.01));
  * ```
  */
-export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): GradientTransform {
+export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): GradientTransform<RssState> {
   return {
+    name: 'scaleByRss',
     init: (params) => ({ sumOfSquares: mapTensors(params, (p) => add(mul(p, 0), initialAccumulatorValue)) }),
     update(grads, state) {
-      const acc = zipTensors(grads, asTree((state as State).sumOfSquares), (g, a) => add(a, square(g)));
+      const acc = zipTensors(grads, state.sumOfSquares, (g, a) => add(a, square(g)));
       return [zipTensors(grads, acc, (g, a) => div(g, add(sqrt(a), eps))), { sumOfSquares: acc }];
     },
   };
@@ -99,7 +100,7 @@ export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): 
 /**
  * Momentum: trace = g + decay * trace; with `nesterov` the update is g + decay * trace. `decay`
  * is a number or a schedule of the step (read at the step count before the update, like the
- * learning rate). State: `{ trace, count }`.
+ * learning rate). State: {@link TraceState} `{ trace, count }`.
  *
  * @example
  * ```ts
@@ -107,13 +108,20 @@ export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 } = {}): 
  * trace({ decay: linearSchedule(0.5, 0.99, 1000) }); // momentum warm-up
  * ```
  */
-export function trace({ decay = 0.9, nesterov = false }: { decay?: ScalarOrSchedule; nesterov?: boolean } = {}): GradientTransform {
+export function trace({
+  decay = 0.9,
+  nesterov = false,
+}: {
+  decay?: ScalarOrSchedule;
+  nesterov?: boolean;
+} = {}): GradientTransform<TraceState> {
   return {
+    name: 'trace',
     init: (params) => ({ trace: zerosTree(params), count: 0 }),
     update(grads, state) {
       const count = countOf(state);
       const d = valueAt(decay, count);
-      const t = zipTensors(grads, asTree((state as State).trace), (g, tr) => add(g, mul(tr, d)));
+      const t = zipTensors(grads, state.trace, (g, tr) => add(g, mul(tr, d)));
       const updates = nesterov ? zipTensors(grads, t, (g, tr) => add(g, mul(tr, d))) : t;
       return [updates, { trace: t, count: count + 1 }];
     },
@@ -123,7 +131,7 @@ export function trace({ decay = 0.9, nesterov = false }: { decay?: ScalarOrSched
 /**
  * Adds `weightDecay * param` to each update (decoupled weight decay when placed before the learning rate).
  * `weightDecay` is a number or a schedule of the step (read at the step count before the update).
- * `mask(name)` returning false exempts a parameter (e.g. biases). State: `{ count }`.
+ * `mask(name)` returning false exempts a parameter (e.g. biases). State: {@link CountState} `{ count }`.
  *
  * @example
  * ```ts
@@ -137,15 +145,16 @@ export function addDecayedWeights({
 }: {
   weightDecay?: ScalarOrSchedule;
   mask?: (name: string) => boolean;
-} = {}): GradientTransform {
+} = {}): GradientTransform<CountState> {
   return {
+    name: 'addDecayedWeights',
     init: () => ({ count: 0 }),
     update(grads, state, params) {
       const p = needParams(params, 'addDecayedWeights');
       const count = countOf(state);
       const wd = valueAt(weightDecay, count);
       const updates = zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, wd))));
-      return [updates, { ...(state as State), count: count + 1 }];
+      return [updates, { ...state, count: count + 1 }];
     },
   };
 }
@@ -158,9 +167,10 @@ export function addDecayedWeights({
  * chain(clipByGlobalNorm(1), adam());
  * ```
  */
-export function clipByGlobalNorm(maxNorm: number): GradientTransform {
+export function clipByGlobalNorm(maxNorm: number): GradientTransform<EmptyState> {
   if (!(maxNorm > 0)) throw new ValueError('clipByGlobalNorm maxNorm', 'a positive number', maxNorm);
   return {
+    name: 'clipByGlobalNorm',
     init: () => ({}),
     update(grads, state) {
       const list = Object.values(grads);
@@ -180,9 +190,10 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransform {
  * chain(clip(0.5), sgd({ learningRate: 0.1 }));
  * ```
  */
-export function clip(maxDelta: number): GradientTransform {
+export function clip(maxDelta: number): GradientTransform<EmptyState> {
   if (!(maxDelta > 0)) throw new ValueError('clip maxDelta', 'a positive number', maxDelta);
   return {
+    name: 'clip',
     init: () => ({}),
     update: (grads, state) => [mapTensors(grads, (g) => clipByValue(g, -maxDelta, maxDelta)), state],
   };
@@ -196,6 +207,6 @@ export function clip(maxDelta: number): GradientTransform {
  * scale(-0.1); // plain gradient descent with learning rate 0.1
  * ```
  */
-export function scale(factor: number): GradientTransform {
-  return { init: () => ({}), update: (grads, state) => [mapTensors(grads, (g) => mul(g, factor)), state] };
+export function scale(factor: number): GradientTransform<EmptyState> {
+  return { name: 'scale', init: () => ({}), update: (grads, state) => [mapTensors(grads, (g) => mul(g, factor)), state] };
 }
