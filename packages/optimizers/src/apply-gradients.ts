@@ -58,9 +58,11 @@ export function applyGradients<P extends NamedTensors, S extends StateTree>(
   let next: S | undefined;
   tidy(() => {
     const [updates, s] = transform.update(grads, state, params);
+    for (const name of Object.keys(updates)) {
+      if (!params[name]) throw new ValueError('applyGradients updates', `a parameter named "${name}"`, Object.keys(params));
+    }
     for (const [name, u] of Object.entries(updates)) {
-      const p = params[name];
-      if (!p) throw new ValueError('applyGradients updates', `a parameter named "${name}"`, Object.keys(params));
+      const p = params[name] as Tensor;
       if (isVariable(p)) p.assign(add(p, u));
       else out[name] = keep(add(p, u));
     }

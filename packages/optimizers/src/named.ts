@@ -68,7 +68,7 @@ export function adam({
   learningRate = 1e-3,
   ...rest
 }: AdamOptions & { learningRate?: ScalarOrSchedule } = {}): GradientTransform<ChainState> {
-  return chain(scaleByAdam(rest), scaleByLearningRate(learningRate));
+  return named('adam', chain(scaleByAdam(rest), scaleByLearningRate(learningRate)));
 }
 
 /**
