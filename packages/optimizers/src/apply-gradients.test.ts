@@ -59,7 +59,9 @@ describe('applyGradients', () => {
       expect(tensorCount()).toBe(before);
     }
     const want = reference(make(), 100);
-    vals(w).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 5));
+    vals(w).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i] as number, 5);
+    });
     w.dispose();
     disposeStale(state, []);
   });
@@ -77,7 +79,9 @@ describe('applyGradients', () => {
       expect(tensorCount()).toBe(before);
     }
     const want = reference(make(), 100);
-    vals(w).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 5));
+    vals(w).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i] as number, 5);
+    });
     w.dispose();
     disposeStale(state, []);
   });
@@ -100,7 +104,9 @@ describe('applyGradients', () => {
       expect(tensorCount()).toBe(before);
     }
     const want = reference(adam({ learningRate: 0.05 }), 100);
-    vals(params.w).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 5));
+    vals(params.w).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i] as number, 5);
+    });
     params.w?.dispose();
     disposeStale(state, []);
   });
@@ -118,7 +124,9 @@ describe('applyGradients', () => {
         expect(g.w.isDisposed).toBe(false);
       });
     }
-    vals(w).forEach((v, i) => expect(v).toBeCloseTo(target[i] as number, 3));
+    vals(w).forEach((v, i) => {
+      expect(v).toBeCloseTo(target[i] as number, 3);
+    });
     expect(vals(frozen)).toEqual([7]);
     w.dispose();
     frozen.dispose();
