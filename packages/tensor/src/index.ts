@@ -7,3 +7,5 @@ export { asyncScope, expectNoLeak, isTensor, scope, tensorCount } from './scope.
 export type { ShapePattern } from './shape.js';
 export { assertPositiveInt, assertRank, assertSameShape, assertShape, shapeMatches } from './shape.js';
 export type * from './types.js';
+export type { ValueAndGrad, ValueAndGradOptions, ValueAndGradWithAux } from './value-and-grad.js';
+export { valueAndGrad } from './value-and-grad.js';
