@@ -1,16 +1,21 @@
-import type { Callback, Logs, StateTree, TrainingControl } from '@tessera/core';
-import { TesseraError, ValueError } from '@tessera/core';
+import type { Callback, GradientTransform, Logs, StateTree, TrainingControl } from '@tessera/core';
+import { getLearningRate, scaleLearningRate, TesseraError, ValueError } from '@tessera/core';
 import { Monitor, type MonitorMode } from './monitor.js';
 
 /**
- * How a run-time learning-rate change reaches the optimizer state. The default understands
- * `@tessera/optimizers`' `scaleByLearningRate` state nodes (`{ kind: 'learningRate', scale, value }`),
- * like its `scaleLearningRate`/`getLearningRate`; pass those (or your own) to override.
+ * How a run-time learning-rate change reaches the optimizer state. By default
+ * {@link reduceLROnPlateau} uses the learning-rate protocol of the optimizer's `GradientTransform`
+ * (`getLearningRate(transform, state)` / `scaleLearningRate(transform, state, factor)` from
+ * `@tessera/core`, implemented by `@tessera/optimizers`' transforms); pass your own to override.
  *
  * @example
  * ```ts
- * import { getLearningRate, scaleLearningRate } from '@tessera/optimizers';
- * const access: LearningRateAccess = { get: getLearningRate, scale: scaleLearningRate };
+ * import { getLearningRate, scaleLearningRate } from '@tessera/core';
+ * const tx = adam({ learningRate: 1e-3 });
+ * const access: LearningRateAccess = {
+ *   get: (state) => getLearningRate(tx, state),
+ *   scale: (state, factor, options) => scaleLearningRate(tx, state, factor, options),
+ * };
  * reduceLROnPlateau({ factor: 0.5, patience: 2, access });
  * ```
  */
@@ -21,50 +26,30 @@ export interface LearningRateAccess {
   scale(state: StateTree, factor: number, options: { min?: number }): StateTree;
 }
 
-interface LrNode {
-  kind: 'learningRate';
-  scale: number;
-  value: number;
-  [k: string]: StateTree;
-}
-
-function visit(state: StateTree, fn: (s: LrNode) => LrNode): StateTree {
-  if (Array.isArray(state)) return state.map((s) => visit(s, fn));
-  if (state && typeof state === 'object' && !('dataId' in state)) {
-    if ((state as LrNode).kind === 'learningRate') return fn(state as LrNode);
-    const out: Record<string, StateTree> = {};
-    for (const [k, v] of Object.entries(state)) out[k] = visit(v, fn);
-    return out;
-  }
-  return state;
+/**
+ * The {@link LearningRateAccess} of a transform: its learning-rate protocol, or for a transform
+ * without one (or none given), the `{ kind: 'learningRate' }` state nodes of hand-written transforms.
+ */
+function learningRateAccess(transform: GradientTransform | undefined): LearningRateAccess {
+  return {
+    get: (state) => getLearningRate(transform, state),
+    scale: (state, factor, options) => scaleLearningRate(transform, state, factor, options),
+  };
 }
 
 /**
- * The default {@link LearningRateAccess} (no runtime dependency on `@tessera/optimizers`).
+ * Reads and scales learning rates from the optimizer state alone.
+ *
+ * @deprecated Use the transform's protocol: `getLearningRate(transform, state)` from
+ * `@tessera/core`. This reads only the
+ * `{ kind: 'learningRate' }` nodes that `scaleByLearningRate` still writes.
  *
  * @example
  * ```ts
  * learningRateNodes.get(trainer.optimizerState); // 0.001
  * ```
  */
-export const learningRateNodes: LearningRateAccess = {
-  get(state) {
-    let found: number | undefined;
-    visit(state, (s) => {
-      found ??= s.value;
-      return s;
-    });
-    return found;
-  },
-  scale(state, factor, { min }) {
-    return visit(state, (s) => {
-      let value = s.value * factor;
-      if (min !== undefined && value < min) value = Math.min(min, s.value);
-      const effective = s.value > 0 ? value / s.value : factor;
-      return { ...s, scale: s.scale * effective, value };
-    });
-  },
-};
+export const learningRateNodes: LearningRateAccess = learningRateAccess(undefined);
 
 /**
  * Options of {@link reduceLROnPlateau}.
@@ -91,17 +76,22 @@ export interface ReduceLROptions {
   minLr?: number;
   /** Epochs to wait after a reduction before counting again (default 0). */
   cooldown?: number;
-  /** How to read and scale the learning rate in the optimizer state (default {@link learningRateNodes}). */
+  /** How to read and scale the learning rate (default: the learning-rate protocol of the control's `optimizer`). */
   access?: LearningRateAccess;
 }
 
 interface OptimizerControl extends TrainingControl {
   optimizerState: StateTree | null;
+  /** The transform whose state `optimizerState` is (read for its learning-rate protocol). */
+  optimizer?: GradientTransform;
 }
 
 /**
  * Multiplies the learning rate by `factor` when the monitored quantity has not improved for
- * `patience` epochs. Works with optimizers whose state has learning-rate nodes (see {@link LearningRateAccess}).
+ * `patience` epochs. It reads the training control's `optimizer` (a `GradientTransform`) and
+ * replaces its `optimizerState` with the state the transform's learning-rate protocol returns;
+ * optimizers from `@tessera/optimizers` implement it (see {@link LearningRateAccess} for others).
+ * A rate within 1e-9 (relative) of `minLr` counts as reached.
  *
  * @example
  * ```ts
@@ -112,7 +102,6 @@ export function reduceLROnPlateau(options: ReduceLROptions = {}): Callback & { r
   const factor = options.factor ?? 0.1;
   if (!(factor > 0 && factor < 1)) throw new ValueError('reduceLROnPlateau factor', 'a number in (0, 1)', factor);
   const patience = options.patience ?? 10;
-  const access = options.access ?? learningRateNodes;
   let monitor: Monitor | null = null;
   let wait = 0;
   let cooldown = 0;
@@ -139,14 +128,15 @@ export function reduceLROnPlateau(options: ReduceLROptions = {}): Callback & { r
       if (cooldown > 0) return;
       wait++;
       if (wait < patience || c.optimizerState === null) return;
+      const access = options.access ?? learningRateAccess(c.optimizer);
       const lr = access.get(c.optimizerState);
       if (lr === undefined)
         throw new TesseraError(
           'UNSUPPORTED',
-          'reduceLROnPlateau: the optimizer state has no learning-rate node (use scaleByLearningRate or pass `access`)',
+          `reduceLROnPlateau: optimizer ${c.optimizer?.name ?? '(unnamed)'} reports no learning rate (implement GradientTransform.learningRate / scaleLearningRate, e.g. with scaleByLearningRate, or pass \`access\`)`,
         );
       const min = options.minLr ?? 0;
-      if (lr > min) {
+      if (lr > min * (1 + 1e-9)) {
         c.optimizerState = access.scale(c.optimizerState, factor, { min });
         reductions.push(epoch);
       }
