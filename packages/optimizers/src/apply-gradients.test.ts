@@ -1,8 +1,8 @@
 import { cpu } from '@tessera/backend-cpu';
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { stateTensors, useBackend } from '@tessera/core';
-import type { Tensor, Variable } from '@tessera/tensor';
-import { mul, sub, sum, tensor1d, tensorCount, tidy, variable, variableGrads } from '@tessera/tensor';
+import type { Scalar, Tensor, Variable } from '@tessera/tensor';
+import { add, mean, mul, square, sub, sum, tensor1d, tensorCount, tidy, valueAndGrad, variable, variableGrads } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adam, applyGradients, applyUpdates, chain, clipByGlobalNorm, disposeStale, sgd, trace } from './index.js';
 
@@ -130,6 +130,35 @@ describe('applyGradients', () => {
     expect(vals(frozen)).toEqual([7]);
     w.dispose();
     frozen.dispose();
+  });
+
+  it('with valueAndGrad: the functional step over named parameters converges and leaks nothing', () => {
+    const tx = chain(clipByGlobalNorm(10), adam({ learningRate: 0.1 }));
+    const params = {
+      'dense/kernel': variable(tensor1d([0, 0, 0]), true, `k_${Math.random()}`),
+      'dense/bias': variable(tensor1d([0]), true, `b_${Math.random()}`),
+    };
+    const loss = (p: typeof params) =>
+      add(mean(square(sub(p['dense/kernel'], tensor1d(target)))), sum(square(sub(p['dense/bias'], 1)))) as Scalar;
+    let state = tx.init(params);
+    const before = tensorCount();
+    let last = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 200; i++) {
+      const value = tidy(() => {
+        const { value, grads } = valueAndGrad(loss)(params);
+        state = applyGradients(tx, state, params, grads).state;
+        return value;
+      });
+      last = value.dataSync()[0] as number;
+      value.dispose();
+      expect(tensorCount()).toBe(before);
+    }
+    expect(last).toBeLessThan(1e-3);
+    vals(params['dense/kernel']).forEach((v, i) => {
+      expect(v).toBeCloseTo(target[i] as number, 1);
+    });
+    for (const v of Object.values(params)) v.dispose();
+    disposeStale(state, []);
   });
 
   it('an update for an unknown parameter is a ValueError; nothing leaks', () => {
