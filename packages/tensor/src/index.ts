@@ -1,3 +1,5 @@
+export type { Applied } from './apply-gradients.js';
+export { applyGradients } from './apply-gradients.js';
 export * from './kernel-names.js';
 export * from './ops.js';
 export { normal, truncNormal, uniform } from './random.js';

@@ -1,7 +1,6 @@
 import type { Batch, Callback, GradientTransform, Logs, Metric, Module, TrainStep } from '@tessera/core';
-import { ValueError } from '@tessera/core';
+import { getLearningRate, ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
-import { learningRateNodes } from './callbacks/reduce-lr.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
 import { type DataPosition, readLogs, Trainer, type TrainerSnapshot, toTrainStep } from './trainer.js';
@@ -235,7 +234,7 @@ async function runFit(
     const logs: Logs = { ...means.means(), ...metricLogs(metrics) };
     if (val) Object.assign(logs, await evaluateSource(trainer, val, 'val_'));
     const optState = trainer.optimizerState;
-    const lr = optState === null ? undefined : learningRateNodes.get(optState);
+    const lr = optState === null ? undefined : getLearningRate(trainer.optimizer, optState);
     if (lr !== undefined) logs.learning_rate = lr;
     history.epoch.push(epoch);
     history.logs.push(logs);

@@ -12,8 +12,8 @@ import type {
   TrainStep,
 } from '@tessera/core';
 import { stateTensors, TesseraError, ValueError } from '@tessera/core';
-import type { Scalar, Tensor, Variable } from '@tessera/tensor';
-import { add, isTensor, keep, tidy, variableGrads } from '@tessera/tensor';
+import type { Scalar, Tensor } from '@tessera/tensor';
+import { add, applyGradients, isTensor, tidy, valueAndGrad } from '@tessera/tensor';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from './module-weights.js';
 import { headLosses, type LossSpec, type MetricSpec, outputHeads, pick } from './outputs.js';
 
@@ -94,17 +94,11 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     }
   };
 
-  const trainable = (): { params: NamedTensors; vars: Variable[]; byVar: Record<string, string> } => {
-    const params = model.parameters();
-    const vars: Variable[] = [];
-    const byVar: Record<string, string> = {};
-    for (const [name, v] of Object.entries(params)) {
-      if (!v.trainable) continue;
-      byVar[v.name] = name;
-      vars.push(v);
-    }
-    if (vars.length === 0) throw new TesseraError('VALUE', `model "${model.name}" has no trainable parameters`);
-    return { params, vars, byVar };
+  const trainable = (): NamedTensors => {
+    const params: NamedTensors = {};
+    for (const [name, v] of Object.entries(model.parameters())) if (v.trainable) params[name] = v;
+    if (Object.keys(params).length === 0) throw new TesseraError('VALUE', `model "${model.name}" has no trainable parameters`);
+    return params;
   };
 
   const step: TrainStep<SupervisedState> = {
@@ -119,45 +113,33 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     },
     step(state, batch, ctx: StepContext): StepOutput<SupervisedState> {
       checkBatch(batch, ctx.step);
-      const { params, vars, byVar } = trainable();
-      let pred: TensorTree | null = null;
-      let next: StateTree = state.opt;
-      const parts: Record<string, Tensor> = {};
-      let logs: Record<string, Tensor>;
+      const params = trainable();
+      // gradients of the trainable parameters by path; intermediates are freed inside
+      const { value, grads, aux } = valueAndGrad(
+        (): [Scalar, { pred: TensorTree; parts: Record<string, Tensor> }] => {
+          const p = model.call(batch.x, { training: true, rng: ctx.rng });
+          const losses = headLosses(heads, batch.y, p, batch.sampleWeight, model.name);
+          const reg = model.regularizationLoss?.();
+          return [(reg ? add(losses.total, reg) : losses.total) as Scalar, { pred: p, parts: losses.parts }];
+        },
+        { hasAux: true },
+      )(params);
+      const pred: TensorTree = aux.pred;
+      let next: StateTree;
       try {
-        logs = tidy(() => {
-          const { value, grads } = variableGrads(() => {
-            const p = model.call(batch.x, { training: true, rng: ctx.rng });
-            pred = keepTree(p);
-            const losses = headLosses(heads, batch.y, p, batch.sampleWeight, model.name);
-            for (const [k, t] of Object.entries(losses.parts)) parts[k] = keep(t);
-            const reg = model.regularizationLoss?.();
-            return (reg ? add(losses.total, reg) : losses.total) as Scalar;
-          }, vars);
-          const named: NamedTensors = {};
-          for (const [vname, g] of Object.entries(grads)) named[byVar[vname] as string] = g;
-          const [updates, nextState] = optimizer.update(named, state.opt, params);
-          for (const [name, u] of Object.entries(updates)) {
-            const v = params[name] as Variable | undefined;
-            if (!v) throw new ValueError('optimizer update', `a parameter name of model "${model.name}"`, name);
-            v.assign(add(v, u));
-          }
-          for (const t of stateTensors(nextState)) keep(t);
-          next = nextState;
-          return { loss: value, ...parts } as Record<string, Tensor>;
-        });
+        next = applyGradients(optimizer, state.opt, params, grads).state;
       } catch (err) {
-        if (pred) disposeOutputs(pred);
-        for (const t of Object.values(parts)) t.dispose();
-        if (next !== state.opt) for (const t of stateTensors(next)) if (!t.isDisposed) t.dispose();
+        disposeOutputs(pred);
+        for (const t of [value, ...Object.values(aux.parts)]) t.dispose();
         throw err;
-      }
-      freeStale(state.opt, next);
-      const p = pred as TensorTree | null;
-      try {
-        if (p) updateMetrics(batch, p);
       } finally {
-        if (p) disposeOutputs(p);
+        for (const g of Object.values(grads)) g.dispose();
+      }
+      const logs: Record<string, Tensor> = { loss: value, ...aux.parts };
+      try {
+        updateMetrics(batch, pred);
+      } finally {
+        disposeOutputs(pred);
       }
       return { state: { opt: next }, logs };
     },
@@ -186,14 +168,6 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     },
   };
   return step;
-}
-
-function keepTree(p: TensorTree): TensorTree {
-  if (isTensor(p)) return keep(p);
-  if (Array.isArray(p)) return p.map((t) => keep(t));
-  const out: Record<string, Tensor> = {};
-  for (const [k, t] of Object.entries(p)) out[k] = keep(t);
-  return out;
 }
 
 function disposeOutputs(p: TensorTree): void {

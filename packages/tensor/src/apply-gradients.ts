@@ -1,7 +1,7 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { add, keep, tidy } from '@tensorflow/tfjs-core';
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
 import { stateTensors, ValueError } from '@tessera/core';
-import type { Tensor, Variable } from '@tessera/tensor';
-import { add, keep, tidy } from '@tessera/tensor';
 
 const isVariable = (t: Tensor): t is Variable => typeof (t as Variable).assign === 'function';
 
