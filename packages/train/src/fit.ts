@@ -234,7 +234,7 @@ async function runFit(
     const logs: Logs = { ...means.means(), ...metricLogs(metrics) };
     if (val) Object.assign(logs, await evaluateSource(trainer, val, 'val_'));
     const optState = trainer.optimizerState;
-    const lr = optState === null ? undefined : getLearningRate(trainer.optimizer, optState);
+    const lr = optState === null || !trainer.optimizer ? undefined : getLearningRate(trainer.optimizer, optState);
     if (lr !== undefined) logs.learning_rate = lr;
     history.epoch.push(epoch);
     history.logs.push(logs);
