@@ -90,7 +90,6 @@ function hashName(s: string): number {
  * ```ts
  * class Scale extends Layer {
  *   static readonly className = 'Scale';
- *   readonly className = 'Scale';
  *   private w?: Variable;
  *   protected buildWeights(s: Shape) { this.w = this.addWeight('w', [s[s.length - 1] as number], 'ones'); }
  *   protected forward(x: Tensor) { return mul(x, this.use(this.w)); }
@@ -98,7 +97,8 @@ function hashName(s: string): number {
  * ```
  */
 export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Module<LayerInput, O> {
-  abstract readonly className: string;
+  /** Class name in saved configs: the class's static `className` (survives minification), else its own name. */
+  readonly className: string;
   /** Prefix of the automatic name (snake_case class name). */
   readonly namePrefix: string;
   /** @internal construction order: automatic names are given in this order. */
@@ -128,6 +128,7 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
     }
     // a static `className` survives minification, unlike the constructor's own name
     const cls = Object.hasOwn(new.target, 'className') ? (new.target as unknown as { className: string }).className : new.target.name;
+    this.className = cls;
     this.namePrefix = defaultPrefix ?? snakeCase(cls);
     this.explicitName = options.name;
     this.trainable = options.trainable ?? true;

@@ -48,19 +48,19 @@ function globalPoolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): G
 }
 
 /** Max over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalMaxPool1D()` */
-export const GlobalMaxPool1D = globalPoolClass(1, 'max', 'GlobalMaxPool1D');
+export const GlobalMaxPool1D = /* @__PURE__ */ globalPoolClass(1, 'max', 'GlobalMaxPool1D');
 /** A {@link GlobalMaxPool1D} layer. @example `const p: GlobalMaxPool1D = globalMaxPool1d();` */
 export type GlobalMaxPool1D = GlobalPool;
 /** Mean over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalAvgPool1D()` */
-export const GlobalAvgPool1D = globalPoolClass(1, 'avg', 'GlobalAvgPool1D');
+export const GlobalAvgPool1D = /* @__PURE__ */ globalPoolClass(1, 'avg', 'GlobalAvgPool1D');
 /** A {@link GlobalAvgPool1D} layer. @example `const p: GlobalAvgPool1D = globalAvgPool1d();` */
 export type GlobalAvgPool1D = GlobalPool;
 /** Max over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalMaxPool2D()` */
-export const GlobalMaxPool2D = globalPoolClass(2, 'max', 'GlobalMaxPool2D');
+export const GlobalMaxPool2D = /* @__PURE__ */ globalPoolClass(2, 'max', 'GlobalMaxPool2D');
 /** A {@link GlobalMaxPool2D} layer. @example `const p: GlobalMaxPool2D = globalMaxPool2d();` */
 export type GlobalMaxPool2D = GlobalPool;
 /** Mean over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalAvgPool2D()` */
-export const GlobalAvgPool2D = globalPoolClass(2, 'avg', 'GlobalAvgPool2D');
+export const GlobalAvgPool2D = /* @__PURE__ */ globalPoolClass(2, 'avg', 'GlobalAvgPool2D');
 /** A {@link GlobalAvgPool2D} layer. @example `const p: GlobalAvgPool2D = globalAvgPool2d();` */
 export type GlobalAvgPool2D = GlobalPool;
 

@@ -85,19 +85,19 @@ function poolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): PoolCla
 }
 
 /** 1-D max pooling over `[batch, steps, channels]`. @example `new MaxPool1D({ poolSize: 2 })` */
-export const MaxPool1D = poolClass(1, 'max', 'MaxPool1D');
+export const MaxPool1D = /* @__PURE__ */ poolClass(1, 'max', 'MaxPool1D');
 /** A {@link MaxPool1D} layer. @example `const p: MaxPool1D = maxPool1d(2);` */
 export type MaxPool1D = Pool;
 /** 2-D max pooling over `[batch, h, w, channels]`. @example `new MaxPool2D({ poolSize: 2 })` */
-export const MaxPool2D = poolClass(2, 'max', 'MaxPool2D');
+export const MaxPool2D = /* @__PURE__ */ poolClass(2, 'max', 'MaxPool2D');
 /** A {@link MaxPool2D} layer. @example `const p: MaxPool2D = maxPool2d(2);` */
 export type MaxPool2D = Pool;
 /** 1-D average pooling. @example `new AvgPool1D({ poolSize: 2 })` */
-export const AvgPool1D = poolClass(1, 'avg', 'AvgPool1D');
+export const AvgPool1D = /* @__PURE__ */ poolClass(1, 'avg', 'AvgPool1D');
 /** An {@link AvgPool1D} layer. @example `const p: AvgPool1D = avgPool1d(2);` */
 export type AvgPool1D = Pool;
 /** 2-D average pooling. @example `new AvgPool2D({ poolSize: 2 })` */
-export const AvgPool2D = poolClass(2, 'avg', 'AvgPool2D');
+export const AvgPool2D = /* @__PURE__ */ poolClass(2, 'avg', 'AvgPool2D');
 /** An {@link AvgPool2D} layer. @example `const p: AvgPool2D = avgPool2d(2);` */
 export type AvgPool2D = Pool;
 
