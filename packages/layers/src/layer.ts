@@ -362,13 +362,13 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
    */
   protected use(v: Variable | undefined): Tensor {
     if (!v) throw new ValueError(`${this.name} weight`, 'a built layer', v);
+    const written = sinkStack[sinkStack.length - 1]?.values;
+    const top = overrideStack[overrideStack.length - 1];
+    if (!top && !written?.size) return v;
     const w = this.weights.find((x) => x.variable === v);
     if (!w) return v;
     const key = `${this.name}/${w.short}`;
-    const written = sinkStack[sinkStack.length - 1]?.values.get(key);
-    if (written) return written.value;
-    const o = overrideStack[overrideStack.length - 1]?.[key];
-    return o ?? v;
+    return written?.get(key)?.value ?? top?.[key] ?? v;
   }
 
   /**

@@ -21,6 +21,7 @@ class ScaleShift extends Layer {
   constructor(opts: ScaleShiftOptions = {}) {
     super(opts);
     this.initialScale = opts.scale ?? 1;
+    this.buildFromOptions();
   }
   protected buildWeights(s: Shape): void {
     const n = s[s.length - 1] as number;
