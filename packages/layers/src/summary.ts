@@ -1,10 +1,8 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { formatShape } from '@tessera/core';
 import type { GraphNode } from './graph/symbolic.js';
-import type { Layer } from './layer.js';
+import type { AnyLayer } from './registry.js';
 import type { Shape } from './shape.js';
 
-type AnyLayer = Layer<Tensor | Tensor[]>;
 // structural views of the two model kinds (no import of the model classes: they import this file)
 type SequentialView = AnyLayer & { layers: AnyLayer[]; nodes?: undefined };
 type FunctionalView = AnyLayer & { layers: AnyLayer[]; nodes: GraphNode[] };

@@ -32,8 +32,15 @@ export abstract class GlobalPool extends Layer {
   }
 }
 
-/** A global pooling class of one rank and mode: constructed from {@link LayerOptions}. */
-type GlobalPoolClass = (new (opts?: LayerOptions) => GlobalPool) & { readonly className: string };
+/**
+ * A global pooling class of one rank and mode ({@link GlobalAvgPool2D} and the three others), constructed from {@link LayerOptions}.
+ *
+ * @example
+ * ```ts
+ * const C: GlobalPoolClass = GlobalAvgPool2D; new C({ name: 'gap' });
+ * ```
+ */
+export type GlobalPoolClass = (new (opts?: LayerOptions) => GlobalPool) & { readonly className: string };
 
 /** The one implementation behind the four global pooling classes (they differ by rank, mode and name). */
 function globalPoolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): GlobalPoolClass {

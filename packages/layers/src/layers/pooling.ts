@@ -69,8 +69,15 @@ export abstract class Pool extends Layer {
   }
 }
 
-/** A pooling class of one rank and mode: constructed from {@link PoolOptions}. */
-type PoolClass = (new (opts?: PoolOptions) => Pool) & { readonly className: string };
+/**
+ * A pooling class of one rank and mode ({@link MaxPool2D} and the three others), constructed from {@link PoolOptions}.
+ *
+ * @example
+ * ```ts
+ * const C: PoolClass = MaxPool2D; new C({ poolSize: 3 });
+ * ```
+ */
+export type PoolClass = (new (opts?: PoolOptions) => Pool) & { readonly className: string };
 
 /** The one implementation behind the four pooling classes: they differ only by rank, mode and name. */
 function poolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): PoolClass {
