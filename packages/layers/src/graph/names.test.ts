@@ -126,6 +126,15 @@ describe('layer names are scoped per model', () => {
     expect(keys(copy)).toEqual(keys(m));
   });
 
+  it('Sequential.add names the new layer within the model', () => {
+    const m = sequential([dense(2, { name: 'dense_1' })]);
+    m.add(dense(1));
+    m.add(dense(1));
+    expect(m.layers.map((l) => l.name)).toEqual(['dense_1', 'dense', 'dense_2']);
+    expect(() => m.add(dense(1, { name: 'dense' }))).toThrow(/two layers named .*dense/);
+    expect(m.layers).toHaveLength(3);
+  });
+
   it('input layers of a functional model are named in model order: input, input_1', () => {
     const a = input({ shape: [2] });
     const b = input({ shape: [2] });

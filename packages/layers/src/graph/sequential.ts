@@ -34,7 +34,12 @@ export class Sequential extends Layer {
   add(layer: Layer<Tensor | Tensor[]>): void {
     if (this.built) throw new ValueError(`${this.name} add`, 'a model that is not built yet', layer.name);
     this.layers.push(layer);
-    this.assignNames();
+    try {
+      this.assignNames();
+    } catch (e) {
+      this.layers.pop();
+      throw e;
+    }
   }
 
   protected buildWeights(inputShape: Shape): void {
