@@ -16,7 +16,7 @@ export type { GradientTransform, StateTree } from './contracts/gradient-transfor
 export type { Logger, Logs } from './contracts/logger.js';
 export type { Loss, Reduction } from './contracts/loss.js';
 export type { Metric } from './contracts/metric.js';
-export type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, TensorTree } from './contracts/module.js';
+export type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, StatelessResult, TensorTree } from './contracts/module.js';
 export type { StepContext, StepLogs, StepOutput, StepSnapshot, TrainStep } from './contracts/train-step.js';
 export type { TesseraErrorCode } from './errors.js';
 export {

@@ -42,6 +42,7 @@ export type { DropoutOptions } from './layers/dropout.js';
 export { Dropout, dropoutLayer as dropout } from './layers/dropout.js';
 export type { EmbeddingOptions } from './layers/embedding.js';
 export { Embedding, embedding } from './layers/embedding.js';
+export type { GlobalPoolClass } from './layers/global-pooling.js';
 export {
   GlobalAvgPool1D,
   GlobalAvgPool2D,
@@ -63,7 +64,7 @@ export {
   RMSNormalization,
   rmsNormalization,
 } from './layers/norms.js';
-export type { PoolArgs, PoolOptions } from './layers/pooling.js';
+export type { PoolArgs, PoolClass, PoolOptions } from './layers/pooling.js';
 export { AvgPool1D, AvgPool2D, avgPool1d, avgPool2d, MaxPool1D, MaxPool2D, maxPool1d, maxPool2d, Pool } from './layers/pooling.js';
 export type { RecurrentArgs } from './layers/recurrent.js';
 export { GRU, gru, LSTM, lstm, SimpleRNN, simpleRnn } from './layers/recurrent.js';
@@ -71,11 +72,11 @@ export type { RNNOptions } from './layers/rnn.js';
 export { RNN } from './layers/rnn.js';
 export type { ReshapeOptions } from './layers/shape-layers.js';
 export { Flatten, flatten, Reshape, reshapeLayer as reshape } from './layers/shape-layers.js';
-export { reserveName, uniqueName } from './names.js';
+export type { AnyLayer, LayerClass, LayerFactory } from './registry.js';
+export { registeredLayer, registerLayer } from './registry.js';
 export type { Regularizer } from './regularizers.js';
 export { getRegularizer, l1, l1l2, l2 } from './regularizers.js';
 export type { Serialized } from './serializable.js';
-export type { AnyLayer, LayerFactory } from './serialize.js';
-export { deserializeModule, layerFromConfig, registerLayer, serializeModule } from './serialize.js';
+export { deserializeModule, layerFromConfig, serializeModule } from './serialize.js';
 export type { Shape } from './shape.js';
 export { summary } from './summary.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snakeCase, uniqueName } from './names.js';
+import { assignScopeNames, type Nameable, snakeCase } from './names.js';
 
 describe('layer names', () => {
   it('snake_case prefixes follow Keras', () => {
@@ -27,9 +27,32 @@ describe('layer names', () => {
       'simple_rnn',
     ]);
   });
-  it('counts per prefix', () => {
-    expect(uniqueName('zz_test')).toBe('zz_test');
-    expect(uniqueName('zz_test')).toBe('zz_test_1');
-    expect(uniqueName('zz_test')).toBe('zz_test_2');
+  it('names automatic layers per scope in construction order, skipping taken names', () => {
+    const mk = (prefix: string, i: number, fixed?: string): Nameable & { set?: string } => {
+      const l = {
+        namePrefix: prefix,
+        className: prefix,
+        creationIndex: i,
+        set: undefined as string | undefined,
+        get name() {
+          return fixed ?? l.set ?? prefix;
+        },
+        get nameKind() {
+          return fixed || l.set ? ('fixed' as const) : ('auto' as const);
+        },
+      };
+      return l;
+    };
+    const a = mk('dense', 2);
+    const b = mk('dense', 1);
+    const c = mk('dense', 3, 'dense_1');
+    const nested = mk('dense', 0, 'dense_2');
+    assignScopeNames('m', [a, b, c], [a, b, c, nested], (l, n) => {
+      (l as { set?: string }).set = n;
+    });
+    expect([b.name, a.name, c.name]).toEqual(['dense', 'dense_3', 'dense_1']);
+    expect(() =>
+      assignScopeNames('m', [mk('x', 0, 'same'), mk('y', 1, 'same')], [mk('x', 0, 'same'), mk('y', 1, 'same')], () => {}),
+    ).toThrow('m layer names: expected unique layer names within one model');
   });
 });

@@ -1,9 +1,13 @@
 import { formatShape } from '@tessera/core';
-import { InputLayer } from './graph/input-layer.js';
-import { Model } from './graph/model.js';
-import { Sequential } from './graph/sequential.js';
-import type { AnyLayer } from './serialize.js';
+import type { GraphNode } from './graph/symbolic.js';
+import type { AnyLayer } from './registry.js';
 import type { Shape } from './shape.js';
+
+// structural views of the two model kinds (no import of the model classes: they import this file)
+type SequentialView = AnyLayer & { layers: AnyLayer[]; nodes?: undefined };
+type FunctionalView = AnyLayer & { layers: AnyLayer[]; nodes: GraphNode[] };
+const isFunctional = (m: AnyLayer): m is FunctionalView => Array.isArray((m as Partial<FunctionalView>).nodes);
+const isSequential = (m: AnyLayer): m is SequentialView => !isFunctional(m) && Array.isArray((m as Partial<SequentialView>).layers);
 
 function shapeText(s: Shape | Shape[] | undefined): string {
   if (!s) return '?';
@@ -23,18 +27,18 @@ function shapeText(s: Shape | Shape[] | undefined): string {
  */
 export function summary(m: AnyLayer): string {
   const rows: Array<[string, string, string]> = [];
-  if (m instanceof Sequential) {
+  if (isSequential(m)) {
     let s: Shape | Shape[] | undefined = m.builtInputShape;
     for (const l of m.layers) {
       s = s && l.built ? l.computeOutputShape(s) : undefined;
       rows.push([`${l.name} (${l.className})`, shapeText(s), String(l.countParams().total)]);
     }
-  } else if (m instanceof Model) {
+  } else if (isFunctional(m)) {
     for (const l of m.layers) {
       const node = m.nodes.find((n) => n.layer === l);
       const shapes = node?.outputs.map((t) => t.shape);
       const text = shapes && shapes.length === 1 ? shapeText(shapes[0]) : shapeText(shapes);
-      rows.push([`${l.name} (${l.className})`, text, String(l instanceof InputLayer ? 0 : l.countParams().total)]);
+      rows.push([`${l.name} (${l.className})`, text, String(l.className === 'InputLayer' ? 0 : l.countParams().total)]);
     }
   } else {
     const out = m.builtInputShape ? m.computeOutputShape(m.builtInputShape) : undefined;

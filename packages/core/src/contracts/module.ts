@@ -65,6 +65,22 @@ export interface ModuleConfig {
 }
 
 /**
+ * What {@link Module.statelessCall} returns: the output and the new non-trainable values.
+ *
+ * @example
+ * ```ts
+ * const { output, state } = model.statelessCall(params, oldState, x, { training: true });
+ * // oldState is untouched; state holds the updated batch-norm statistics
+ * ```
+ */
+export interface StatelessResult<O extends TensorTree = TensorTree> {
+  /** The forward pass's output. */
+  output: O;
+  /** Every non-trainable value by name (the keys of `state()`), updated in training mode; owned by the caller. */
+  state: NamedTensors;
+}
+
+/**
  * The contract every model and layer satisfies.
  *
  * @example
@@ -92,6 +108,12 @@ export interface Module<I extends TensorTree = TensorTree, O extends TensorTree 
   regularizationLoss?(): Tensor | null;
   /** Functional forward pass with the given parameters in place of the module's own. */
   apply?(params: NamedTensors, x: I, options?: CallOptions): O;
+  /**
+   * Stateless forward pass (Keras 3's `stateless_call`): trainable values and non-trainable values
+   * in, the output and the new non-trainable values out; no variable is written. Keys missing from
+   * `params`/`state` fall back to the module's variables.
+   */
+  statelessCall?(params: NamedTensors, state: NamedTensors, x: I, options?: CallOptions): StatelessResult<O>;
   /** Frees the module's variables. */
   dispose?(): void;
 }

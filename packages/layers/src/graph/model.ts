@@ -44,6 +44,7 @@ export class Model extends Layer<Tensor | Tensor[]> {
   readonly layers: Layer<Tensor | Tensor[]>[];
   private readonly multiInput: boolean;
   private readonly multiOutput: boolean;
+  protected readonly ownsNameScope = true;
 
   constructor(opts: ModelOptions) {
     super({ name: opts.name }, 'functional');
@@ -73,10 +74,17 @@ export class Model extends Layer<Tensor | Tensor[]> {
     for (const n of order) if (!layers.includes(n.layer as Layer)) layers.push(n.layer as Layer<Tensor | Tensor[]>);
     this.layers = layers;
     this.children = layers.filter((l) => !(l instanceof InputLayer));
+    this.assignNames();
     const shapes = this.inputs.map((t) => t.shape);
     this.inputSpec = this.multiInput ? shapes : shapes[0];
     this.builtInputShape = this.inputSpec;
     this.built = true;
+  }
+
+  /** @internal the layers named in this model's scope: its input layers too. */
+  scopeMembers(): Layer<Tensor | Tensor[]>[] {
+    const members = super.scopeMembers();
+    return [...this.layers.filter((l) => l instanceof InputLayer && !members.includes(l)), ...members];
   }
 
   /** Names of the inputs (their input layers), the keys accepted by `call({ name: tensor })`. */

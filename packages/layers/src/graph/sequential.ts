@@ -17,6 +17,7 @@ export class Sequential extends Layer {
   static readonly className = 'Sequential';
   readonly className = 'Sequential';
   readonly layers: Layer<Tensor | Tensor[]>[];
+  protected readonly ownsNameScope = true;
 
   constructor(layers: Layer<Tensor | Tensor[]>[], opts: LayerOptions = {}) {
     super(opts);
@@ -25,6 +26,7 @@ export class Sequential extends Layer {
     }
     this.layers = [...layers];
     this.children = this.layers;
+    this.assignNames();
     this.buildFromOptions();
   }
 
@@ -32,6 +34,12 @@ export class Sequential extends Layer {
   add(layer: Layer<Tensor | Tensor[]>): void {
     if (this.built) throw new ValueError(`${this.name} add`, 'a model that is not built yet', layer.name);
     this.layers.push(layer);
+    try {
+      this.assignNames();
+    } catch (e) {
+      this.layers.pop();
+      throw e;
+    }
   }
 
   protected buildWeights(inputShape: Shape): void {

@@ -26,7 +26,8 @@ export interface BatchNormOptions extends LayerOptions {
 
 /**
  * Batch normalization over the last (channel) axis. Training mode normalizes with the batch
- * statistics and updates the moving mean/variance (non-trainable `state()`); inference uses them.
+ * statistics and updates the moving mean/variance (non-trainable `state()`: `call` assigns them,
+ * `statelessCall` returns them); inference uses them.
  *
  * @example
  * ```ts
@@ -66,18 +67,19 @@ export class BatchNormalization extends Layer {
   }
 
   protected forward(x: Tensor, options: CallOptions): Tensor {
-    const mm = this.movingMean as Variable;
-    const mv = this.movingVariance as Variable;
-    let mean: Tensor = this.use(mm);
-    let variance: Tensor = this.use(mv);
+    const movingMean = this.use(this.movingMean);
+    const movingVariance = this.use(this.movingVariance);
+    let mean: Tensor = movingMean;
+    let variance: Tensor = movingVariance;
     if (options.training) {
       const axes = x.shape.map((_, i) => i).slice(0, -1);
       const m = moments(x, axes);
       mean = m.mean;
       variance = m.variance;
       const k = this.momentum;
-      mm.assign(add(mul(mm, k), mul(mean, 1 - k)));
-      mv.assign(add(mul(mv, k), mul(variance, 1 - k)));
+      // recorded, not assigned: `call` assigns them, `statelessCall` returns them
+      this.updateState(this.movingMean, add(mul(movingMean, k), mul(mean, 1 - k)));
+      this.updateState(this.movingVariance, add(mul(movingVariance, k), mul(variance, 1 - k)));
     }
     let y = mul(sub(x, mean), rsqrt(add(variance, this.epsilon)));
     if (this.gamma) y = mul(y, this.use(this.gamma));

@@ -3,10 +3,22 @@ import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import { add, concat, div, mul, reverse } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
-import type { Serialized } from '../serializable.js';
-import { layerFromConfig } from '../serialize.js';
+import { registeredLayer } from '../registry.js';
+import { isSerialized, type Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { RNN } from './rnn.js';
+
+// the recurrent classes by name (a custom one through registerLayer): no import of the whole
+// deserialization table, so `bidirectional(lstm())` does not pull every layer into a bundle
+const recurrent: Record<string, new (config: never) => RNN> = { SimpleRNN, LSTM, GRU };
+
+function rnnFromConfig(cfg: Serialized): Layer<Tensor | Tensor[]> | undefined {
+  const custom = registeredLayer(cfg.className);
+  if (custom) return custom({ ...cfg.config });
+  const C = recurrent[cfg.className];
+  return C ? new C({ ...cfg.config } as never) : undefined;
+}
 
 /**
  * How the forward and backward outputs are combined.
@@ -49,19 +61,20 @@ export class Bidirectional extends Layer {
 
   constructor(opts: BidirectionalOptions) {
     super(opts);
-    const fwd = opts.layer instanceof Layer ? opts.layer : layerFromConfig(opts.layer);
+    const fwd = opts.layer instanceof Layer ? opts.layer : isSerialized(opts.layer) ? rnnFromConfig(opts.layer) : undefined;
     if (!(fwd instanceof RNN)) throw new ValueError(`${this.name} layer`, 'a recurrent layer (SimpleRNN, LSTM, GRU)', opts.layer);
     this.mergeMode = opts.mergeMode ?? 'concat';
     if (!['concat', 'sum', 'mul', 'ave'].includes(this.mergeMode)) {
       throw new ValueError(`${this.name} mergeMode`, '"concat", "sum", "mul" or "ave"', opts.mergeMode);
     }
     const cfg = fwd.getConfig();
-    const back = layerFromConfig({
-      className: cfg.className,
-      config: { ...cfg.config, name: `${this.name}_backward_${fwd.name}`, goBackwards: !fwd.opts.goBackwards },
-    });
+    const config = { ...cfg.config, name: undefined, goBackwards: !fwd.opts.goBackwards };
+    const back = rnnFromConfig({ className: cfg.className, config }) ?? new (fwd.constructor as new (c: unknown) => RNN)(config);
+    if (!(back instanceof RNN)) throw new ValueError(`${this.name} layer`, 'a recurrent layer (SimpleRNN, LSTM, GRU)', cfg.className);
+    // the backward copy is named after the wrapper and the forward layer, whatever names they get
+    this.deriveName(back, () => `${this.name}_backward_${fwd.name}`);
     this.forwardLayer = fwd;
-    this.backwardLayer = back as RNN;
+    this.backwardLayer = back;
     this.children = [fwd, back];
     this.buildFromOptions();
   }

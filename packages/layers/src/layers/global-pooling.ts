@@ -32,48 +32,50 @@ export abstract class GlobalPool extends Layer {
   }
 }
 
-/** Max over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalMaxPool1D()` */
-export class GlobalMaxPool1D extends GlobalPool {
-  static readonly className = 'GlobalMaxPool1D';
-  readonly className = 'GlobalMaxPool1D';
-  constructor(opts: LayerOptions = {}) {
-    super(1, 'max', opts);
-    this.buildFromOptions();
-  }
-}
-/** Mean over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalAvgPool1D()` */
-export class GlobalAvgPool1D extends GlobalPool {
-  static readonly className = 'GlobalAvgPool1D';
-  readonly className = 'GlobalAvgPool1D';
-  constructor(opts: LayerOptions = {}) {
-    super(1, 'avg', opts);
-    this.buildFromOptions();
-  }
-}
-/** Max over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalMaxPool2D()` */
-export class GlobalMaxPool2D extends GlobalPool {
-  static readonly className = 'GlobalMaxPool2D';
-  readonly className = 'GlobalMaxPool2D';
-  constructor(opts: LayerOptions = {}) {
-    super(2, 'max', opts);
-    this.buildFromOptions();
-  }
-}
-/** Mean over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalAvgPool2D()` */
-export class GlobalAvgPool2D extends GlobalPool {
-  static readonly className = 'GlobalAvgPool2D';
-  readonly className = 'GlobalAvgPool2D';
-  constructor(opts: LayerOptions = {}) {
-    super(2, 'avg', opts);
-    this.buildFromOptions();
-  }
+/**
+ * A global pooling class of one rank and mode ({@link GlobalAvgPool2D} and the three others), constructed from {@link LayerOptions}.
+ *
+ * @example
+ * ```ts
+ * const C: GlobalPoolClass = GlobalAvgPool2D; new C({ name: 'gap' });
+ * ```
+ */
+export type GlobalPoolClass = (new (opts?: LayerOptions) => GlobalPool) & { readonly className: string };
+
+/** The one implementation behind the four global pooling classes (they differ by rank, mode and name). */
+function globalPoolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): GlobalPoolClass {
+  return class extends GlobalPool {
+    static readonly className = className;
+    readonly className = className;
+    constructor(opts: LayerOptions = {}) {
+      super(rank, mode, opts);
+      this.buildFromOptions();
+    }
+  };
 }
 
+/** Max over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalMaxPool1D()` */
+export const GlobalMaxPool1D = /* @__PURE__ */ globalPoolClass(1, 'max', 'GlobalMaxPool1D');
+/** A {@link GlobalMaxPool1D} layer. @example `const p: GlobalMaxPool1D = globalMaxPool1d();` */
+export type GlobalMaxPool1D = GlobalPool;
+/** Mean over steps: `[b, steps, c]` -> `[b, c]`. @example `new GlobalAvgPool1D()` */
+export const GlobalAvgPool1D = /* @__PURE__ */ globalPoolClass(1, 'avg', 'GlobalAvgPool1D');
+/** A {@link GlobalAvgPool1D} layer. @example `const p: GlobalAvgPool1D = globalAvgPool1d();` */
+export type GlobalAvgPool1D = GlobalPool;
+/** Max over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalMaxPool2D()` */
+export const GlobalMaxPool2D = /* @__PURE__ */ globalPoolClass(2, 'max', 'GlobalMaxPool2D');
+/** A {@link GlobalMaxPool2D} layer. @example `const p: GlobalMaxPool2D = globalMaxPool2d();` */
+export type GlobalMaxPool2D = GlobalPool;
+/** Mean over height and width: `[b, h, w, c]` -> `[b, c]`. @example `new GlobalAvgPool2D()` */
+export const GlobalAvgPool2D = /* @__PURE__ */ globalPoolClass(2, 'avg', 'GlobalAvgPool2D');
+/** A {@link GlobalAvgPool2D} layer. @example `const p: GlobalAvgPool2D = globalAvgPool2d();` */
+export type GlobalAvgPool2D = GlobalPool;
+
 /** Creates a {@link GlobalMaxPool1D}. @example `globalMaxPool1d()` */
-export const globalMaxPool1d = (opts: LayerOptions = {}) => new GlobalMaxPool1D(opts);
+export const globalMaxPool1d = (opts: LayerOptions = {}): GlobalMaxPool1D => new GlobalMaxPool1D(opts);
 /** Creates a {@link GlobalAvgPool1D}. @example `globalAvgPool1d()` */
-export const globalAvgPool1d = (opts: LayerOptions = {}) => new GlobalAvgPool1D(opts);
+export const globalAvgPool1d = (opts: LayerOptions = {}): GlobalAvgPool1D => new GlobalAvgPool1D(opts);
 /** Creates a {@link GlobalMaxPool2D}. @example `globalMaxPool2d()` */
-export const globalMaxPool2d = (opts: LayerOptions = {}) => new GlobalMaxPool2D(opts);
+export const globalMaxPool2d = (opts: LayerOptions = {}): GlobalMaxPool2D => new GlobalMaxPool2D(opts);
 /** Creates a {@link GlobalAvgPool2D}. @example `globalAvgPool2d()` */
-export const globalAvgPool2d = (opts: LayerOptions = {}) => new GlobalAvgPool2D(opts);
+export const globalAvgPool2d = (opts: LayerOptions = {}): GlobalAvgPool2D => new GlobalAvgPool2D(opts);

@@ -69,42 +69,44 @@ export abstract class Pool extends Layer {
   }
 }
 
+/**
+ * A pooling class of one rank and mode ({@link MaxPool2D} and the three others), constructed from {@link PoolOptions}.
+ *
+ * @example
+ * ```ts
+ * const C: PoolClass = MaxPool2D; new C({ poolSize: 3 });
+ * ```
+ */
+export type PoolClass = (new (opts?: PoolOptions) => Pool) & { readonly className: string };
+
+/** The one implementation behind the four pooling classes: they differ only by rank, mode and name. */
+function poolClass(rank: 1 | 2, mode: 'max' | 'avg', className: string): PoolClass {
+  return class extends Pool {
+    static readonly className = className;
+    readonly className = className;
+    constructor(opts: PoolOptions = {}) {
+      super(rank, mode, opts);
+      this.buildFromOptions();
+    }
+  };
+}
+
 /** 1-D max pooling over `[batch, steps, channels]`. @example `new MaxPool1D({ poolSize: 2 })` */
-export class MaxPool1D extends Pool {
-  static readonly className = 'MaxPool1D';
-  readonly className = 'MaxPool1D';
-  constructor(opts: PoolOptions = {}) {
-    super(1, 'max', opts);
-    this.buildFromOptions();
-  }
-}
+export const MaxPool1D = /* @__PURE__ */ poolClass(1, 'max', 'MaxPool1D');
+/** A {@link MaxPool1D} layer. @example `const p: MaxPool1D = maxPool1d(2);` */
+export type MaxPool1D = Pool;
 /** 2-D max pooling over `[batch, h, w, channels]`. @example `new MaxPool2D({ poolSize: 2 })` */
-export class MaxPool2D extends Pool {
-  static readonly className = 'MaxPool2D';
-  readonly className = 'MaxPool2D';
-  constructor(opts: PoolOptions = {}) {
-    super(2, 'max', opts);
-    this.buildFromOptions();
-  }
-}
+export const MaxPool2D = /* @__PURE__ */ poolClass(2, 'max', 'MaxPool2D');
+/** A {@link MaxPool2D} layer. @example `const p: MaxPool2D = maxPool2d(2);` */
+export type MaxPool2D = Pool;
 /** 1-D average pooling. @example `new AvgPool1D({ poolSize: 2 })` */
-export class AvgPool1D extends Pool {
-  static readonly className = 'AvgPool1D';
-  readonly className = 'AvgPool1D';
-  constructor(opts: PoolOptions = {}) {
-    super(1, 'avg', opts);
-    this.buildFromOptions();
-  }
-}
+export const AvgPool1D = /* @__PURE__ */ poolClass(1, 'avg', 'AvgPool1D');
+/** An {@link AvgPool1D} layer. @example `const p: AvgPool1D = avgPool1d(2);` */
+export type AvgPool1D = Pool;
 /** 2-D average pooling. @example `new AvgPool2D({ poolSize: 2 })` */
-export class AvgPool2D extends Pool {
-  static readonly className = 'AvgPool2D';
-  readonly className = 'AvgPool2D';
-  constructor(opts: PoolOptions = {}) {
-    super(2, 'avg', opts);
-    this.buildFromOptions();
-  }
-}
+export const AvgPool2D = /* @__PURE__ */ poolClass(2, 'avg', 'AvgPool2D');
+/** An {@link AvgPool2D} layer. @example `const p: AvgPool2D = avgPool2d(2);` */
+export type AvgPool2D = Pool;
 
 /**
  * Options of the pooling factories ({@link maxPool2d} and friends): {@link PoolOptions} without
@@ -118,10 +120,10 @@ export class AvgPool2D extends Pool {
  */
 export type PoolArgs = Omit<PoolOptions, 'poolSize'>;
 /** Creates a {@link MaxPool1D}. @example `maxPool1d(2)` */
-export const maxPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new MaxPool1D({ ...opts, poolSize });
+export const maxPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}): MaxPool1D => new MaxPool1D({ ...opts, poolSize });
 /** Creates a {@link MaxPool2D}. @example `maxPool2d(2)` */
-export const maxPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new MaxPool2D({ ...opts, poolSize });
+export const maxPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}): MaxPool2D => new MaxPool2D({ ...opts, poolSize });
 /** Creates an {@link AvgPool1D}. @example `avgPool1d(2)` */
-export const avgPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new AvgPool1D({ ...opts, poolSize });
+export const avgPool1d = (poolSize: number | number[] = 2, opts: PoolArgs = {}): AvgPool1D => new AvgPool1D({ ...opts, poolSize });
 /** Creates an {@link AvgPool2D}. @example `avgPool2d(2)` */
-export const avgPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}) => new AvgPool2D({ ...opts, poolSize });
+export const avgPool2d = (poolSize: number | number[] = 2, opts: PoolArgs = {}): AvgPool2D => new AvgPool2D({ ...opts, poolSize });

@@ -4,7 +4,7 @@ import { useBackend } from '@tessera/core';
 import { getBackend } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerCases } from './cases.js';
-import { checkGradients, checkNoLeak, checkOutputShape, checkRoundTrip } from './conformance.js';
+import { checkApply, checkGradients, checkNoLeak, checkOutputShape, checkRoundTrip, checkStatelessCall } from './index.js';
 
 describe.each([cpu(), wasm()])('layer conformance on $name', (plugin) => {
   beforeAll(async () => {
@@ -25,6 +25,12 @@ describe.each([cpu(), wasm()])('layer conformance on $name', (plugin) => {
         });
       it('config round trip gives identical output with copied weights', () => {
         checkRoundTrip(c);
+      });
+      it('apply with its own variables equals call', () => {
+        checkApply(c);
+      });
+      it('statelessCall writes no variable and returns what call assigns', () => {
+        checkStatelessCall(c);
       });
       if (skip?.includes('lacks')) it.skip(`no tensor leak across call + grad (skipped on wasm: ${skip})`, () => {});
       else

@@ -1,13 +1,22 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { type RngKey, rngKey } from '@tessera/core';
+// the package's own entry (not relative files): the published `@tessera/layers/testing` shares the
+// layer classes and the registerLayer registry of `@tessera/layers` instead of bundling copies
+import { deserializeModule, type Layer, serializeModule } from '@tessera/layers';
 import { addN, dispose, mul, scope, sum, tensor, tensorCount, tidy, variable, variableGrads } from '@tessera/tensor';
-import type { Layer } from '../layer.js';
-import { deserializeModule, serializeModule } from '../serialize.js';
 import { isShapeList, type Shape } from '../shape.js';
 
 type AnyLayer = Layer<Tensor | Tensor[]>;
 
-/** One layer under test. */
+/**
+ * One layer under test: how to make it (fresh, unbuilt) and the input shape to run it on.
+ *
+ * @example
+ * ```ts
+ * const c: LayerCase = { name: 'scale', make: () => new Scale(), inputShape: [2, 3] };
+ * checkLayer(c);
+ * ```
+ */
 export interface LayerCase {
   /** Label for test titles. */
   name: string;
@@ -21,7 +30,14 @@ export interface LayerCase {
   tol?: number;
 }
 
-/** Options of the checks. */
+/**
+ * Options of the gradient check.
+ *
+ * @example
+ * ```ts
+ * checkGradients(c, { samples: 8, eps: 1e-3 });
+ * ```
+ */
 export interface LayerCheckOptions {
   /** Entries sampled per variable for finite differences (default 4). */
   samples?: number;
@@ -182,11 +198,7 @@ export function checkRoundTrip(c: LayerCase): void {
 
 function maxAbsDiff(a: Tensor, b: Tensor): number {
   if (a.shape.join() !== b.shape.join()) return Number.POSITIVE_INFINITY;
-  const av = a.dataSync();
-  const bv = b.dataSync();
-  let m = 0;
-  for (let i = 0; i < av.length; i++) m = Math.max(m, Math.abs((av[i] as number) - (bv[i] as number)));
-  return m;
+  return maxAbsDiffArrays(a.dataSync(), b.dataSync());
 }
 
 /**
@@ -208,6 +220,7 @@ export function checkNoLeak(c: LayerCase, runs = 3): { before: number; after: nu
   for (let i = 0; i < runs; i++) {
     scope(() => {
       layer.call(arg(c, xs), { training: false });
+      layer.statelessCall({}, {}, arg(c, xs), { training: true, rng: KEY });
       if (vars.length) variableGrads(() => sum(outputs(layer.call(arg(c, xs), { training: true, rng: KEY }))[0] as Tensor) as never, vars);
     });
     after.push(tensorCount());
@@ -215,4 +228,125 @@ export function checkNoLeak(c: LayerCase, runs = 3): { before: number; after: nu
   dispose(xs);
   layer.dispose();
   return { before, after };
+}
+
+/**
+ * Checks that `apply` with the layer's own variables (as plain tensors) gives the output of `call`,
+ * in inference and in training mode (same random key).
+ *
+ * @example
+ * ```ts
+ * checkApply({ name: 'dense', make: () => dense(3), inputShape: [2, 4] });
+ * ```
+ */
+export function checkApply(c: LayerCase): void {
+  const layer = c.make();
+  const xs = makeInputs(c, KEY);
+  layer.build(isShapeList(c.inputShape) ? (c.inputShape as Shape[]) : (c.inputShape as Shape));
+  const problems: string[] = [];
+  for (const training of [false, true]) {
+    const opts = { training, rng: KEY };
+    const params = Object.fromEntries(
+      Object.entries(layer.variables()).map(([k, v]) => [k, tensor(v.dataSync().slice(), v.shape, v.dtype)]),
+    );
+    const before = snapshot(layer);
+    const viaApply = outputs(layer.apply(params, arg(c, xs), opts));
+    // apply in training mode assigns state like call does: restore it before the reference call
+    restore(layer, before);
+    const viaCall = outputs(layer.call(arg(c, xs), opts));
+    const diff = Math.max(...viaCall.map((t, i) => maxAbsDiff(t, viaApply[i] as Tensor)));
+    if (!(diff <= 1e-5)) problems.push(`training ${training}: apply differs from call by ${diff}`);
+    dispose([...viaApply, ...viaCall, ...Object.values(params)]);
+  }
+  dispose(xs);
+  layer.dispose();
+  if (problems.length) throw new Error(`${c.name}: ${problems.join('; ')}`);
+}
+
+/**
+ * Checks `statelessCall`: with the layer's own values it gives `call`'s output, writes no variable,
+ * and returns (for every key of `state()`) the values `call` assigns, in inference and training mode.
+ *
+ * @example
+ * ```ts
+ * checkStatelessCall({ name: 'bn', make: () => batchNormalization(), inputShape: [4, 3] });
+ * ```
+ */
+export function checkStatelessCall(c: LayerCase): void {
+  const layer = c.make();
+  const xs = makeInputs(c, KEY);
+  layer.build(isShapeList(c.inputShape) ? (c.inputShape as Shape[]) : (c.inputShape as Shape));
+  const problems: string[] = [];
+  for (const training of [false, true]) {
+    const opts = { training, rng: KEY };
+    const before = snapshot(layer);
+    const copy = (vs: Record<string, Variable>) =>
+      Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, tensor(v.dataSync().slice(), v.shape, v.dtype)]));
+    const params = copy(layer.parameters());
+    const state = copy(layer.state());
+    const { output, state: next } = layer.statelessCall(params, state, arg(c, xs), opts);
+    const changed = Object.keys(before).filter(
+      (k) => maxAbsDiffArrays(before[k] as ArrayLike<number>, layer.variables()[k]?.dataSync() ?? []) > 0,
+    );
+    if (changed.length) problems.push(`training ${training}: statelessCall wrote the variables ${changed.join(', ')}`);
+    const stateKeys = Object.keys(layer.state()).sort();
+    if (JSON.stringify(Object.keys(next).sort()) !== JSON.stringify(stateKeys)) {
+      problems.push(`training ${training}: returned state keys ${Object.keys(next)} differ from state() keys ${stateKeys}`);
+    }
+    const viaCall = outputs(layer.call(arg(c, xs), opts));
+    const viaStateless = outputs(output);
+    const diff = Math.max(...viaCall.map((t, i) => maxAbsDiff(t, viaStateless[i] as Tensor)));
+    if (!(diff <= 1e-5)) problems.push(`training ${training}: statelessCall output differs from call by ${diff}`);
+    for (const [k, v] of Object.entries(layer.state())) {
+      const d = next[k] ? maxAbsDiff(v, next[k] as Tensor) : Number.POSITIVE_INFINITY;
+      if (!(d <= 1e-5)) problems.push(`training ${training}: returned state ${k} differs from what call assigns by ${d}`);
+    }
+    restore(layer, before);
+    dispose([...viaCall, ...viaStateless, ...Object.values(next), ...Object.values(params), ...Object.values(state)]);
+  }
+  dispose(xs);
+  layer.dispose();
+  if (problems.length) throw new Error(`${c.name}: ${problems.join('; ')}`);
+}
+
+/**
+ * Every check on one layer: output shape vs `computeOutputShape`, gradients vs finite differences,
+ * config round trip through `serializeModule`/`deserializeModule` (register a custom layer with
+ * `registerLayer` first), `apply`, `statelessCall`, and no tensor leak. Throws an Error naming the
+ * case and what failed; returns the worst relative gradient error.
+ *
+ * @example
+ * ```ts
+ * registerLayer(Scale);
+ * checkLayer({ name: 'Scale', make: () => new Scale(), inputShape: [2, 3] });
+ * ```
+ */
+export function checkLayer(c: LayerCase, opts: LayerCheckOptions & { gradients?: boolean } = {}): number {
+  checkOutputShape(c);
+  const worst = opts.gradients === false ? 0 : checkGradients(c, opts);
+  checkRoundTrip(c);
+  checkApply(c);
+  checkStatelessCall(c);
+  const { before, after } = checkNoLeak(c);
+  if (after.some((n) => n !== before)) throw new Error(`${c.name}: tensor count grew across call + grad: ${before} -> ${after.join(', ')}`);
+  return worst;
+}
+
+function snapshot(layer: AnyLayer): Record<string, Float32Array | Int32Array | Uint8Array> {
+  return Object.fromEntries(Object.entries(layer.variables()).map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
+}
+
+function restore(layer: AnyLayer, values: Record<string, ArrayLike<number>>): void {
+  for (const [k, v] of Object.entries(layer.variables())) {
+    const t = tensor(Array.from(values[k] as ArrayLike<number>), v.shape, v.dtype);
+    v.assign(t);
+    t.dispose();
+  }
+}
+
+function maxAbsDiffArrays(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
 }
