@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import { clone, scope } from '@tessera/tensor';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
 import { isShapeList, type Shape } from '../shape.js';
 import { summary } from '../summary.js';
@@ -44,9 +45,32 @@ export class Sequential extends Layer {
   }
 
   protected forward(x: LayerInput, options: CallOptions): Tensor {
+    return this.run(x, options)[0];
+  }
+
+  /** Runs the layers in order, each with the mask its predecessor produced (Keras mask propagation). */
+  private run(x: LayerInput, options: CallOptions): [Tensor, Tensor | undefined] {
     let h: LayerInput = x;
-    for (const l of this.layers) h = l.call(h, options);
-    return h as Tensor;
+    let mask = options.mask;
+    for (const l of this.layers) [h, mask] = l.callWithMask(h, mask === options.mask ? options : { ...options, mask });
+    return [h as Tensor, mask];
+  }
+
+  /** Forward pass that also returns the mask of the last layer's output, in one pass. */
+  callWithMask(x: LayerInput, options: CallOptions = {}): [Tensor, Tensor | undefined] {
+    const t = this.normalizeInput(x);
+    const shapes = Array.isArray(t) ? t.map((v) => v.shape) : t.shape;
+    if (!this.built) this.build(shapes);
+    this.checkInput(shapes);
+    return scope(() => {
+      const [y, mask] = this.run(t, options);
+      return [y === t ? clone(y) : y, mask] as [Tensor, Tensor | undefined];
+    });
+  }
+
+  /** The mask of the model's output (runs the forward pass; prefer {@link callWithMask}). */
+  computeMask(x: LayerInput, mask?: Tensor): Tensor | undefined {
+    return scope(() => this.callWithMask(x, { mask })[1]);
   }
 
   /** Text table of layers, output shapes and parameter counts. */
