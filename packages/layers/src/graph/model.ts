@@ -125,7 +125,10 @@ export class Model extends Layer<Tensor | Tensor[]> {
       if (n.layer instanceof InputLayer) continue;
       const args = n.multi ? n.inputs.map(get) : get(n.inputs[0] as SymbolicTensor);
       const mask = mergeMasks(n.inputs.map((t) => masks.get(t)));
-      const [out, outMask] = (n.layer as Layer<Tensor | Tensor[]>).callWithMask(args, mask === options.mask ? options : { ...options, mask });
+      const [out, outMask] = (n.layer as Layer<Tensor | Tensor[]>).callWithMask(
+        args,
+        mask === options.mask ? options : { ...options, mask },
+      );
       const outs = Array.isArray(out) ? out : [out];
       n.outputs.forEach((t, i) => {
         values.set(t, outs[i] as Tensor);

@@ -3,6 +3,7 @@ import { ValueError } from '@tessera/core';
 import { cast, gather, isTensor, notEqual } from '@tessera/tensor';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
+import { mergeMasks } from '../masks.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
@@ -68,11 +69,14 @@ export class Embedding extends Layer {
   protected forward(x: Tensor): Tensor {
     return gather(this.use(this.embeddings), x.dtype === 'int32' ? x : cast(x, 'int32'));
   }
-  /** With `maskZero`: a bool mask `ids != 0` of the ids' shape; otherwise undefined. */
-  computeMask(x: LayerInput): Tensor | undefined {
-    if (!this.maskZero) return undefined;
+  /**
+   * With `maskZero`: the bool mask `ids != 0` (and the input mask, if any). Without: the input
+   * mask unchanged (the time axis stays), so a mask given in the call options reaches the next layers.
+   */
+  computeMask(x: LayerInput, mask?: Tensor): Tensor | undefined {
+    if (!this.maskZero) return mask;
     if (!isTensor(x)) throw new ValueError(`${this.name} input`, 'a tensor of ids', x);
-    return notEqual(x, 0);
+    return mergeMasks([notEqual(x, 0), mask]);
   }
   computeOutputShape(s: Shape): Shape {
     return [...s, this.outputDim];

@@ -159,7 +159,12 @@ describe.each([cpu(), wasm()])('padding masks on $name', (plugin) => {
   }
 
   it('global pooling of a sequence with no real step gives 0, and leaks nothing', () => {
-    const x = tensor3d([[[1, -2], [3, 4]]]);
+    const x = tensor3d([
+      [
+        [1, -2],
+        [3, 4],
+      ],
+    ]);
     const mask = tensor2d([[0, 0]]);
     const avg = new GlobalAvgPool1D();
     const max = new GlobalMaxPool1D();

@@ -98,7 +98,13 @@ export class GRU extends RNN {
   }
   /** Recurrent-path bias per gate (resetAfter only), split once per forward pass. */
   private recBias?: Tensor[];
-  protected run(x: Tensor, state0: Tensor[], mask: Tensor | undefined, keepAll: boolean, backwards: boolean): { outputs: Tensor[]; state: Tensor[] } {
+  protected run(
+    x: Tensor,
+    state0: Tensor[],
+    mask: Tensor | undefined,
+    keepAll: boolean,
+    backwards: boolean,
+  ): { outputs: Tensor[]; state: Tensor[] } {
     this.recBias = this.resetAfter && this.bias ? this.gatesOf(unstack(this.use(this.bias))[1] as Tensor) : undefined;
     try {
       return super.run(x, state0, mask, keepAll, backwards);

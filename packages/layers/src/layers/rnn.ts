@@ -125,7 +125,13 @@ export abstract class RNN extends Layer implements Stepper<Tensor[]> {
    * `mask` (bool `[b, t]`) is false the step keeps the previous state, and its output repeats the
    * previous output (Keras). Returns the per-step outputs (when `keepAll`) and the last state.
    */
-  protected run(x: Tensor, state0: Tensor[], mask: Tensor | undefined, keepAll: boolean, backwards: boolean): { outputs: Tensor[]; state: Tensor[] } {
+  protected run(
+    x: Tensor,
+    state0: Tensor[],
+    mask: Tensor | undefined,
+    keepAll: boolean,
+    backwards: boolean,
+  ): { outputs: Tensor[]; state: Tensor[] } {
     const [b, t, f] = x.shape as [number, number, number];
     const u = this.units;
     // time-major so that per-step slices are contiguous; one matMul per gate for the whole sequence
@@ -193,8 +199,16 @@ export abstract class RNN extends Layer implements Stepper<Tensor[]> {
     this.checkInput(x.shape);
     const expected = this.initialStateSize();
     const b = x.shape[0] as number;
-    if (!Array.isArray(cache) || cache.length !== expected || cache.some((c) => !isTensor(c) || c.rank !== 2 || c.shape[0] !== b || c.shape[1] !== this.units)) {
-      throw new ValueError(`${this.name} cache`, `${expected} tensor(s) of shape [${b}, ${this.units}] (from initCache or a previous step)`, cache);
+    if (
+      !Array.isArray(cache) ||
+      cache.length !== expected ||
+      cache.some((c) => !isTensor(c) || c.rank !== 2 || c.shape[0] !== b || c.shape[1] !== this.units)
+    ) {
+      throw new ValueError(
+        `${this.name} cache`,
+        `${expected} tensor(s) of shape [${b}, ${this.units}] (from initCache or a previous step)`,
+        cache,
+      );
     }
     return scope(() => {
       const mask = options.mask && sequenceMask(options.mask, x, `${this.name} mask`);
