@@ -193,7 +193,9 @@ export abstract class RNN extends Layer implements Stepper<Tensor[]> {
    * ```
    */
   step(x: Tensor, cache: Tensor[], options: CallOptions = {}): [Tensor, Tensor[]] {
-    if (!isTensor(x) || x.rank !== 3) throw new ValueError(`${this.name} step input`, 'a [batch, steps, features] tensor', x);
+    if (!isTensor(x) || x.rank !== 3 || x.shape[1] === 0) {
+      throw new ValueError(`${this.name} step input`, 'a [batch, steps, features] tensor with steps >= 1', x);
+    }
     if (this.opts.goBackwards) throw new ValueError(`${this.name} step`, 'a forward layer (goBackwards: false)', true);
     if (!this.built) this.build(x.shape);
     this.checkInput(x.shape);
