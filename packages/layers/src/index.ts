@@ -5,6 +5,7 @@ export { InputLayer, input } from './graph/input-layer.js';
 export type { ModelOptions } from './graph/model.js';
 export { Model, model } from './graph/model.js';
 export { Sequential, sequential } from './graph/sequential.js';
+export { isStepper, stackInitCache, stackStep } from './graph/stepping.js';
 export type { GraphNode, NodeLayer } from './graph/symbolic.js';
 export { isSymbolic, SymbolicTensor } from './graph/symbolic.js';
 export type { Initializer, InitializerLike, InitializerName, SeedOptions, VarianceScalingOptions } from './initializers.js';

@@ -43,6 +43,7 @@ export interface EmbeddingOptions extends LayerOptions {
 export class Embedding extends Layer {
   static readonly className = 'Embedding';
   readonly className = 'Embedding';
+  supportsMasking = true;
   readonly inputDim: number;
   readonly outputDim: number;
   /** Id 0 is padding (the layer makes a mask). */
