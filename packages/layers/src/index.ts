@@ -72,7 +72,7 @@ export type { RNNOptions } from './layers/rnn.js';
 export { RNN } from './layers/rnn.js';
 export type { ReshapeOptions } from './layers/shape-layers.js';
 export { Flatten, flatten, Reshape, reshapeLayer as reshape } from './layers/shape-layers.js';
-export { mergeMasks, sequenceMask } from './masks.js';
+export { causalMask, mergeMasks, paddingAttentionMask, sequenceMask } from './masks.js';
 export { reserveName, uniqueName } from './names.js';
 export type { Regularizer } from './regularizers.js';
 export { getRegularizer, l1, l1l2, l2 } from './regularizers.js';

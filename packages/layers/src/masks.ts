@@ -1,6 +1,22 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ShapeError } from '@tessera/core';
-import { add, any, cast, div, expandDims, logicalAnd, max, maximum, sum, where, zerosLike } from '@tessera/tensor';
+import { ShapeError, ValueError } from '@tessera/core';
+import {
+  add,
+  any,
+  cast,
+  div,
+  expandDims,
+  lessEqual,
+  logicalAnd,
+  max,
+  maximum,
+  range,
+  reshape,
+  scope,
+  sum,
+  where,
+  zerosLike,
+} from '@tessera/tensor';
 
 /**
  * Checks a padding mask against a `[batch, time, ...]` input and returns it as a bool
@@ -53,4 +69,42 @@ export function maskedPool1d(x: Tensor, mask: Tensor, mode: 'max' | 'avg'): Tens
   }
   const pooled = max(where(m, x, add(zeros, -Infinity)), 1);
   return where(any(m, 1), pooled, zerosLike(pooled));
+}
+
+/**
+ * Causal attention mask, bool `[queryLength, keyLength]`: query `q` may attend key `k` when
+ * `k <= q + (keyLength - queryLength)`, i.e. the queries are the last `queryLength` positions of
+ * the keys (the layout of a step after `keyLength - queryLength` cached positions).
+ *
+ * @example
+ * ```ts
+ * causalMask(3); // [[1,0,0],[1,1,0],[1,1,1]] as bool
+ * causalMask(1, 5); // [[1,1,1,1,1]]: one new query after 4 cached keys sees all 5
+ * ```
+ */
+export function causalMask(queryLength: number, keyLength: number = queryLength): Tensor {
+  if (!Number.isInteger(queryLength) || queryLength < 1) throw new ValueError('causalMask queryLength', 'a positive integer', queryLength);
+  if (!Number.isInteger(keyLength) || keyLength < queryLength) {
+    throw new ValueError('causalMask keyLength', `an integer >= queryLength (${queryLength})`, keyLength);
+  }
+  const offset = keyLength - queryLength;
+  return scope(() => {
+    const q = reshape(range(offset, keyLength, 1, 'int32'), [queryLength, 1]);
+    const k = reshape(range(0, keyLength, 1, 'int32'), [1, keyLength]);
+    return lessEqual(k, q);
+  });
+}
+
+/**
+ * Turns a key padding mask `[batch, tk]` into an attention mask `[batch, 1, tk]` that broadcasts
+ * over the queries (no query attends a padded key).
+ *
+ * @example
+ * ```ts
+ * const att = logicalAnd(paddingAttentionMask(mask), causalMask(t)); // [batch, t, t]
+ * ```
+ */
+export function paddingAttentionMask(mask: Tensor): Tensor {
+  if (mask.rank !== 2) throw new ShapeError('paddingAttentionMask mask', [null, null], mask.shape, 'a padding mask is [batch, time]');
+  return expandDims(mask.dtype === 'bool' ? mask : cast(mask, 'bool'), 1);
 }
