@@ -1,4 +1,4 @@
-// SMS spam: word tokenizer fitted on the training split, Embedding + LSTM, held-out accuracy.
+// SMS spam: word tokenizer fitted on the training split, Embedding (id 0 = padding, masked) + LSTM, held-out accuracy.
 // Run: npm start -w @tessera/example-sms-spam
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
@@ -21,7 +21,7 @@ for await (const r of parts.train) texts.push(r.text);
 const tokenizer = new Tokenizer({ level: 'word', maxVocab: 5000 }).fit(texts);
 const encode = (ds) => ds.map((r) => ({ x: tokenizer.encode(r.text, { maxLength }), y: Float32Array.of(r.y) }));
 
-const model = sequential([embedding(tokenizer.vocabSize, 32, { seed: 1 }), lstm(32, { seed: 2 }), dense(1, { seed: 3 })]);
+const model = sequential([embedding(tokenizer.vocabSize, 32, { seed: 1, maskZero: true }), lstm(32, { seed: 2 }), dense(1, { seed: 3 })]);
 const loss = binaryCrossentropy({ fromLogits: true });
 await fit(model, encode(parts.train).shuffle({ seed: 1 }).batch(32), {
   loss,

@@ -17,6 +17,7 @@ export type { Logger, Logs } from './contracts/logger.js';
 export type { Loss, Reduction } from './contracts/loss.js';
 export type { Metric } from './contracts/metric.js';
 export type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, StatelessResult, TensorTree } from './contracts/module.js';
+export type { Cache, InitCacheOptions, Stepper } from './contracts/stepper.js';
 export type { StepContext, StepLogs, StepOutput, StepSnapshot, TrainStep } from './contracts/train-step.js';
 export type { TesseraErrorCode } from './errors.js';
 export {

@@ -357,6 +357,29 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
   }
 
   /**
+   * True when the layer keeps the time axis and passes a padding mask through unchanged (Keras
+   * `supports_masking`); layers without it (and without their own `computeMask`) drop the mask.
+   */
+  supportsMasking = false;
+
+  /**
+   * The padding mask of the output for input `x` with input mask `mask` (`[batch, time]`), or
+   * undefined. Default: `mask` when {@link supportsMasking}, else undefined (the mask is dropped).
+   */
+  computeMask(_x: LayerInput, mask?: Tensor): Tensor | undefined {
+    return this.supportsMasking ? mask : undefined;
+  }
+
+  /**
+   * Forward pass on tensors that also returns the output's padding mask ({@link computeMask});
+   * Sequential and functional models use it to hand each layer the mask of its input.
+   */
+  callWithMask(x: LayerInput, options: CallOptions = {}): [O, Tensor | undefined] {
+    const y = this.call(x, options);
+    return [y, this.computeMask(x, options.mask)];
+  }
+
+  /**
    * The tensor to use for a weight in the current call: a value written earlier in this call, an
    * `apply`/`statelessCall` override, or the variable.
    */

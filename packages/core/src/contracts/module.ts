@@ -36,9 +36,14 @@ export type TensorTree = Tensor | Tensor[] | Record<string, Tensor>;
 /**
  * Options of a forward pass ({@link Module.call}).
  *
+ * The sequence options (`mask`, `attentionMask`, `positions`) describe the inputs of the call;
+ * layers that do not use them ignore them. Masks may be `bool` or numbers (`1` = keep, `0` = drop).
+ *
  * @example
  * ```ts
  * const y = model.call(x, { training: true, rng: rngKey(42) }); // dropout on, seeded masks
+ * // right-padded batch of two sequences of length 3 and 1 (ids 0 are padding)
+ * const h = lstm(8).call(embedded, { mask: tensor2d([[1, 1, 1], [1, 0, 0]], [2, 3], 'bool') });
  * ```
  */
 export interface CallOptions {
@@ -46,6 +51,24 @@ export interface CallOptions {
   training?: boolean;
   /** Randomness for this call (dropout masks etc.); modules derive sub-keys from it. */
   rng?: RngKey;
+  /**
+   * Padding mask `[batch, time]`: true (or 1) for a real step, false (or 0) for padding. Recurrent
+   * layers skip padded steps (they keep the previous state), sequence pooling ignores them. In
+   * Sequential and functional models it is the mask of the model's input; each layer then gets
+   * the mask its predecessor produced ({@link Module.computeMask}).
+   */
+  mask?: Tensor;
+  /**
+   * Attention mask `[batch, tq, tk]`, or any shape that broadcasts to it (`[batch, 1, tk]`,
+   * `[tq, tk]`): true (or 1) where query position `q` may attend to key position `k`. Combined
+   * (logical and) with the padding mask of the keys by attention layers.
+   */
+  attentionMask?: Tensor;
+  /**
+   * Absolute positions of the input steps, int32 `[time]` or `[batch, time]`. Default: `0..time-1`.
+   * Position embeddings read them, so a step fed through a cache at offset `p` gets position `p`.
+   */
+  positions?: Tensor;
 }
 
 /**
@@ -116,4 +139,10 @@ export interface Module<I extends TensorTree = TensorTree, O extends TensorTree 
   statelessCall?(params: NamedTensors, state: NamedTensors, x: I, options?: CallOptions): StatelessResult<O>;
   /** Frees the module's variables. */
   dispose?(): void;
+  /**
+   * The padding mask of the output for input `x` with input mask `mask` (`[batch, time]`), or
+   * undefined when the output has none. Embedding with `maskZero` makes one from the ids; layers
+   * that keep the time axis pass `mask` through; the others drop it.
+   */
+  computeMask?(x: I, mask?: Tensor): Tensor | undefined;
 }

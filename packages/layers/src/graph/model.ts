@@ -1,8 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
-import { isTensor } from '@tessera/tensor';
+import { clone, isTensor, scope } from '@tessera/tensor';
 import { Layer, type LayerInput } from '../layer.js';
+import { mergeMasks } from '../masks.js';
 import type { Shape } from '../shape.js';
 import { summary } from '../summary.js';
 import { InputLayer } from './input-layer.js';
@@ -105,12 +106,23 @@ export class Model extends Layer<Tensor | Tensor[]> {
   }
 
   protected forward(x: LayerInput, options: CallOptions): Tensor | Tensor[] {
+    return this.run(x, options)[0];
+  }
+
+  /**
+   * Runs the graph; each layer call gets the mask of its input (the logical and of its inputs'
+   * masks for a call on a list). `options.mask` is the mask of every model input. Returns the
+   * outputs and the mask of the (first) output.
+   */
+  private run(x: LayerInput, options: CallOptions): [Tensor | Tensor[], Tensor | undefined] {
     const xs = Array.isArray(x) ? x : [x];
     if (xs.length !== this.inputs.length)
       throw new ValueError(`${this.name} inputs`, `${this.inputs.length} tensor(s)`, `${xs.length} tensor(s)`);
     const values = new Map<SymbolicTensor, Tensor>();
+    const masks = new Map<SymbolicTensor, Tensor | undefined>();
     this.inputs.forEach((t, i) => {
       values.set(t, xs[i] as Tensor);
+      masks.set(t, options.mask);
     });
     const get = (t: SymbolicTensor): Tensor => {
       const v = values.get(t);
@@ -120,14 +132,35 @@ export class Model extends Layer<Tensor | Tensor[]> {
     for (const n of this.nodes) {
       if (n.layer instanceof InputLayer) continue;
       const args = n.multi ? n.inputs.map(get) : get(n.inputs[0] as SymbolicTensor);
-      const out = (n.layer as Layer<Tensor | Tensor[]>).call(args, options);
+      const mask = mergeMasks(n.inputs.map((t) => masks.get(t)));
+      const [out, outMask] = (n.layer as Layer<Tensor | Tensor[]>).callWithMask(
+        args,
+        mask === options.mask ? options : { ...options, mask },
+      );
       const outs = Array.isArray(out) ? out : [out];
       n.outputs.forEach((t, i) => {
         values.set(t, outs[i] as Tensor);
+        masks.set(t, outMask);
       });
     }
     const result = this.outputs.map(get);
-    return this.multiOutput ? result : (result[0] as Tensor);
+    return [this.multiOutput ? result : (result[0] as Tensor), masks.get(this.outputs[0] as SymbolicTensor)];
+  }
+
+  /** Forward pass that also returns the mask of the (first) output, in one pass. */
+  callWithMask(x: LayerInput, options: CallOptions = {}): [Tensor | Tensor[], Tensor | undefined] {
+    const t = this.normalizeInput(x);
+    this.checkInput(Array.isArray(t) ? t.map((v) => v.shape) : t.shape);
+    return scope(() => {
+      const [y, mask] = this.run(t, options);
+      const fresh = (v: Tensor) => (v === t || (Array.isArray(t) && t.includes(v)) ? clone(v) : v);
+      return [Array.isArray(y) ? y.map(fresh) : fresh(y), mask] as [Tensor | Tensor[], Tensor | undefined];
+    });
+  }
+
+  /** The mask of the model's (first) output (runs the forward pass; prefer {@link callWithMask}). */
+  computeMask(x: LayerInput, mask?: Tensor): Tensor | undefined {
+    return scope(() => this.callWithMask(x, { mask })[1]);
   }
 
   /** Text table of layers, output shapes and parameter counts. */

@@ -14,6 +14,7 @@ import type { Shape } from '../shape.js';
 export class Activation extends Layer {
   static readonly className = 'Activation';
   readonly className = 'Activation';
+  supportsMasking = true;
   readonly activation: ActivationName;
   constructor(opts: LayerOptions & { activation: ActivationName }) {
     super(opts);

@@ -1,8 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
-import { add, concat, div, mul, reverse } from '@tessera/tensor';
-import { Layer, type LayerOptions } from '../layer.js';
+import { add, concat, div, expandDims, mul, reverse, where, zerosLike } from '@tessera/tensor';
+import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
+import { sequenceMask } from '../masks.js';
 import { registeredLayer } from '../registry.js';
 import { isSerialized, type Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
@@ -45,7 +46,8 @@ export interface BidirectionalOptions extends LayerOptions {
 }
 
 /**
- * Runs a recurrent layer forwards and a copy backwards, and merges the two outputs.
+ * Runs a recurrent layer forwards and a copy backwards, and merges the two outputs. A padding
+ * mask goes to both directions; with `returnSequences`, padded steps output zeros.
  *
  * @example
  * ```ts
@@ -89,9 +91,18 @@ export class Bidirectional extends Layer {
   }
 
   protected forward(x: Tensor, options: CallOptions): Tensor {
-    const f = this.forwardLayer.call(x, options);
+    // both directions get the same [batch, time] mask: the backward layer walks it in reverse with its steps
+    let f = this.forwardLayer.call(x, options);
     let b = this.backwardLayer.call(x, options);
-    if (this.forwardLayer.opts.returnSequences) b = reverse(b, 1);
+    if (this.forwardLayer.opts.returnSequences) {
+      b = reverse(b, 1);
+      if (options.mask) {
+        // padded steps output zeros in both directions (Keras forces zero_output_for_mask here)
+        const m = expandDims(sequenceMask(options.mask, x, `${this.name} mask`), 2);
+        f = where(m, f, zerosLike(f));
+        b = where(m, b, zerosLike(b));
+      }
+    }
     switch (this.mergeMode) {
       case 'sum':
         return add(f, b);
@@ -102,6 +113,11 @@ export class Bidirectional extends Layer {
       default:
         return concat([f, b], -1);
     }
+  }
+
+  /** The input mask when the wrapped layer returns sequences, else undefined. */
+  computeMask(_x: LayerInput, mask?: Tensor): Tensor | undefined {
+    return this.forwardLayer.opts.returnSequences ? mask : undefined;
   }
 
   computeOutputShape(s: Shape): Shape {

@@ -39,6 +39,7 @@ export interface DenseOptions extends LayerOptions {
 export class Dense extends Layer {
   static readonly className = 'Dense';
   readonly className = 'Dense';
+  supportsMasking = true;
   readonly units: number;
   private readonly opts: DenseOptions;
   private kernel?: Variable;

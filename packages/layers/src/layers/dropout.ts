@@ -29,6 +29,7 @@ export interface DropoutOptions extends LayerOptions {
 export class Dropout extends Layer {
   static readonly className = 'Dropout';
   readonly className = 'Dropout';
+  supportsMasking = true;
   readonly rate: number;
   constructor(opts: DropoutOptions) {
     super(opts);

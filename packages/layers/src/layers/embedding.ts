@@ -1,7 +1,9 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { cast, gather } from '@tessera/tensor';
+import { ValueError } from '@tessera/core';
+import { cast, gather, isTensor, notEqual } from '@tessera/tensor';
 import type { InitializerLike } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
+import { mergeMasks } from '../masks.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
@@ -20,27 +22,42 @@ export interface EmbeddingOptions extends LayerOptions {
   outputDim: number;
   embeddingsInitializer?: InitializerLike;
   embeddingsRegularizer?: Regularizer | Serialized;
+  /**
+   * Id 0 is padding: the layer's output mask ({@link Embedding.computeMask}) is `ids != 0`, so
+   * recurrent and pooling layers after it skip the padded steps. Default false.
+   */
+  maskZero?: boolean;
 }
 
 /**
- * Maps integer ids `[batch, ...]` to vectors `[batch, ..., outputDim]`.
+ * Maps integer ids `[batch, ...]` to vectors `[batch, ..., outputDim]`. With `maskZero`, id 0
+ * is padding and the layer produces a mask (`ids != 0`) that Sequential and functional models
+ * hand to the next layers.
  *
  * @example
  * ```ts
  * new Embedding({ inputDim: 1000, outputDim: 32 }).call(tensor2d([[1, 2, 3]], [1, 3], 'int32')); // [1, 3, 32]
+ * const padded = sequential([embedding(1000, 32, { maskZero: true }), lstm(16), dense(1)]); // LSTM skips id 0
  * ```
  */
 export class Embedding extends Layer {
   static readonly className = 'Embedding';
   readonly className = 'Embedding';
+  supportsMasking = true;
   readonly inputDim: number;
   readonly outputDim: number;
+  /** Id 0 is padding (the layer makes a mask). */
+  readonly maskZero: boolean;
   private readonly opts: EmbeddingOptions;
   private embeddings?: Variable;
   constructor(opts: EmbeddingOptions) {
     super(opts);
     this.inputDim = positiveInt(opts.inputDim, `${this.name} inputDim`);
     this.outputDim = positiveInt(opts.outputDim, `${this.name} outputDim`);
+    if (opts.maskZero !== undefined && typeof opts.maskZero !== 'boolean') {
+      throw new ValueError(`${this.name} maskZero`, 'a boolean', opts.maskZero);
+    }
+    this.maskZero = opts.maskZero ?? false;
     this.opts = { ...opts };
     this.buildFromOptions();
   }
@@ -53,6 +70,15 @@ export class Embedding extends Layer {
   protected forward(x: Tensor): Tensor {
     return gather(this.use(this.embeddings), x.dtype === 'int32' ? x : cast(x, 'int32'));
   }
+  /**
+   * With `maskZero`: the bool mask `ids != 0` (and the input mask, if any). Without: the input
+   * mask unchanged (the time axis stays), so a mask given in the call options reaches the next layers.
+   */
+  computeMask(x: LayerInput, mask?: Tensor): Tensor | undefined {
+    if (!this.maskZero) return mask;
+    if (!isTensor(x)) throw new ValueError(`${this.name} input`, 'a tensor of ids', x);
+    return mergeMasks([notEqual(x, 0), mask]);
+  }
   computeOutputShape(s: Shape): Shape {
     return [...s, this.outputDim];
   }
@@ -62,10 +88,11 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       embeddingsInitializer: initConfig(this.opts.embeddingsInitializer ?? 'randomUniform', `${this.name} embeddingsInitializer`),
       embeddingsRegularizer: regConfig(this.opts.embeddingsRegularizer, `${this.name} embeddingsRegularizer`),
+      maskZero: this.maskZero,
     };
   }
 }
 
-/** Creates an {@link Embedding}. @example `embedding(10000, 64)` */
+/** Creates an {@link Embedding}. @example `embedding(10000, 64, { maskZero: true })` */
 export const embedding = (inputDim: number, outputDim: number, opts: Omit<EmbeddingOptions, 'inputDim' | 'outputDim'> = {}) =>
   new Embedding({ ...opts, inputDim, outputDim });

@@ -1,11 +1,15 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CallOptions } from '@tessera/core';
 import { max, mean } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
+import { maskedPool1d, sequenceMask } from '../masks.js';
 import type { Shape } from '../shape.js';
 import { requireRank } from './common.js';
 
 /**
- * Shared implementation of the global pooling layers (reduce every spatial axis).
+ * Shared implementation of the global pooling layers (reduce every spatial axis). The 1D ones
+ * honour a padding mask: the mean is over real steps only, the max ignores padded steps (a
+ * sequence with no real step pools to 0).
  *
  * @example
  * ```ts
@@ -23,8 +27,9 @@ export abstract class GlobalPool extends Layer {
   protected buildWeights(inputShape: Shape): void {
     requireRank(inputShape, this.rank + 2, this.name);
   }
-  protected forward(x: Tensor): Tensor {
+  protected forward(x: Tensor, options: CallOptions = {}): Tensor {
     const axes = this.rank === 1 ? [1] : [1, 2];
+    if (this.rank === 1 && options.mask) return maskedPool1d(x, sequenceMask(options.mask, x, `${this.name} mask`), this.mode);
     return this.mode === 'max' ? max(x, axes) : mean(x, axes);
   }
   computeOutputShape(inputShape: Shape): Shape {

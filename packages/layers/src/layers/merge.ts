@@ -23,6 +23,7 @@ function asList(x: Shape | Shape[], name: string): Shape[] {
 export class Add extends Layer {
   static readonly className = 'Add';
   readonly className = 'Add';
+  supportsMasking = true;
   constructor(opts: LayerOptions = {}) {
     super(opts);
   }

@@ -73,6 +73,7 @@ abstract class ChannelNorm extends Layer {
 export class LayerNormalization extends ChannelNorm {
   static readonly className = 'LayerNormalization';
   readonly className = 'LayerNormalization';
+  supportsMasking = true;
   constructor(opts: NormOptions = {}) {
     super(opts, 1e-3, true);
     this.buildFromOptions();

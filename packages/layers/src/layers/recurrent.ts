@@ -20,7 +20,7 @@ export class SimpleRNN extends RNN {
     super(opts);
     this.buildFromOptions();
   }
-  protected step([x]: Tensor[], [u]: Tensor[], [h]: Tensor[]): Tensor[] {
+  protected cell([x]: Tensor[], [u]: Tensor[], [h]: Tensor[]): Tensor[] {
     return [this.act(add(x as Tensor, matMul(h as Tensor, u as Tensor)))];
   }
 }
@@ -57,7 +57,10 @@ export class LSTM extends RNN {
   protected initialState(batch: number): Tensor[] {
     return [zeros([batch, this.units]), zeros([batch, this.units])];
   }
-  protected step(xg: Tensor[], ug: Tensor[], [h, c]: Tensor[]): Tensor[] {
+  protected initialStateSize(): number {
+    return 2;
+  }
+  protected cell(xg: Tensor[], ug: Tensor[], [h, c]: Tensor[]): Tensor[] {
     const gate = (g: number) => add(xg[g] as Tensor, matMul(h as Tensor, ug[g] as Tensor));
     const c2 = add(mul(this.recAct(gate(1)), c as Tensor), mul(this.recAct(gate(0)), this.act(gate(2))));
     return [mul(this.recAct(gate(3)), this.act(c2)), c2];
@@ -95,15 +98,21 @@ export class GRU extends RNN {
   }
   /** Recurrent-path bias per gate (resetAfter only), split once per forward pass. */
   private recBias?: Tensor[];
-  protected forward(x: Tensor): Tensor {
+  protected run(
+    x: Tensor,
+    state0: Tensor[],
+    mask: Tensor | undefined,
+    keepAll: boolean,
+    backwards: boolean,
+  ): { outputs: Tensor[]; state: Tensor[] } {
     this.recBias = this.resetAfter && this.bias ? this.gatesOf(unstack(this.use(this.bias))[1] as Tensor) : undefined;
     try {
-      return super.forward(x);
+      return super.run(x, state0, mask, keepAll, backwards);
     } finally {
       this.recBias = undefined;
     }
   }
-  protected step([xz, xr, xh]: Tensor[], [uz, ur, uh]: Tensor[], [hPrev]: Tensor[]): Tensor[] {
+  protected cell([xz, xr, xh]: Tensor[], [uz, ur, uh]: Tensor[], [hPrev]: Tensor[]): Tensor[] {
     const h = hPrev as Tensor;
     const rec = (g: number, u: Tensor, input: Tensor = h) => {
       const p = matMul(input, u);
