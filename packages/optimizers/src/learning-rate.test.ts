@@ -113,7 +113,7 @@ describe('learning-rate protocol', () => {
   });
 
   it('a state of an earlier version (tagged kind: "learningRate", positional chain) reads, scales and steps like the current one', () => {
-    const tx = adam({ learningRate: 0.1 });
+    const tx: GradientTransform = adam({ learningRate: 0.1 });
     const p = params();
     const current = tx.init(p) as ChainState;
     const old: StateTree = [current['0:scaleByAdam'] as StateTree, { kind: 'learningRate', count: 0, scale: 1, value: 0.1 }];
