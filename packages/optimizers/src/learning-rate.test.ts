@@ -35,7 +35,7 @@ describe('learning-rate protocol', () => {
     expect(tx.name).toBe('scaleByLearningRate');
     expect(tx.learningRate?.(s)).toBe(0.1);
     const half = tx.scaleLearningRate?.(s, 0.5) as LearningRateState;
-    expect(half).toEqual({ kind: 'learningRate', count: 0, scale: 0.5, value: 0.05 });
+    expect(half).toEqual({ count: 0, scale: 0.5, value: 0.05 });
     expect(s.scale).toBe(1); // the input state is not mutated
   });
 
@@ -100,27 +100,37 @@ describe('learning-rate protocol', () => {
     expect(() => setLearningRate(sgd(), sgd().init(params()), -1)).toThrow('setLearningRate value');
   });
 
-  it('a hand-written transform without the protocol falls back to its { kind: "learningRate" } state node', () => {
-    const legacy: GradientTransform = {
+  it('a hand-written transform without the protocol has no learning rate: get is undefined, scale and set throw', () => {
+    const handWritten: GradientTransform = {
+      name: 'handWritten',
       init: () => ({ lr: { kind: 'learningRate', count: 0, scale: 1, value: 0.1 } }),
       update: (g, s) => [g, s],
     };
-    const s = legacy.init({});
-    expect(getLearningRate(legacy, s)).toBe(0.1);
-    const scaled = scaleLearningRate(legacy, s, 0.5) as { lr: LearningRateState };
-    expect(scaled.lr).toMatchObject({ scale: 0.5, value: 0.05 });
-    expect(getLearningRate(undefined, scaled)).toBe(0.05);
+    const s = handWritten.init({});
+    expect(getLearningRate(handWritten, s)).toBeUndefined();
+    expect(() => scaleLearningRate(handWritten, s, 0.5)).toThrow('handWritten, which has no learning-rate protocol');
+    expect(() => setLearningRate(handWritten, s, 0.01)).toThrow('handWritten, which has no learning-rate protocol');
   });
 
-  it('the deprecated state-only forms still read and change learning-rate nodes (old and new layouts)', () => {
-    const tx = adam({ learningRate: 0.1 });
-    const s = tx.init(params()) as ChainState;
-    expect(getLearningRate(s)).toBe(0.1);
-    expect(getLearningRate(setLearningRate(s, 0.01))).toBeCloseTo(0.01, 12);
-    expect(getLearningRate(scaleLearningRate(s, 0.5, { min: 0.08 }))).toBeCloseTo(0.08, 12);
-    // an old positional chain state
-    const old: StateTree = [{ count: 0 }, { kind: 'learningRate', count: 0, scale: 1, value: 0.3 }];
-    expect(getLearningRate(old)).toBe(0.3);
-    disposeStale(s, []);
+  it('a state of an earlier version (tagged kind: "learningRate", positional chain) reads, scales and steps like the current one', () => {
+    const tx: GradientTransform = adam({ learningRate: 0.1 });
+    const p = params();
+    const current = tx.init(p) as ChainState;
+    const old: StateTree = [current['0:scaleByAdam'] as StateTree, { kind: 'learningRate', count: 0, scale: 1, value: 0.1 }];
+    expect(getLearningRate(tx, old)).toBe(0.1);
+    const half = scaleLearningRate(tx, old, 0.5) as ChainState;
+    expect(half['1:scaleByLearningRate']).toEqual({ count: 0, scale: 0.5, value: 0.05 });
+    expect(scaleByLearningRate(0.1).migrateState?.({ kind: 'learningRate', count: 3, scale: 0.5, value: 0.05 })).toEqual({
+      count: 3,
+      scale: 0.5,
+      value: 0.05,
+    });
+    const [uOld, sOld] = tx.update(grads(), old, p);
+    const [uNew, sNew] = tx.update(grads(), current, p);
+    expect(vals(uOld.w)).toEqual(vals(uNew.w));
+    expect((sOld as ChainState)['1:scaleByLearningRate']).toEqual({ count: 1, scale: 1, value: 0.1 });
+    disposeStale(current, sNew);
+    disposeStale(sOld, []);
+    disposeStale(sNew, []);
   });
 });

@@ -11,15 +11,25 @@ import { mapTensors } from './tree.js';
  *
  * @example
  * ```ts
- * const lrState: LearningRateState = { kind: 'learningRate', count: 10, scale: 0.5, value: 5e-4 };
+ * const lrState: LearningRateState = { count: 10, scale: 0.5, value: 5e-4 };
  * ```
  */
 export interface LearningRateState {
   [key: string]: StateTree;
-  kind: 'learningRate';
   count: number;
   scale: number;
   value: number;
+}
+
+/**
+ * Drops the `kind: 'learningRate'` tag that states (checkpoints) of earlier versions carry: the
+ * rate is found through the protocol, not by the tag. A current state is returned as is.
+ */
+function migrate(state: StateTree): LearningRateState {
+  const s = state as LearningRateState;
+  if (!('kind' in s)) return s;
+  const { kind: _kind, ...rest } = s;
+  return rest as LearningRateState;
 }
 
 /**
@@ -29,8 +39,8 @@ export interface LearningRateState {
  * `accumulate` and the named optimizers delegate to: change the rate at run time with
  * `setLearningRate(tx, state, value)` / `scaleLearningRate(tx, state, factor)` between steps and
  * read it with `getLearningRate(tx, state)`. Its state {@link LearningRateState}
- * `{ kind: 'learningRate', count, scale, value }` holds plain numbers, so it round-trips through
- * `flattenState`.
+ * `{ count, scale, value }` holds plain numbers, so it round-trips through `flattenState`; the
+ * `kind: 'learningRate'` tag of earlier versions' states is dropped by `migrateState` (and by `update`).
  *
  * @example
  * ```ts
@@ -43,13 +53,18 @@ export function scaleByLearningRate(learningRate: ScalarOrSchedule): GradientTra
   }
   return {
     name: 'scaleByLearningRate',
-    init: () => ({ kind: 'learningRate', count: 0, scale: 1, value: valueAt(learningRate, 0) }),
-    update(grads, s) {
+    init: () => ({ count: 0, scale: 1, value: valueAt(learningRate, 0) }),
+    update(grads, state) {
+      const s = migrate(state);
       const lr = valueAt(learningRate, s.count) * s.scale;
       return [mapTensors(grads, (g) => mul(g, -lr)), { ...s, count: s.count + 1, value: lr }];
     },
     learningRate: (s) => s.value,
-    scaleLearningRate: (s, factor) => ({ ...s, scale: s.scale * factor, value: s.value * factor }),
+    scaleLearningRate(state, factor) {
+      const s = migrate(state);
+      return { ...s, scale: s.scale * factor, value: s.value * factor };
+    },
+    migrateState: migrate,
   };
 }
 

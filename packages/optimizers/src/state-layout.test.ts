@@ -47,7 +47,7 @@ describe('named, typed optimizer state', () => {
     const adamState = s['1:scaleByAdam'] as AdamState;
     expect(adamState.count).toBe(0);
     expect(vals(adamState.mu.w)).toEqual([0, 0]);
-    expect(s['2:scaleByLearningRate']).toEqual({ kind: 'learningRate', count: 0, scale: 1, value: 0.1 });
+    expect(s['2:scaleByLearningRate']).toEqual({ count: 0, scale: 1, value: 0.1 });
     disposeStale(s, []);
   });
 

@@ -66,16 +66,23 @@ function uid() {
   return counter++;
 }
 
-/** Plain SGD (with optional momentum to have tensor state) and a learning-rate node. */
-export function sgd(learningRate: number, momentum = 0): GradientTransform {
+/** State of the test {@link sgd}: a plain learning-rate object and the velocities (momentum only). */
+export interface SgdState {
+  [key: string]: StateTree;
+  lr: { count: number; scale: number; value: number };
+  velocity: Record<string, Tensor>;
+}
+
+/** Plain SGD (with optional momentum to have tensor state) implementing the learning-rate protocol. */
+export function sgd(learningRate: number, momentum = 0): GradientTransform<SgdState> {
   return {
-    init(params: NamedTensors): StateTree {
-      const velocity: Record<string, StateTree> = {};
+    name: 'testSgd',
+    init(params: NamedTensors): SgdState {
+      const velocity: Record<string, Tensor> = {};
       if (momentum) for (const [k, v] of Object.entries(params)) velocity[k] = zeros(v.shape);
-      return { lr: { kind: 'learningRate', count: 0, scale: 1, value: learningRate }, velocity };
+      return { lr: { count: 0, scale: 1, value: learningRate }, velocity };
     },
-    update(grads, state) {
-      const s = state as { lr: { kind: string; count: number; scale: number; value: number }; velocity: Record<string, Tensor> };
+    update(grads, s) {
       const lr = learningRate * s.lr.scale;
       const updates: NamedTensors = {};
       const velocity: Record<string, Tensor> = {};
@@ -88,6 +95,8 @@ export function sgd(learningRate: number, momentum = 0): GradientTransform {
       }
       return [updates, { lr: { ...s.lr, count: s.lr.count + 1, value: lr }, velocity }];
     },
+    learningRate: (s) => s.lr.value,
+    scaleLearningRate: (s, factor) => ({ ...s, lr: { ...s.lr, scale: s.lr.scale * factor, value: s.lr.value * factor } }),
   };
 }
 

@@ -218,12 +218,13 @@ describe('reduceLROnPlateau with @tessera/optimizers', () => {
     const x = tensor2d(data.train.x);
     const y = tensor1d(data.train.y, 'int32');
     const rates: number[] = [];
+    const optimizer = adam({ learningRate: 0.01 });
     await fit(
       mlp(2),
       { x, y, batchSize: 32 },
       {
         loss: sparseCategoricalCrossentropy({ fromLogits: true }),
-        optimizer: adam({ learningRate: 0.01 }),
+        optimizer,
         epochs: 3,
         callbacks: [
           {
@@ -234,7 +235,7 @@ describe('reduceLROnPlateau with @tessera/optimizers', () => {
           reduceLROnPlateau({ monitor: 'flat', factor: 0.5, patience: 1 }),
           {
             onBatchEnd: (_s, _l, c) =>
-              void rates.push(getLearningRate((c as unknown as { optimizerState: never }).optimizerState) as number),
+              void rates.push(getLearningRate(optimizer, (c as unknown as { optimizerState: never }).optimizerState) as number),
           },
         ],
       },

@@ -1,14 +1,14 @@
 import { cpu } from '@tessera/backend-cpu';
 import type { Callback, Logs, Module, TrainingControl } from '@tessera/core';
-import { useBackend } from '@tessera/core';
+import { getLearningRate, useBackend } from '@tessera/core';
 import { tensor2d, tensorCount } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '../fit.js';
-import { Linear, mse, regressionRows, sgd, weightValues } from '../test-utils.js';
+import { Linear, mse, regressionRows, type SgdState, sgd, weightValues } from '../test-utils.js';
 import { earlyStopping } from './early-stopping.js';
 import { loggerCallback } from './logger-callback.js';
 import { formatLogs, progressBar } from './progress-bar.js';
-import { learningRateNodes, reduceLROnPlateau } from './reduce-lr.js';
+import { reduceLROnPlateau } from './reduce-lr.js';
 
 beforeAll(async () => {
   await useBackend(cpu());
@@ -121,18 +121,18 @@ describe('callbacks', () => {
     y.dispose();
   });
 
-  it('reduceLROnPlateau scales the learning-rate node of the optimizer state, bounded by minLr', async () => {
-    const state = {
-      a: { kind: 'learningRate', count: 3, scale: 1, value: 0.1 },
-      m: [1, { kind: 'learningRate', count: 3, scale: 1, value: 0.1 }],
-    };
+  it("reduceLROnPlateau scales the rate through the control optimizer's protocol, bounded by minLr", async () => {
+    const tx = sgd(0.1);
+    const state = tx.init({});
     const cb = reduceLROnPlateau({ factor: 0.5, patience: 2, minLr: 0.03 });
-    const ctl = (await replay(cb, [1, 1, 1, 1, 1, 1, 1], 'val_loss', { optimizerState: state })).ctl as unknown as Record<string, unknown>;
+    const ctl = (await replay(cb, [1, 1, 1, 1, 1, 1, 1], 'val_loss', { optimizer: tx, optimizerState: state })).ctl as unknown as {
+      optimizerState: SgdState;
+    };
     // plateau after epochs 2, 4, 6: 0.1 -> 0.05 -> 0.03 (floored) -> stays
     expect(cb.reductions).toEqual([2, 4]);
-    expect(learningRateNodes.get(ctl.optimizerState as never)).toBeCloseTo(0.03, 10);
-    expect((ctl.optimizerState as typeof state).a.scale).toBeCloseTo(0.3, 10);
-    expect((ctl.optimizerState as typeof state).m[1]).toMatchObject({ value: expect.closeTo(0.03, 10) });
+    expect(getLearningRate(tx, ctl.optimizerState)).toBeCloseTo(0.03, 10);
+    expect(ctl.optimizerState.lr.scale).toBeCloseTo(0.3, 10);
+    expect(state.lr).toEqual({ count: 0, scale: 1, value: 0.1 }); // the old state is not mutated
   });
 
   it('reduceLROnPlateau changes the rate of a running fit', async () => {
@@ -141,12 +141,13 @@ describe('callbacks', () => {
     const model = new Linear(2);
     const rates: number[] = [];
     const cb = reduceLROnPlateau({ monitor: 'flat', factor: 0.5, patience: 1 });
+    const tx = sgd(0.1);
     const h = await fit(
       model,
       { x, y, batchSize: 16 },
       {
         loss: mse,
-        optimizer: sgd(0.1),
+        optimizer: tx,
         epochs: 4,
         callbacks: [
           {
@@ -157,7 +158,7 @@ describe('callbacks', () => {
           cb,
           {
             onEpochEnd: (_e, _l, c) =>
-              void rates.push(learningRateNodes.get((c as never as { optimizerState: never }).optimizerState) as number),
+              void rates.push(getLearningRate(tx, (c as never as { optimizerState: SgdState }).optimizerState) as number),
           },
         ],
       },

@@ -1,12 +1,12 @@
 import { cpu } from '@tessera/backend-cpu';
 import type { GradientTransform, Logs, Module, StateTree, TrainingControl } from '@tessera/core';
-import { getLearningRate, useBackend } from '@tessera/core';
+import { getLearningRate, TesseraError, useBackend } from '@tessera/core';
 import { adam, chain, clipByGlobalNorm, sgd } from '@tessera/optimizers';
 import { tensor1d, tensor2d, tensorCount } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '../fit.js';
 import { Linear, mse, regressionRows } from '../test-utils.js';
-import { learningRateNodes, reduceLROnPlateau } from './reduce-lr.js';
+import { reduceLROnPlateau } from './reduce-lr.js';
 
 beforeAll(async () => {
   await useBackend(cpu());
@@ -69,11 +69,29 @@ describe('reduceLROnPlateau and the learning-rate protocol', () => {
     );
   });
 
-  it('the deprecated learningRateNodes still reads the keyed state of @tessera/optimizers', () => {
-    const tx = sgd({ learningRate: 0.2 });
-    const s = tx.init({ w: tensor1d([0]) });
-    expect(learningRateNodes.get(s)).toBe(0.2);
-    expect(learningRateNodes.get(learningRateNodes.scale(s, 0.5, {}))).toBeCloseTo(0.1, 12);
+  it('refuses, when training begins, an optimizer without the protocol: its state is never searched', async () => {
+    const handWritten: GradientTransform = {
+      name: 'handWritten',
+      init: () => ({ lr: { kind: 'learningRate', count: 0, scale: 1, value: 0.1 } }),
+      update: (g, s) => [g, s],
+    };
+    const cb = reduceLROnPlateau({ factor: 0.5, patience: 1 });
+    const err = await plateau(cb, 2, { optimizer: handWritten, optimizerState: handWritten.init({}) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TesseraError);
+    expect((err as TesseraError).code).toBe('UNSUPPORTED');
+    expect((err as Error).message).toContain('optimizer handWritten has no learning-rate protocol');
+    const anonymous = { ...handWritten, name: undefined };
+    await expect(plateau(cb, 1, { optimizer: anonymous, optimizerState: {} })).rejects.toThrow(
+      'optimizer (unnamed) has no learning-rate protocol',
+    );
+  });
+
+  it('refuses a control without an optimizer (or without optimizerState)', async () => {
+    const cb = reduceLROnPlateau({ factor: 0.5, patience: 1 });
+    await expect(plateau(cb, 1, { optimizerState: {} })).rejects.toThrow(TesseraError);
+    await expect(plateau(cb, 1, { optimizerState: {} })).rejects.toThrow('this one has no optimizer');
+    const tx = sgd({ learningRate: 0.1 });
+    await expect(plateau(cb, 1, { optimizer: tx })).rejects.toThrow('settable `optimizerState`');
   });
 
   it('halves the rate of a running fit with an @tessera/optimizers optimizer, without leaking', async () => {

@@ -1,55 +1,6 @@
 import type { Callback, GradientTransform, Logs, StateTree, TrainingControl } from '@tessera/core';
-import { getLearningRate, scaleLearningRate, TesseraError, ValueError } from '@tessera/core';
+import { scaleLearningRate, TesseraError, ValueError } from '@tessera/core';
 import { Monitor, type MonitorMode } from './monitor.js';
-
-/**
- * How a run-time learning-rate change reaches the optimizer state. By default
- * {@link reduceLROnPlateau} uses the learning-rate protocol of the optimizer's `GradientTransform`
- * (`getLearningRate(transform, state)` / `scaleLearningRate(transform, state, factor)` from
- * `@tessera/core`, implemented by `@tessera/optimizers`' transforms); pass your own to override.
- *
- * @example
- * ```ts
- * import { getLearningRate, scaleLearningRate } from '@tessera/core';
- * const tx = adam({ learningRate: 1e-3 });
- * const access: LearningRateAccess = {
- *   get: (state) => getLearningRate(tx, state),
- *   scale: (state, factor, options) => scaleLearningRate(tx, state, factor, options),
- * };
- * reduceLROnPlateau({ factor: 0.5, patience: 2, access });
- * ```
- */
-export interface LearningRateAccess {
-  /** The current learning rate found in the optimizer state, or undefined. */
-  get(state: StateTree): number | undefined;
-  /** A new state with the learning rate multiplied by `factor` (not below `options.min`). */
-  scale(state: StateTree, factor: number, options: { min?: number }): StateTree;
-}
-
-/**
- * The {@link LearningRateAccess} of a transform: its learning-rate protocol, or for a transform
- * without one (or none given), the `{ kind: 'learningRate' }` state nodes of hand-written transforms.
- */
-function learningRateAccess(transform: GradientTransform | undefined): LearningRateAccess {
-  return {
-    get: (state) => getLearningRate(transform, state),
-    scale: (state, factor, options) => scaleLearningRate(transform, state, factor, options),
-  };
-}
-
-/**
- * Reads and scales learning rates from the optimizer state alone.
- *
- * @deprecated Use the transform's protocol: `getLearningRate(transform, state)` from
- * `@tessera/core`. This reads only the
- * `{ kind: 'learningRate' }` nodes that `scaleByLearningRate` still writes.
- *
- * @example
- * ```ts
- * learningRateNodes.get(trainer.optimizerState); // 0.001
- * ```
- */
-export const learningRateNodes: LearningRateAccess = learningRateAccess(undefined);
 
 /**
  * Options of {@link reduceLROnPlateau}.
@@ -76,8 +27,6 @@ export interface ReduceLROptions {
   minLr?: number;
   /** Epochs to wait after a reduction before counting again (default 0). */
   cooldown?: number;
-  /** How to read and scale the learning rate (default: the learning-rate protocol of the control's `optimizer`). */
-  access?: LearningRateAccess;
 }
 
 interface OptimizerControl extends TrainingControl {
@@ -87,10 +36,35 @@ interface OptimizerControl extends TrainingControl {
 }
 
 /**
+ * The control's optimizer, checked to implement the learning-rate protocol; a TesseraError
+ * saying what is missing otherwise.
+ */
+function protocolOptimizer(control: TrainingControl): GradientTransform {
+  const c = control as Partial<OptimizerControl>;
+  if (!('optimizerState' in c) || c.optimizer === undefined) {
+    throw new TesseraError(
+      'UNSUPPORTED',
+      'reduceLROnPlateau needs a training control exposing `optimizer` (a GradientTransform) and a settable `optimizerState`, as the Trainer of a step with an optimizer does; this one has no optimizer',
+    );
+  }
+  const tx = c.optimizer;
+  if (typeof tx.learningRate !== 'function' || typeof tx.scaleLearningRate !== 'function') {
+    throw new TesseraError(
+      'UNSUPPORTED',
+      `reduceLROnPlateau: optimizer ${tx.name ?? '(unnamed)'} has no learning-rate protocol (implement GradientTransform.learningRate and scaleLearningRate, e.g. by ending it with scaleByLearningRate)`,
+    );
+  }
+  return tx;
+}
+
+/**
  * Multiplies the learning rate by `factor` when the monitored quantity has not improved for
- * `patience` epochs. It reads the training control's `optimizer` (a `GradientTransform`) and
- * replaces its `optimizerState` with the state the transform's learning-rate protocol returns;
- * optimizers from `@tessera/optimizers` implement it (see {@link LearningRateAccess} for others).
+ * `patience` epochs. It reads the training control's `optimizer` (a `GradientTransform`, as the
+ * `Trainer` exposes) and replaces its `optimizerState` with the state the transform's
+ * learning-rate protocol returns (`scaleLearningRate(optimizer, state, factor, { min })` from
+ * `@tessera/core`); every optimizer of `@tessera/optimizers` implements it, and a hand-written
+ * transform implements `learningRate` and `scaleLearningRate`. A control without an optimizer, or
+ * an optimizer without the protocol, is a `TesseraError` at the start of training.
  * A rate within 1e-9 (relative) of `minLr` counts as reached.
  *
  * @example
@@ -108,14 +82,15 @@ export function reduceLROnPlateau(options: ReduceLROptions = {}): Callback & { r
   const reductions: number[] = [];
   return {
     reductions,
-    onTrainBegin() {
+    onTrainBegin(control: TrainingControl) {
+      protocolOptimizer(control);
       monitor = null;
       wait = 0;
       cooldown = 0;
     },
     onEpochEnd(epoch: number, logs: Logs, control: TrainingControl) {
+      const tx = protocolOptimizer(control);
       const c = control as OptimizerControl;
-      if (!('optimizerState' in c)) throw new TesseraError('UNSUPPORTED', 'reduceLROnPlateau needs a trainer exposing optimizerState');
       const key = options.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
       monitor ??= new Monitor(key, options.mode ?? 'auto', options.minDelta ?? 1e-4);
       const value = monitor.read(logs, 'reduceLROnPlateau');
@@ -128,16 +103,15 @@ export function reduceLROnPlateau(options: ReduceLROptions = {}): Callback & { r
       if (cooldown > 0) return;
       wait++;
       if (wait < patience || c.optimizerState === null) return;
-      const access = options.access ?? learningRateAccess(c.optimizer);
-      const lr = access.get(c.optimizerState);
+      const lr = tx.learningRate?.(c.optimizerState);
       if (lr === undefined)
         throw new TesseraError(
           'UNSUPPORTED',
-          `reduceLROnPlateau: optimizer ${c.optimizer?.name ?? '(unnamed)'} reports no learning rate (implement GradientTransform.learningRate / scaleLearningRate, e.g. with scaleByLearningRate, or pass \`access\`)`,
+          `reduceLROnPlateau: optimizer ${tx.name ?? '(unnamed)'} reports no learning rate (it applies none: end it with scaleByLearningRate)`,
         );
       const min = options.minLr ?? 0;
       if (lr > min * (1 + 1e-9)) {
-        c.optimizerState = access.scale(c.optimizerState, factor, { min });
+        c.optimizerState = scaleLearningRate(tx, c.optimizerState, factor, { min });
         reductions.push(epoch);
       }
       wait = 0;
