@@ -40,5 +40,5 @@ export { fetchDatasetFiles } from './registry/fetch-files.js';
 export { getDatasetSpec, listDatasets, loadDataset, registerDataset } from './registry/registry.js';
 export type { ByteStore } from './registry/store.js';
 export { cacheApiStore, defaultStore, indexedDbStore, memoryStore } from './registry/store.js';
-export { Prng, permutation } from './util/prng.js';
+export { Prng, permutation } from '@tessera/core';
 export { cloneElement, disposeElement } from './util/tree.js';

@@ -1,6 +1,5 @@
 import type { Dataset as DatasetContract, IteratorState } from '@tessera/core';
-import { ValueError } from '@tessera/core';
-import { permutation } from '../util/prng.js';
+import { permutation, ValueError } from '@tessera/core';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
 import { type CacheOptions, diskCacheIter, MemoryCache } from './cache.js';
 import {

@@ -1,4 +1,4 @@
-import { Prng } from '../util/prng.js';
+import { Prng } from '@tessera/core';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
 import { type Stacked, stackElements } from './stack.js';
 

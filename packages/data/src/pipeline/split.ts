@@ -1,5 +1,4 @@
-import { ValueError } from '@tessera/core';
-import { Prng, permutation } from '../util/prng.js';
+import { Prng, permutation, ValueError } from '@tessera/core';
 import { disposeElement } from '../util/tree.js';
 import { Dataset } from './dataset.js';
 
