@@ -1,3 +1,4 @@
+export { Prng, permutation } from '@tessera/core';
 export type { ImageDatasetOptions, ImageExample } from './datasets/idx-images.js';
 export type { ImageClassification } from './datasets/mnist.js';
 export { fashionMnist, fashionMnistSpec, mnist, mnistSpec } from './datasets/mnist.js';
@@ -40,5 +41,4 @@ export { fetchDatasetFiles } from './registry/fetch-files.js';
 export { getDatasetSpec, listDatasets, loadDataset, registerDataset } from './registry/registry.js';
 export type { ByteStore } from './registry/store.js';
 export { cacheApiStore, defaultStore, indexedDbStore, memoryStore } from './registry/store.js';
-export { Prng, permutation } from '@tessera/core';
 export { cloneElement, disposeElement } from './util/tree.js';
