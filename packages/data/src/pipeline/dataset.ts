@@ -14,6 +14,7 @@ import {
   takeIter,
   zipIter,
 } from './iterators.js';
+import { checkSpec, type ElementSpec, sameSpec, zipSpecs } from './spec.js';
 
 /**
  * Random access to element `index` (of pass `pass`) for map-style sources: lets `shuffle` permute indices instead of buffering elements.
@@ -115,15 +116,36 @@ export class Dataset<T> implements DatasetContract<T> {
    * `skip`, `split`, `kFold` of them). Undefined for streams.
    */
   readonly elementAt?: ElementAt<T>;
+  /**
+   * Dtype and sample shape of the leaves `batch` turns into tensors (see {@link ElementSpec});
+   * set by loaders and {@link Dataset.withSpec}, kept by operators that keep elements as they are.
+   */
+  readonly spec?: ElementSpec;
   private readonly producer: Producer<T>;
   private nextPass = 0;
   private pendingOffset = 0;
   private active: { pass: number; yielded: number; done: boolean } | undefined;
 
-  constructor(producer: Producer<T>, size?: number, elementAt?: ElementAt<T>) {
+  constructor(producer: Producer<T>, size?: number, elementAt?: ElementAt<T>, spec?: ElementSpec) {
     this.producer = producer;
     if (size !== undefined) this.size = size;
     if (elementAt && size !== undefined) this.elementAt = elementAt;
+    if (spec !== undefined) this.spec = spec;
+  }
+
+  /**
+   * The same elements, declared with `spec` (dtype and sample shape per leaf path, used by
+   * `batch`); `undefined` removes the declaration. Use it after `map` (which drops the spec) or on
+   * your own sources: `ds.map(augment).withSpec(ds.spec)`.
+   *
+   * @example
+   * ```ts
+   * const rows = fromArray([{ x: Float32Array.of(1, 2), y: 0 }]).withSpec({ y: { dtype: 'int32', shape: [] } });
+   * const [b] = await rows.batch(1).toArray(); // b.y: int32 [1]
+   * ```
+   */
+  withSpec(spec: ElementSpec | undefined): Dataset<T> {
+    return new Dataset(this.producer, this.size, this.elementAt, spec === undefined ? undefined : checkSpec(spec, 'withSpec spec'));
   }
 
   /** The elements of pass `pass`, without touching this dataset's pass counter. */
@@ -180,7 +202,11 @@ export class Dataset<T> implements DatasetContract<T> {
     this.active = undefined;
   }
 
-  /** Applies `fn` to each element (sync or async, `concurrency` calls in flight, order kept). */
+  /**
+   * Applies `fn` to each element (sync or async, `concurrency` calls in flight, order kept).
+   * Elements of the built-in loaders hold typed arrays and numbers, not tensors. The result has no
+   * spec (its elements are new): declare one with `withSpec` for int32 labels or sample shapes.
+   */
   map<U>(fn: (x: T, ctx: ElementContext) => U | Promise<U>, options: { concurrency?: number } = {}): Dataset<U> {
     const c = options.concurrency ?? 1;
     positiveInt('map concurrency', c);
@@ -198,7 +224,7 @@ export class Dataset<T> implements DatasetContract<T> {
 
   /** Keeps the elements for which `pred` is true (dropped tensors are disposed). */
   filter(pred: (x: T, ctx: ElementContext) => boolean | Promise<boolean>): Dataset<T> {
-    return new Dataset((p) => filterIter(this.producer(p), pred, p));
+    return new Dataset((p) => filterIter(this.producer(p), pred, p), undefined, undefined, this.spec);
   }
 
   /** Groups `size` consecutive elements and stacks them into tensors (see `stackElements`). */
@@ -208,7 +234,8 @@ export class Dataset<T> implements DatasetContract<T> {
     positiveInt('batch size', size);
     const drop = options.dropRemainder ?? false;
     const n = this.size === undefined ? undefined : drop ? Math.floor(this.size / size) : Math.ceil(this.size / size);
-    return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true) as AsyncIterable<Stacked<T> | T[]>, n);
+    const spec = this.spec;
+    return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true, spec) as AsyncIterable<Stacked<T> | T[]>, n);
   }
 
   /**
@@ -225,17 +252,17 @@ export class Dataset<T> implements DatasetContract<T> {
       return new Dataset(async function* (p) {
         const perm = permutation(n, seed, p);
         for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
-      }, n);
+      }, n, undefined, this.spec);
     }
     const bufferSize = options.bufferSize ?? 10_000;
     positiveInt('shuffle bufferSize', bufferSize);
-    return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size);
+    return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size, undefined, this.spec);
   }
 
   /** Reads up to `n` elements ahead of the consumer (overlaps loading with training). */
   prefetch(n = 2): Dataset<T> {
     positiveInt('prefetch n', n);
-    return new Dataset((p) => prefetchIter(this.producer(p), n), this.size);
+    return new Dataset((p) => prefetchIter(this.producer(p), n), this.size, undefined, this.spec);
   }
 
   /**
@@ -248,16 +275,17 @@ export class Dataset<T> implements DatasetContract<T> {
   cache(options: CacheOptions = {}): Dataset<T> {
     if (options.path !== undefined) {
       const path = options.path;
-      return new Dataset((p) => diskCacheIter(this.producer(p), path), this.size);
+      return new Dataset((p) => diskCacheIter(this.producer(p), path), this.size, undefined, this.spec);
     }
     const mem = new MemoryCache<T>();
-    return new Dataset((p) => mem.iterate(this.producer(p)), this.size);
+    return new Dataset((p) => mem.iterate(this.producer(p)), this.size, undefined, this.spec);
   }
 
   /** The first `n` elements. */
   take(n: number): Dataset<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('take n', 'a non-negative integer', n);
-    return new Dataset((p) => takeIter(this.producer(p), n), this.size === undefined ? undefined : Math.min(n, this.size), this.elementAt);
+    const size = this.size === undefined ? undefined : Math.min(n, this.size);
+    return new Dataset((p) => takeIter(this.producer(p), n), size, this.elementAt, this.spec);
   }
 
   /** All but the first `n` elements. */
@@ -265,7 +293,7 @@ export class Dataset<T> implements DatasetContract<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('skip n', 'a non-negative integer', n);
     const at = this.elementAt;
     const size = this.size === undefined ? undefined : Math.max(0, this.size - n);
-    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined);
+    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined, this.spec);
   }
 
   /**
@@ -289,7 +317,7 @@ export class Dataset<T> implements DatasetContract<T> {
       }
     }
     const size = n === undefined ? (this.size === 0 ? 0 : undefined) : this.size === undefined ? undefined : this.size * n;
-    return new Dataset(run, size);
+    return new Dataset(run, size, undefined, this.spec);
   }
 
   /** This dataset's elements followed by `other`'s (same pass number for both). */
@@ -299,7 +327,7 @@ export class Dataset<T> implements DatasetContract<T> {
     return new Dataset(async function* (p) {
       yield* a(p);
       yield* other.pass(p);
-    }, size);
+    }, size, undefined, sameSpec(this.spec, other.spec) ? this.spec : undefined);
   }
 
   /** Collects every element of the next pass into an array (counts as a pass). */
@@ -340,5 +368,5 @@ export function zip(sources: readonly Dataset<unknown>[] | Record<string, Datase
       if (!keys) yield tuple;
       else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
     }
-  }, size);
+  }, size, undefined, zipSpecs(list.map((d) => d.spec), keys));
 }

@@ -1,5 +1,6 @@
 import { Prng } from '@tessera/core';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
+import type { ElementSpec } from './spec.js';
 import { type Stacked, stackElements } from './stack.js';
 
 /**
@@ -93,7 +94,7 @@ export async function* skipIter<T>(src: AsyncIterable<T>, n: number) {
 }
 
 /** Groups `size` elements and stacks them (or yields plain arrays when `stack` is false). */
-export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRemainder: boolean, stack: boolean) {
+export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRemainder: boolean, stack: boolean, spec?: ElementSpec) {
   let buf: T[] = [];
   try {
     for await (const x of src) {
@@ -101,13 +102,13 @@ export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRem
       if (buf.length === size) {
         const b = buf;
         buf = [];
-        yield stack ? stackElements(b) : b;
+        yield stack ? stackElements(b, 'element', spec) : b;
       }
     }
     if (buf.length > 0 && !dropRemainder) {
       const b = buf;
       buf = [];
-      yield stack ? stackElements(b) : b;
+      yield stack ? stackElements(b, 'element', spec) : b;
     }
   } finally {
     for (const x of buf) disposeElement(x);

@@ -19,6 +19,7 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
       },
       sel.length,
       (k, p) => at(sel[k]!, p),
+      parent.spec,
     );
   }
   return new Dataset(async function* (p) {
@@ -27,7 +28,7 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
       if (member(i++)) yield x;
       else disposeElement(x);
     }
-  }, size);
+  }, size, undefined, parent.spec);
 }
 
 /**
