@@ -1,6 +1,6 @@
 import { FormatError } from '@tessera/core';
-import type { Dataset } from '../pipeline/dataset.js';
 import { splitCsvRecord } from '../loaders/csv.js';
+import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 

@@ -249,10 +249,15 @@ export class Dataset<T> implements DatasetContract<T> {
     const at = this.elementAt;
     const n = this.size;
     if (at && n !== undefined && (options.bufferSize === undefined || options.bufferSize >= n)) {
-      return new Dataset(async function* (p) {
-        const perm = permutation(n, seed, p);
-        for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
-      }, n, undefined, this.spec);
+      return new Dataset(
+        async function* (p) {
+          const perm = permutation(n, seed, p);
+          for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
+        },
+        n,
+        undefined,
+        this.spec,
+      );
     }
     const bufferSize = options.bufferSize ?? 10_000;
     positiveInt('shuffle bufferSize', bufferSize);
@@ -324,10 +329,15 @@ export class Dataset<T> implements DatasetContract<T> {
   concatenate(other: Dataset<T>): Dataset<T> {
     const a = this.producer;
     const size = this.size !== undefined && other.size !== undefined ? this.size + other.size : undefined;
-    return new Dataset(async function* (p) {
-      yield* a(p);
-      yield* other.pass(p);
-    }, size, undefined, sameSpec(this.spec, other.spec) ? this.spec : undefined);
+    return new Dataset(
+      async function* (p) {
+        yield* a(p);
+        yield* other.pass(p);
+      },
+      size,
+      undefined,
+      sameSpec(this.spec, other.spec) ? this.spec : undefined,
+    );
   }
 
   /** Collects every element of the next pass into an array (counts as a pass). */
@@ -363,10 +373,18 @@ export function zip(sources: readonly Dataset<unknown>[] | Record<string, Datase
   const keys = Array.isArray(sources) ? undefined : Object.keys(sources);
   const sizes = list.map((d) => d.size);
   const size = sizes.every((s) => s !== undefined) && sizes.length > 0 ? Math.min(...(sizes as number[])) : undefined;
-  return new Dataset(async function* (p) {
-    for await (const tuple of zipIter(list.map((d) => d.pass(p)))) {
-      if (!keys) yield tuple;
-      else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
-    }
-  }, size, undefined, zipSpecs(list.map((d) => d.spec), keys));
+  return new Dataset(
+    async function* (p) {
+      for await (const tuple of zipIter(list.map((d) => d.pass(p)))) {
+        if (!keys) yield tuple;
+        else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
+      }
+    },
+    size,
+    undefined,
+    zipSpecs(
+      list.map((d) => d.spec),
+      keys,
+    ),
+  );
 }

@@ -22,13 +22,18 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
       parent.spec,
     );
   }
-  return new Dataset(async function* (p) {
-    let i = 0;
-    for await (const x of parent.pass(p)) {
-      if (member(i++)) yield x;
-      else disposeElement(x);
-    }
-  }, size, undefined, parent.spec);
+  return new Dataset(
+    async function* (p) {
+      let i = 0;
+      for await (const x of parent.pass(p)) {
+        if (member(i++)) yield x;
+        else disposeElement(x);
+      }
+    },
+    size,
+    undefined,
+    parent.spec,
+  );
 }
 
 /**

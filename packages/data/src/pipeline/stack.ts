@@ -94,7 +94,11 @@ function stackAt(items: unknown[], path: string, rel: string, spec: ElementSpec 
   }
   if (typeof first === 'boolean') {
     checkAll(items, path, (v) => typeof v === 'boolean', 'a boolean');
-    return tensor(Uint8Array.from(items as boolean[], (b) => (b ? 1 : 0)), [items.length], 'bool');
+    return tensor(
+      Uint8Array.from(items as boolean[], (b) => (b ? 1 : 0)),
+      [items.length],
+      'bool',
+    );
   }
   if (typeof first === 'string') {
     return checkAll(items, path, (v) => typeof v === 'string', 'a string');

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpu } from '@tessera/backend-cpu';
-import { useBackend } from '@tessera/core';
-import { type Tensor, tensorCount } from '@tessera/tensor';
+import { permutation, useBackend } from '@tessera/core';
+import { scalar, tensorCount } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnist, fashionMnistSpec, mnist, mnistSpec } from '../datasets/mnist.js';
 import { smsSpam, smsSpamSpec } from '../datasets/sms-spam.js';
 import { digits, digitsSpec, iris, irisSpec } from '../datasets/tabular.js';
+import { parseIdx } from '../loaders/idx.js';
 import { DATASETS } from '../test-utils/paths.js';
 import { getDatasetSpec, listDatasets } from './registry.js';
 
@@ -94,6 +95,38 @@ describe('real datasets from ../shared/datasets (verified with SHA-256)', () => 
     expect(Math.max(...Array.from(b!.x.dataSync()))).toBe(255);
     b!.x.dispose();
     b!.y.dispose();
+  });
+
+  it('mnist batches: one float32 x and one int32 y tensor per batch, labels as in the file, no leak across epochs', async () => {
+    const { test } = await mnist({ from: join(DATASETS, 'mnist'), flatten: true });
+    const labels = parseIdx(readFileSync(join(DATASETS, 'mnist/t10k-labels-idx1-ubyte.gz'))).data;
+    const ds = test.shuffle({ seed: 1 }).batch(128);
+    const live = tensorCount();
+    for (let epoch = 0; epoch < 2; epoch++) {
+      const order = permutation(10000, 1, epoch);
+      const probe = scalar(0);
+      const firstId = probe.id + 1;
+      probe.dispose();
+      let batches = 0;
+      let seen = 0;
+      for await (const b of ds) {
+        expect(b.x.dtype).toBe('float32');
+        expect(b.y.dtype).toBe('int32');
+        const n = b.y.shape[0]!;
+        expect(b.x.shape).toEqual([n, 784]);
+        const ys = b.y.dataSync();
+        for (let i = 0; i < n; i++) expect(ys[i]).toBe(labels[order[seen + i]!]);
+        seen += n;
+        batches++;
+        b.x.dispose();
+        b.y.dispose();
+      }
+      const end = scalar(0);
+      expect(end.id - firstId).toBe(2 * batches); // tensors created in the epoch: x and y per batch, nothing per sample
+      end.dispose();
+      expect([batches, seen]).toEqual([79, 10000]);
+      expect(tensorCount()).toBe(live);
+    }
   });
 
   it('fashion-mnist: 10,000 test images, 1,000 per class', async () => {
