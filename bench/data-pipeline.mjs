@@ -4,15 +4,18 @@
 // Prints samples/s and the tensors created during the epoch (tensor ids handed out by the
 // engine, so tensors created and disposed inside the pipeline count too). Not a test.
 // Usage: node bench/data-pipeline.mjs [datasetsDir] [epochs]   (build the packages first)
+// TESSERA_DATA_MODULE=<path to another build's dist/index.js> measures that build of @tessera/data
+// instead (side-by-side comparisons against an older commit on the same core/tensor/backend).
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = process.argv[2] ?? process.env.TESSERA_DATASETS ?? resolve(root, '../shared/datasets');
 const epochs = Number(process.argv[3] ?? 2);
 const tf = await import('@tensorflow/tfjs-core');
 const { useBackend } = await import('@tessera/core');
-const { mnist } = await import('@tessera/data');
+const dataModule = process.env.TESSERA_DATA_MODULE;
+const { mnist } = await import(dataModule ? pathToFileURL(resolve(dataModule)).href : '@tessera/data');
 const { cpu } = await import('@tessera/backend-cpu');
 await useBackend(cpu());
 
@@ -54,7 +57,8 @@ for (let e = 0; e < epochs; e++) {
 }
 console.log(
   JSON.stringify({
-    pipeline: "mnist({ flatten: true }).train.shuffle({ seed: 1 }).batch(128)",
+    pipeline: 'mnist({ flatten: true }).train.shuffle({ seed: 1 }).batch(128)',
+    data: dataModule ?? '@tessera/data',
     backend: tf.getBackend(),
     node: process.version,
     runs,

@@ -98,14 +98,24 @@ function positiveInt(where: string, n: number): void {
  *
  * Each `for await` over a dataset is one pass; pass `p` is a pure function of `p` (shuffles use
  * `(seed, p)`), so `checkpoint()`/`restore()` can replay any pass bit for bit, also from the
- * middle (`offset` elements already consumed are skipped). Operators own the elements they
- * drop: tensors that are filtered out, skipped, left in a shuffle/prefetch buffer or consumed by
- * `map`/`batch` are disposed.
+ * middle (`offset` elements already consumed are skipped). Elements are plain values (typed
+ * arrays, numbers, strings); `batch` turns each leaf into one tensor per batch, following the
+ * dataset's {@link ElementSpec}. Operators own the elements they drop: tensors (from
+ * `fromTensors` or a `map`) that are filtered out, skipped, left in a shuffle/prefetch buffer or
+ * consumed by `map`/`batch` are disposed.
  *
  * @example
  * ```ts
- * const ds = fromArray([1, 2, 3, 4, 5]).shuffle({ seed: 1 }).batch(2);
- * for await (const b of ds) b.print();
+ * const ds = fromArray([{ x: Float32Array.of(1, 2), y: 0 }, { x: Float32Array.of(3, 4), y: 1 }])
+ *   .withSpec({ y: { dtype: 'int32', shape: [] } })
+ *   .shuffle({ seed: 1 })
+ *   .batch(2);
+ * for await (const { x, y } of ds) {
+ *   x.print(); // float32 [2, 2]
+ *   y.print(); // int32 [2]
+ *   x.dispose();
+ *   y.dispose();
+ * }
  * ```
  */
 export class Dataset<T> implements DatasetContract<T> {

@@ -9,8 +9,13 @@ import { type Stacked, stackElements } from './stack.js';
  *
  * @example
  * ```ts
- * // A different, reproducible augmentation per element and epoch.
- * const augmented = train.map((x, ctx: ElementContext) => augment(x, new Prng(ctx.index, ctx.pass)));
+ * // A different, reproducible pixel noise per element and epoch (MNIST elements hold a Float32Array).
+ * const noisy = train
+ *   .map(({ x, y }, ctx: ElementContext) => {
+ *     const r = new Prng(ctx.index, ctx.pass);
+ *     return { x: x.map((v) => Math.min(1, v + 0.1 * r.next())), y };
+ *   })
+ *   .withSpec(train.spec); // keep x [28, 28] and int32 labels in the batches
  * ```
  */
 export interface ElementContext {
