@@ -2,7 +2,8 @@
 // MNIST input pipeline rate and tensor allocations, cpu backend, one epoch:
 // mnist({ flatten: true }).train.shuffle({ seed: 1 }).batch(128), every batch disposed.
 // Prints samples/s and the tensors created during the epoch (tensor ids handed out by the
-// engine, so tensors created and disposed inside the pipeline count too). Not a test.
+// engine, so tensors created and disposed inside the pipeline count too), plus samples per CPU
+// second of the process (steadier than wall time on a shared machine). Not a test.
 // Usage: node bench/data-pipeline.mjs [datasetsDir] [epochs]   (build the packages first)
 // TESSERA_DATA_MODULE=<path to another build's dist/index.js> measures that build of @tessera/data
 // instead (side-by-side comparisons against an older commit on the same core/tensor/backend).
@@ -34,6 +35,7 @@ for (let e = 0; e < epochs; e++) {
   const liveBefore = tf.memory().numTensors;
   const idBefore = nextTensorId();
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   let samples = 0;
   let batches = 0;
   for await (const b of ds) {
@@ -43,6 +45,8 @@ for (let e = 0; e < epochs; e++) {
     b.y.dispose();
   }
   const seconds = (performance.now() - t) / 1000;
+  const c = process.cpuUsage(cpu0);
+  const cpuSeconds = (c.user + c.system) / 1e6;
   const created = nextTensorId() - idBefore - 1; // minus the closing probe
   runs.push({
     epoch: e,
@@ -50,6 +54,8 @@ for (let e = 0; e < epochs; e++) {
     batches,
     seconds: Number(seconds.toFixed(2)),
     samplesPerSecond: Math.round(samples / seconds),
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+    samplesPerCpuSecond: Math.round(samples / cpuSeconds),
     tensorsCreated: created,
     tensorsPerBatch: Number((created / batches).toFixed(2)),
     leakedTensors: tf.memory().numTensors - liveBefore,
