@@ -74,7 +74,7 @@ function child(rel: string, key: string | number): string {
 
 function stackAt(items: unknown[], path: string, rel: string, spec: ElementSpec | undefined): unknown {
   const first = items[0];
-  const leaf = spec?.[rel];
+  const leaf = spec && Object.hasOwn(spec, rel) ? spec[rel] : undefined;
   if (isTensor(first)) {
     const ts = items as Tensor[];
     for (let i = 0; i < ts.length; i++) {

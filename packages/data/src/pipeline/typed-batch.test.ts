@@ -90,6 +90,9 @@ describe('batching typed-array elements', () => {
       /batch element\.y\[0\]: expected shape \[2\]/,
     );
     expect(tensorCount()).toBe(before);
+    const odd = stackElements([{ constructor: 1 }], 'element', { y: { dtype: 'int32', shape: [] } });
+    expect(odd.constructor.dtype).toBe('float32'); // only the spec's own paths count
+    odd.constructor.dispose();
     expect(() => fromArray([1]).withSpec({ '': { dtype: 'float16' as 'float32', shape: [] } })).toThrow(
       /withSpec spec\[""\]\.dtype: expected 'float32', 'int32' or 'bool', received "float16"/,
     );
