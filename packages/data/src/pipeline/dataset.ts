@@ -262,7 +262,7 @@ export class Dataset<T> implements DatasetContract<T> {
       return new Dataset(
         async function* (p) {
           const perm = permutation(n, seed, p);
-          for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
+          for (let k = 0; k < n; k++) yield at(perm[k]!, p); // an async generator awaits what it yields
         },
         n,
         undefined,

@@ -15,7 +15,7 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
   if (sel && at) {
     return new Dataset(
       async function* (p) {
-        for (let k = 0; k < sel.length; k++) yield await at(sel[k]!, p);
+        for (let k = 0; k < sel.length; k++) yield at(sel[k]!, p);
       },
       sel.length,
       (k, p) => at(sel[k]!, p),
