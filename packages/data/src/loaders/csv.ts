@@ -164,89 +164,84 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
   const policy = options.missing ?? 'error';
   const name = options.name ?? 'csv';
   const quote = options.quote !== false;
-  return new Dataset(
-    async function* () {
-      let names: string[] | undefined = Array.isArray(options.header) ? options.header : undefined;
-      const useHeaderRow = options.header === undefined || options.header === true;
-      let types: CsvType[] | undefined;
-      let keep: number[] | undefined;
-      let lineNo = 0;
-      let pending = '';
-      let startLine = 0;
-      for await (const lines of readLineChunks(source)) {
-        const batch: Record<string, CsvValue>[] = [];
-        for (const line of lines) {
-          lineNo++;
-          const text = pending ? `${pending}\n${line}` : line;
-          if (!pending) startLine = lineNo;
-          const fields = splitCsvRecord(text, delimiter, quote);
-          if (!fields) {
-            pending = text;
+  return new Dataset(async function* () {
+    let names: string[] | undefined = Array.isArray(options.header) ? options.header : undefined;
+    const useHeaderRow = options.header === undefined || options.header === true;
+    let types: CsvType[] | undefined;
+    let keep: number[] | undefined;
+    let lineNo = 0;
+    let pending = '';
+    let startLine = 0;
+    for await (const lines of readLineChunks(source)) {
+      const batch: Record<string, CsvValue>[] = [];
+      for (const line of lines) {
+        lineNo++;
+        const text = pending ? `${pending}\n${line}` : line;
+        if (!pending) startLine = lineNo;
+        const fields = splitCsvRecord(text, delimiter, quote);
+        if (!fields) {
+          pending = text;
+          continue;
+        }
+        pending = '';
+        if (text.length === 0) continue;
+        if (!names) {
+          if (useHeaderRow) {
+            names = fields.map((f) => f.trim());
             continue;
           }
-          pending = '';
-          if (text.length === 0) continue;
-          if (!names) {
-            if (useHeaderRow) {
-              names = fields.map((f) => f.trim());
-              continue;
-            }
-            names = fields.map((_, i) => String(i));
-          }
-          if (fields.length !== names.length) {
-            throw new FormatError('csv', `${name} line ${startLine}: expected ${names.length} fields, received ${fields.length}`);
-          }
-          if (!keep) {
-            const cols = options.select ?? names;
-            keep = cols.map((c) => {
-              const i = names!.indexOf(c);
-              if (i < 0) throw new ValueError(`csv select`, `one of the columns ${JSON.stringify(names)}`, c);
-              return i;
-            });
-            for (const c of Object.keys(options.columns ?? {})) {
-              if (!names.includes(c)) throw new ValueError('csv columns', `one of the columns ${JSON.stringify(names)}`, c);
-            }
-            types = keep.map((i) => {
-              const col = names![i]!;
-              const declared = options.columns?.[col];
-              if (declared) return declared;
-              const raw = fields[i]!;
-              return !na.has(raw) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? 'number' : 'string';
-            });
-          }
-          const rec: Record<string, CsvValue> = {};
-          let drop = false;
-          for (let k = 0; k < keep.length; k++) {
-            const i = keep[k]!;
-            const col = names[i]!;
-            const raw = fields[i]!;
-            const type = types![k]!;
-            if (raw.length <= naMaxLength && na.has(raw)) {
-              if (policy === 'drop') {
-                drop = true;
-                break;
-              }
-              if (policy === 'error') {
-                throw new FormatError(
-                  'csv',
-                  `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`,
-                );
-              }
-              const f = options.fill;
-              const fv = f !== null && typeof f === 'object' ? f[col] : f;
-              rec[col] = fv ?? (type === 'string' ? '' : Number.NaN);
-              continue;
-            }
-            rec[col] = parseValue(raw, type, name, startLine, col);
-          }
-          if (!drop) batch.push(rec);
+          names = fields.map((_, i) => String(i));
         }
-        for (const r of batch) yield r;
+        if (fields.length !== names.length) {
+          throw new FormatError('csv', `${name} line ${startLine}: expected ${names.length} fields, received ${fields.length}`);
+        }
+        if (!keep) {
+          const cols = options.select ?? names;
+          keep = cols.map((c) => {
+            const i = names!.indexOf(c);
+            if (i < 0) throw new ValueError(`csv select`, `one of the columns ${JSON.stringify(names)}`, c);
+            return i;
+          });
+          for (const c of Object.keys(options.columns ?? {})) {
+            if (!names.includes(c)) throw new ValueError('csv columns', `one of the columns ${JSON.stringify(names)}`, c);
+          }
+          types = keep.map((i) => {
+            const col = names![i]!;
+            const declared = options.columns?.[col];
+            if (declared) return declared;
+            const raw = fields[i]!;
+            return !na.has(raw) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? 'number' : 'string';
+          });
+        }
+        const rec: Record<string, CsvValue> = {};
+        let drop = false;
+        for (let k = 0; k < keep.length; k++) {
+          const i = keep[k]!;
+          const col = names[i]!;
+          const raw = fields[i]!;
+          const type = types![k]!;
+          if (raw.length <= naMaxLength && na.has(raw)) {
+            if (policy === 'drop') {
+              drop = true;
+              break;
+            }
+            if (policy === 'error') {
+              throw new FormatError(
+                'csv',
+                `${name} line ${startLine}, column "${col}": missing value ${JSON.stringify(raw)} (set missing: 'drop' or 'fill')`,
+              );
+            }
+            const f = options.fill;
+            const fv = f !== null && typeof f === 'object' ? f[col] : f;
+            rec[col] = fv ?? (type === 'string' ? '' : Number.NaN);
+            continue;
+          }
+          rec[col] = parseValue(raw, type, name, startLine, col);
+        }
+        if (!drop) batch.push(rec);
       }
-      if (pending) throw new FormatError('csv', `${name} line ${startLine}: unterminated quoted field`);
-    },
-    undefined,
-    undefined,
-    intSpec(options),
-  );
+      for (const r of batch) yield r;
+    }
+    if (pending) throw new FormatError('csv', `${name} line ${startLine}: unterminated quoted field`);
+  }).withSpec(intSpec(options));
 }
