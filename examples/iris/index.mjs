@@ -15,7 +15,9 @@ const plugin = await useBackend(await auto([wasm(), cpu()]));
 const { data } = await iris({ from: datasetDir('iris') });
 const parts = split(data, { train: 0.8, test: 0.2 }, { seed: 7 });
 const norm = await fitNormalizer(parts.train.map((r) => r.x));
-const prepare = (ds) => ds.map((r) => ({ x: Float32Array.from(norm.apply(r.x)), y: r.y }));
+// Elements are { x: Float32Array(4), y: number }; `map` makes new elements, so re-declare the
+// dataset's spec (x float32 [4], y int32) to keep the labels int32 in the batches.
+const prepare = (ds) => ds.map((r) => ({ x: norm.apply(r.x), y: r.y })).withSpec(ds.spec);
 const train = prepare(parts.train).shuffle({ seed: 1 }).batch(16);
 const test = prepare(parts.test).batch(64);
 

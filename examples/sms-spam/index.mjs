@@ -19,6 +19,8 @@ const parts = split(data, { train: 0.8, test: 0.2 }, { seed: 3 });
 const texts = [];
 for await (const r of parts.train) texts.push(r.text);
 const tokenizer = new Tokenizer({ level: 'word', maxVocab: 5000 }).fit(texts);
+// Elements are { text, y: number }: x becomes an Int32Array of token ids (batched int32 [n, 40]),
+// y a one-value Float32Array (batched float32 [n, 1], the shape of the logits binaryCrossentropy gets).
 const encode = (ds) => ds.map((r) => ({ x: tokenizer.encode(r.text, { maxLength }), y: Float32Array.of(r.y) }));
 
 const model = sequential([embedding(tokenizer.vocabSize, 32, { seed: 1, maskZero: true }), lstm(32, { seed: 2 }), dense(1, { seed: 3 })]);

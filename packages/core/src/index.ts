@@ -39,6 +39,7 @@ export { kernelInputView } from './kernels/input-view.js';
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 export type { ScaleLearningRateOptions } from './learning-rate.js';
 export { getLearningRate, scaleLearningRate, setLearningRate } from './learning-rate.js';
-export { RngKey, rngKey } from './rng.js';
+export { permutation } from './permutation.js';
+export { Prng, RngKey, rngKey } from './rng.js';
 export type { FlatState } from './state-tree.js';
 export { flattenState, stateTensors, unflattenState } from './state-tree.js';

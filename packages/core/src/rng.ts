@@ -87,6 +87,60 @@ export function rngKey(seed: number): RngKey {
   return new RngKey(mix32(hi ^ 0x3c6ef372), mix32(lo ^ 0xa54ff53a));
 }
 
+/**
+ * A small, fast deterministic generator (sfc32) seeded from an integer seed and a stream number
+ * (e.g. the pass of a dataset): the same `(seed, stream)` always yields the same numbers, and
+ * different streams are independent. Used by {@link permutation} and the data pipeline shuffles.
+ *
+ * @example
+ * ```ts
+ * const r = new Prng(42, 0);
+ * r.nextU32(); // 1302188543
+ * r.next(); // a float in [0, 1)
+ * r.int(10); // an integer in [0, 10)
+ * ```
+ */
+export class Prng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream = 0) {
+    const key = rngKey(seed)
+      .fold(stream >>> 0)
+      .fold(Math.floor(stream / 4294967296));
+    const [w0, w1] = key.words;
+    const [w2, w3] = key.fold(0x51ed).words;
+    this.a = w0;
+    this.b = w1;
+    this.c = w2;
+    this.d = w3 | 1;
+    for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  /** A uniform unsigned 32-bit integer. */
+  nextU32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
+    this.c = (this.c + t) >>> 0;
+    return t;
+  }
+
+  /** A uniform float in [0, 1). */
+  next(): number {
+    return this.nextU32() / 4294967296;
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+}
+
 /** A 32-bit avalanche mix (murmur3 finalizer). */
 function mix32(x: number): number {
   let h = x >>> 0;

@@ -1,8 +1,7 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
-import { tensor } from '@tessera/tensor';
 import { parseIdx } from '../loaders/idx.js';
 import { Dataset } from '../pipeline/dataset.js';
+import type { ElementSpec } from '../pipeline/spec.js';
 
 /**
  * Options of the MNIST-style datasets ({@link mnist}, {@link fashionMnist}).
@@ -21,23 +20,27 @@ export interface ImageDatasetOptions {
 }
 
 /**
- * An element of an MNIST-style dataset: a float32 image tensor and its label.
+ * An element of an MNIST-style dataset: the image as a `Float32Array` (row-major, 784 values) and
+ * its integer label. No tensor is made per sample: `batch` stacks a batch into one float32
+ * `[n, 28, 28]` (or `[n, 784]` with `flatten`) tensor and one int32 `[n]` label tensor, as the
+ * dataset's `spec` declares.
  *
  * @example
  * ```ts
  * const { test } = await mnist({ from: '../shared/datasets/mnist' });
  * const [first]: ImageExample[] = await test.take(1).toArray();
- * console.log(first.x.shape, first.y); // [28, 28] 7
+ * console.log(first.x.length, first.y); // 784 7
+ * console.log(test.spec); // { x: { dtype: 'float32', shape: [28, 28] }, y: { dtype: 'int32', shape: [] } }
  * ```
  */
 export interface ImageExample {
-  /** The image, float32 `[28, 28]` (or `[784]` with `flatten`). */
-  x: Tensor;
-  /** The class index. */
+  /** The image, 784 float32 values, row-major (`[28, 28]` or `[784]` with `flatten`, per the spec). */
+  x: Float32Array;
+  /** The class index (an integer, batched as int32). */
   y: number;
 }
 
-/** Builds a dataset of `{ x, y }` from IDX image and label bytes (checked to agree). */
+/** Builds a dataset of `{ x: Float32Array, y }` from IDX image and label bytes (checked to agree), with its spec. */
 export function idxImageDataset(
   imagesBytes: Uint8Array,
   labelsBytes: Uint8Array,
@@ -52,12 +55,15 @@ export function idxImageDataset(
   const ys = labels.data as Uint8Array;
   const size = h * w;
   const k = options.normalize === false ? 1 : 1 / 255;
-  const shape = options.flatten ? [size] : [h, w];
+  const spec: ElementSpec = {
+    x: { dtype: 'float32', shape: options.flatten ? [size] : [h, w] },
+    y: { dtype: 'int32', shape: [] },
+  };
   const at = (i: number): ImageExample => {
     const x = new Float32Array(size);
     const o = i * size;
     for (let j = 0; j < size; j++) x[j] = pixels[o + j]! * k;
-    return { x: tensor(x, shape, 'float32'), y: ys[i]! };
+    return { x, y: ys[i]! };
   };
   return new Dataset(
     async function* () {
@@ -65,5 +71,6 @@ export function idxImageDataset(
     },
     n,
     at,
+    spec,
   );
 }

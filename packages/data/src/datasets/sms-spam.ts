@@ -1,4 +1,5 @@
 import { FormatError } from '@tessera/core';
+import { splitCsvRecord } from '../loaders/csv.js';
 import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
@@ -61,23 +62,24 @@ export const smsSpamSpec: DatasetSpec<SmsSpamData, Record<string, never>> = {
     const lines = text.split('\n');
     lines.forEach((line, i) => {
       if (line.length === 0) return;
-      const tab = line.indexOf('\t');
-      const label = line.slice(0, tab);
-      if (tab < 0 || (label !== 'ham' && label !== 'spam')) {
+      const fields = splitCsvRecord(line, '\t', false) as string[];
+      const label = fields[0];
+      if (fields.length !== 2 || (label !== 'ham' && label !== 'spam')) {
         throw new FormatError(
           'sms-spam',
           `SMSSpamCollection.tsv line ${i + 1}: expected "ham|spam<TAB>text", received ${JSON.stringify(line.slice(0, 40))}`,
         );
       }
-      rows.push({ text: line.slice(tab + 1), y: label === 'spam' ? 1 : 0 });
+      rows.push({ text: fields[1]!, y: label === 'spam' ? 1 : 0 });
     });
-    return { data: fromArray(rows), classNames: ['ham', 'spam'] };
+    return { data: fromArray(rows).withSpec({ y: { dtype: 'int32', shape: [] } }), classNames: ['ham', 'spam'] };
   },
 };
 
 /**
- * The SMS Spam Collection as `{ text, y }` (y: 0 ham, 1 spam). Split the lines on the first TAB
- * only: the raw text contains quotes. Use with `Tokenizer` and `split`.
+ * The SMS Spam Collection as `{ text, y }` (y: 0 ham, 1 spam; batched as int32). Each line is
+ * `label<TAB>text`, split without quote handling: the raw text contains quotes. Use with
+ * `Tokenizer` and `split`.
  *
  * @example
  * ```ts

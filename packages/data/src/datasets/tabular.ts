@@ -2,6 +2,7 @@ import { FormatError } from '@tessera/core';
 import { type CsvValue, csv } from '../loaders/csv.js';
 import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
+import type { ElementSpec } from '../pipeline/spec.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';
 
 /**
@@ -10,15 +11,19 @@ import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../regis
  * @example
  * ```ts
  * const { data } = await iris({ from: '../shared/datasets/iris' });
- * const batches = data.shuffle({ seed: 0 }).batch(16); // x: [16, 4] tensor, y: [16] tensor
+ * const batches = data.shuffle({ seed: 0 }).batch(16); // x: float32 [16, 4], y: int32 [16]
  * const first: TabularExample = (await data.take(1).toArray())[0]!;
  * ```
  */
 export interface TabularExample {
   /** The features. */
   x: Float32Array;
-  /** The class index. */
+  /** The class index (an integer, batched as int32). */
   y: number;
+}
+
+function tabularSpec(features: number): ElementSpec {
+  return { x: { dtype: 'float32', shape: [features] }, y: { dtype: 'int32', shape: [] } };
 }
 
 /**
@@ -69,13 +74,14 @@ export const irisSpec: DatasetSpec<IrisData, Record<string, never>> = {
       if (y < 0) throw new FormatError('iris', `unknown species ${JSON.stringify(r.species)}`);
       rows.push({ x: Float32Array.from(IRIS_FEATURES, (f) => r[f] as number), y });
     }
-    return { data: fromArray(rows), classNames: [...IRIS_CLASSES], featureNames: [...IRIS_FEATURES] };
+    const data = fromArray(rows).withSpec(tabularSpec(IRIS_FEATURES.length));
+    return { data, classNames: [...IRIS_CLASSES], featureNames: [...IRIS_FEATURES] };
   },
 };
 
 /**
  * Iris as one dataset of `{ x: Float32Array(4), y: 0 | 1 | 2 }` (150 rows, grouped by species:
- * shuffle or `split` before training).
+ * shuffle or `split` before training); batches are `{ x: float32 [n, 4], y: int32 [n] }`.
  *
  * @example
  * ```ts
@@ -135,8 +141,8 @@ export const digitsSpec: DatasetSpec<DigitsData, { normalize?: boolean }> = {
   async build(files, options) {
     const normalize = options.normalize ?? true;
     return {
-      train: fromArray(await parseDigits(files['optdigits.tra']!, 'optdigits.tra', normalize)),
-      test: fromArray(await parseDigits(files['optdigits.tes']!, 'optdigits.tes', normalize)),
+      train: fromArray(await parseDigits(files['optdigits.tra']!, 'optdigits.tra', normalize)).withSpec(tabularSpec(64)),
+      test: fromArray(await parseDigits(files['optdigits.tes']!, 'optdigits.tes', normalize)).withSpec(tabularSpec(64)),
     };
   },
 };

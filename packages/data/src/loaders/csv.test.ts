@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpu } from '@tessera/backend-cpu';
+import { useBackend } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../test-utils/paths.js';
 import { csv, splitCsvRecord } from './csv.js';
@@ -9,6 +12,21 @@ describe('csv', () => {
     expect(splitCsvRecord('a,"b,c",d', ',')).toEqual(['a', 'b,c', 'd']);
     expect(splitCsvRecord('"say ""hi""",2', ',')).toEqual(['say "hi"', '2']);
     expect(splitCsvRecord('"open,1', ',')).toBeUndefined();
+    expect(splitCsvRecord('ham\tsay "hi\t"', '\t', false)).toEqual(['ham', 'say "hi', '"']);
+  });
+
+  it('columns declared int batch as int32, other numbers as float32', async () => {
+    await useBackend(cpu());
+    const ds = csv('id,score\n1,0.5\n2,3\n', { columns: { id: 'int' } });
+    expect(ds.spec).toEqual({ id: { dtype: 'int32', shape: [] } });
+    const [b] = await ds.batch(2).toArray();
+    const { id, score } = b as Record<string, Tensor>;
+    expect([id!.dtype, score!.dtype]).toEqual(['int32', 'float32']);
+    expect(Array.from(id!.dataSync())).toEqual([1, 2]);
+    id!.dispose();
+    score!.dispose();
+    expect(csv('id\n1\n', { columns: { id: 'int' }, missing: 'fill' }).spec).toBeUndefined(); // NaN fill
+    expect(csv('id\n1\n', { columns: { id: 'int' }, missing: 'fill', fill: -1 }).spec).toEqual({ id: { dtype: 'int32', shape: [] } });
   });
 
   it('types columns, reads headers, quoted newlines, CRLF and chunk boundaries', async () => {

@@ -2,6 +2,7 @@ import { FormatError, ValueError } from '@tessera/core';
 import { readLineChunks } from '../io/lines.js';
 import type { ByteSource } from '../io/source.js';
 import { Dataset } from '../pipeline/dataset.js';
+import type { ElementSpec, LeafSpec } from '../pipeline/spec.js';
 
 /**
  * Column types: `number` (float), `int`, `string`, `boolean` (true/false/1/0/yes/no).
@@ -65,14 +66,17 @@ const DEFAULT_NA = ['', 'NA', 'N/A', 'NaN', 'nan', 'null'];
 /**
  * Splits one CSV record into fields (RFC 4180 quoting: `"a,b"`, `""` for a quote). Returns
  * undefined when a quoted field is still open at the end of `line` (the record continues on the next line).
+ * With `quote` false, `"` is an ordinary character and the line is split on every delimiter (raw text).
+ * The one CSV splitter of `@tessera/data`: `csv` and the built-in datasets use it.
  *
  * @example
  * ```ts
  * splitCsvRecord('a,"b,c",d', ','); // ['a', 'b,c', 'd']
+ * splitCsvRecord('ham\tsay "hi"', '\t', false); // ['ham', 'say "hi"']
  * ```
  */
-export function splitCsvRecord(line: string, delimiter: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(delimiter);
+export function splitCsvRecord(line: string, delimiter: string, quote = true): string[] | undefined {
+  if (!quote || !line.includes('"')) return line.split(delimiter);
   const out: string[] = [];
   let field = '';
   let i = 0;
@@ -122,10 +126,27 @@ function parseValue(raw: string, type: CsvType, name: string, line: number, col:
   throw new FormatError('csv', `${name} line ${line}, column "${col}": expected a boolean, received ${JSON.stringify(raw)}`);
 }
 
+/** Columns declared `int` batch as int32 (unless a non-integer fill value can appear). */
+function intSpec(options: CsvOptions): ElementSpec | undefined {
+  const spec: Record<string, LeafSpec> = {};
+  for (const [col, type] of Object.entries(options.columns ?? {})) {
+    if (type !== 'int' || (options.select && !options.select.includes(col))) continue;
+    if (options.missing === 'fill') {
+      const f = options.fill;
+      const fv = f !== null && typeof f === 'object' ? f[col] : f;
+      if (typeof fv !== 'number' || (fv | 0) !== fv) continue;
+    }
+    spec[col] = { dtype: 'int32', shape: [] };
+  }
+  return Object.keys(spec).length > 0 ? spec : undefined;
+}
+
 /**
  * Streams a CSV/TSV source as records `{ column: value }`: typed columns, header handling, a
  * missing-value policy. Reading is streamed line by line, so files larger than memory work
  * (pass a function returning a fresh stream, e.g. `csvFile` from `@tessera/data/node`).
+ * Columns declared `int` are in the dataset's spec, so `batch` makes them int32; other numbers
+ * batch as float32.
  *
  * @example
  * ```ts
@@ -142,6 +163,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
   const naMaxLength = Math.max(0, ...[...na].map((v) => v.length));
   const policy = options.missing ?? 'error';
   const name = options.name ?? 'csv';
+  const quote = options.quote !== false;
   return new Dataset(async function* () {
     let names: string[] | undefined = Array.isArray(options.header) ? options.header : undefined;
     const useHeaderRow = options.header === undefined || options.header === true;
@@ -156,7 +178,7 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
         lineNo++;
         const text = pending ? `${pending}\n${line}` : line;
         if (!pending) startLine = lineNo;
-        const fields = options.quote === false ? text.split(delimiter) : splitCsvRecord(text, delimiter);
+        const fields = splitCsvRecord(text, delimiter, quote);
         if (!fields) {
           pending = text;
           continue;
@@ -221,5 +243,5 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
       for (const r of batch) yield r;
     }
     if (pending) throw new FormatError('csv', `${name} line ${startLine}: unterminated quoted field`);
-  });
+  }).withSpec(intSpec(options));
 }

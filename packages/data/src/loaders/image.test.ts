@@ -1,10 +1,10 @@
 import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
-import { tensorCount } from '@tessera/tensor';
+import { image, tensor3d, tensorCount } from '@tessera/tensor';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, imageToTensor } from './image.js';
+import { decodeImage, imageToArray, imageToTensor, resizeBilinearArray } from './image.js';
 
 beforeAll(async () => {
   await useBackend(cpu());
@@ -61,6 +61,33 @@ describe('imageToTensor', () => {
     t.dispose();
     g.dispose();
     expect(tensorCount()).toBe(before);
+  });
+
+  it('imageToArray gives the same pixels as a typed array, and resizeBilinearArray matches tfjs resizeBilinear', () => {
+    const bytes = png(7, 5, 6);
+    const before = tensorCount();
+    const a = imageToArray(bytes, { channels: 3 });
+    expect(a.shape).toEqual([5, 7, 3]);
+    expect(a.data).toBeInstanceOf(Float32Array);
+    const t = imageToTensor(bytes, { channels: 3 });
+    expect(Array.from(a.data)).toEqual(Array.from(t.dataSync()));
+    const input = tensor3d(a.data, a.shape);
+    for (const size of [
+      [3, 4],
+      [9, 11],
+      [5, 7],
+    ] as [number, number][]) {
+      const r = resizeBilinearArray(a, size);
+      const ref = image.resizeBilinear(input, size);
+      expect(r.shape).toEqual(ref.shape);
+      const want = ref.dataSync();
+      for (let i = 0; i < want.length; i++) expect(r.data[i]).toBeCloseTo(want[i]!, 5);
+      ref.dispose();
+    }
+    t.dispose();
+    input.dispose();
+    expect(tensorCount()).toBe(before);
+    expect(imageToArray(bytes, { channels: 1, scale: 'int' }).data).toBeInstanceOf(Int32Array);
   });
 
   it('decodes JPEG (jpeg-js) close to the encoded pixels', () => {

@@ -68,17 +68,33 @@ export interface ImageTensorOptions {
 }
 
 /**
- * Converts PNG/JPEG bytes or a decoded image to a `[height, width, channels]` tensor.
+ * The pixels of an image as a typed array in row-major `[height, width, channels]` order.
  *
  * @example
  * ```ts
- * const x = imageToTensor(bytes, { channels: 1 }); // float32 in [0, 1]
+ * const { data, shape } = imageToArray(pngBytes, { channels: 1 }); // Float32Array in [0, 1], [h, w, 1]
  * ```
  */
-export function imageToTensor(image: BinarySource | DecodedImage, options: ImageTensorOptions = {}): Tensor3D {
+export interface ImageArray {
+  /** Float32 in [0, 1] (`scale: 'float'`) or int32 0-255 (`scale: 'int'`). */
+  data: Float32Array | Int32Array;
+  /** `[height, width, channels]`. */
+  shape: [number, number, number];
+}
+
+/**
+ * Converts PNG/JPEG bytes or a decoded image to a typed array `[height, width, channels]` (no
+ * tensor): what dataset elements hold.
+ *
+ * @example
+ * ```ts
+ * const { data, shape } = imageToArray(bytes, { channels: 3, scale: 'int' }); // Int32Array, [h, w, 3]
+ * ```
+ */
+export function imageToArray(image: BinarySource | DecodedImage, options: ImageTensorOptions = {}): ImageArray {
   const img = 'width' in image && 'channels' in image ? image : decodeImage(image);
   const out = options.channels ?? (img.channels === 2 ? 1 : img.channels);
-  if (![1, 3, 4].includes(out)) throw new ValueError('imageToTensor channels', '1, 3 or 4', out);
+  if (![1, 3, 4].includes(out)) throw new ValueError('imageToArray channels', '1, 3 or 4', out);
   const n = img.width * img.height;
   const float = (options.scale ?? 'float') === 'float';
   const data = float ? new Float32Array(n * out) : new Int32Array(n * out);
@@ -100,5 +116,59 @@ export function imageToTensor(image: BinarySource | DecodedImage, options: Image
       if (out === 4) data[o + 3] = a * k;
     }
   }
-  return tensor3d(data, [img.height, img.width, out], float ? 'float32' : 'int32');
+  return { data, shape: [img.height, img.width, out] };
+}
+
+/**
+ * Converts PNG/JPEG bytes or a decoded image to a `[height, width, channels]` tensor.
+ *
+ * @example
+ * ```ts
+ * const x = imageToTensor(bytes, { channels: 1 }); // float32 in [0, 1]
+ * ```
+ */
+export function imageToTensor(image: BinarySource | DecodedImage, options: ImageTensorOptions = {}): Tensor3D {
+  const { data, shape } = imageToArray(image, options);
+  return tensor3d(data, shape, data instanceof Float32Array ? 'float32' : 'int32');
+}
+
+/**
+ * Bilinear resize of a row-major `[h, w, c]` image to `[height, width, c]` (float32), with the
+ * sampling of tfjs `image.resizeBilinear` (alignCorners and halfPixelCenters false).
+ *
+ * @example
+ * ```ts
+ * const small = resizeBilinearArray(imageToArray(bytes), [32, 32]);
+ * ```
+ */
+export function resizeBilinearArray(image: ImageArray, size: [number, number]): { data: Float32Array; shape: [number, number, number] } {
+  const [h, w, c] = image.shape;
+  const [oh, ow] = size;
+  if (!size.every((d) => Number.isInteger(d) && d > 0)) throw new ValueError('resize size', '[height, width] of positive integers', size);
+  const src = image.data;
+  const out = new Float32Array(oh * ow * c);
+  const sy = h / oh;
+  const sx = w / ow;
+  for (let y = 0; y < oh; y++) {
+    const fy = sy * y;
+    const y0 = Math.max(0, Math.floor(fy));
+    const y1 = Math.min(h - 1, Math.ceil(fy));
+    const dy = fy - y0;
+    for (let x = 0; x < ow; x++) {
+      const fx = sx * x;
+      const x0 = Math.max(0, Math.floor(fx));
+      const x1 = Math.min(w - 1, Math.ceil(fx));
+      const dx = fx - x0;
+      for (let k = 0; k < c; k++) {
+        const tl = src[(y0 * w + x0) * c + k]!;
+        const tr = src[(y0 * w + x1) * c + k]!;
+        const bl = src[(y1 * w + x0) * c + k]!;
+        const br = src[(y1 * w + x1) * c + k]!;
+        const top = tl + (tr - tl) * dx;
+        const bottom = bl + (br - bl) * dx;
+        out[(y * ow + x) * c + k] = top + (bottom - top) * dy;
+      }
+    }
+  }
+  return { data: out, shape: [oh, ow, c] };
 }

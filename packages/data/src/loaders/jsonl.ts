@@ -5,7 +5,8 @@ import { Dataset } from '../pipeline/dataset.js';
 
 /**
  * Streams JSON Lines: one JSON value per line (blank lines skipped). A malformed line throws a
- * `FormatError` naming the line number.
+ * `FormatError` naming the line number. JSON numbers batch as float32: declare integer labels
+ * with `withSpec`, e.g. `jsonl(src).withSpec({ label: { dtype: 'int32', shape: [] } })`.
  *
  * @example
  * ```ts

@@ -70,6 +70,8 @@ describe('@tessera/data/node', () => {
     const batches = await data.batch(6).toArray();
     const b = batches[0]!;
     expect(b.x.shape).toEqual([6, 4, 4, 1]);
+    expect(b.y.dtype).toBe('int32');
+    expect((await data.take(1).toArray())[0]!.x).toBeInstanceOf(Float32Array);
     expect(Array.from(b.y.dataSync())).toEqual([0, 0, 0, 1, 1, 1]);
     expect(b.x.dataSync()[0]).toBeCloseTo(10 / 255, 5);
     expect(b.x.dataSync()[5 * 16]).toBeCloseTo(200 / 255, 5);

@@ -1,14 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
-import { image } from '@tessera/tensor';
 import { type CsvOptions, type CsvValue, csv } from '../loaders/csv.js';
-import { decodeImage, type ImageTensorOptions, imageToTensor } from '../loaders/image.js';
+import { decodeImage, type ImageArray, type ImageTensorOptions, imageToArray, resizeBilinearArray } from '../loaders/image.js';
 import { jsonl } from '../loaders/jsonl.js';
 import type { Dataset } from '../pipeline/dataset.js';
 import { fromGenerator } from '../pipeline/sources.js';
+import type { ElementSpec } from '../pipeline/spec.js';
 
 /**
  * Streams a CSV file (a fresh read stream per pass, 1 MiB chunks): memory stays flat whatever the size.
@@ -67,8 +66,11 @@ export interface ImageFolderOptions extends ImageTensorOptions {
 
 /**
  * A dataset over a folder of images by class (`root/<class>/*.png|jpg`): elements `{ x, y }` with
- * `x` a float32 `[h, w, c]` tensor and `y` the class index in `classNames` (sorted folder names).
- * Files are listed once (sorted) and decoded lazily on each pass.
+ * `x` the pixels as a typed array (float32 in [0, 1], or int32 0-255 with `scale: 'int'` and no
+ * resize; row-major `[h, w, c]`) and `y` the class index in `classNames` (sorted folder names).
+ * Files are listed once (sorted) and decoded lazily on each pass; the first image is decoded once
+ * up front to declare the spec (`x: [h, w, c]`, `y: int32`), so `batch` makes `[n, h, w, c]` and
+ * `[n]` int32 tensors (images of another size fail to batch: pass `size`).
  *
  * @example
  * ```ts
@@ -78,7 +80,7 @@ export interface ImageFolderOptions extends ImageTensorOptions {
 export async function imageFolder(
   root: string,
   options: ImageFolderOptions = {},
-): Promise<{ data: Dataset<{ x: Tensor3D; y: number }>; classNames: string[] }> {
+): Promise<{ data: Dataset<{ x: Float32Array | Int32Array; y: number }>; classNames: string[] }> {
   const entries = await readdir(root, { withFileTypes: true });
   const classNames = entries
     .filter((e) => e.isDirectory())
@@ -89,18 +91,17 @@ export async function imageFolder(
     const names = (await readdir(join(root, cls))).filter((n) => IMAGE_EXT.has(extname(n).toLowerCase())).sort();
     for (const n of names) files.push({ path: join(root, cls, n), y });
   }
+  const load = async (path: string): Promise<ImageArray> => {
+    const img = imageToArray(decodeImage(await readBytes(path), path), options);
+    return options.size ? resizeBilinearArray(img, options.size) : img;
+  };
+  let spec: ElementSpec | undefined;
+  if (files.length > 0) {
+    const first = await load(files[0]!.path);
+    spec = { x: { dtype: first.data instanceof Int32Array ? 'int32' : 'float32', shape: first.shape }, y: { dtype: 'int32', shape: [] } };
+  }
   const data = fromGenerator(async function* () {
-    for (const f of files) {
-      const bytes = await readBytes(f.path);
-      const t = imageToTensor(decodeImage(bytes, f.path), options);
-      if (!options.size) {
-        yield { x: t, y: f.y };
-        continue;
-      }
-      const r = image.resizeBilinear(t, options.size) as Tensor3D;
-      t.dispose();
-      yield { x: r, y: f.y };
-    }
-  }, files.length);
+    for (const f of files) yield { x: (await load(f.path)).data, y: f.y };
+  }, files.length).withSpec(spec);
   return { data, classNames };
 }

@@ -1,6 +1,5 @@
 import type { Dataset as DatasetContract, IteratorState } from '@tessera/core';
-import { ValueError } from '@tessera/core';
-import { permutation } from '../util/prng.js';
+import { permutation, ValueError } from '@tessera/core';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
 import { type CacheOptions, diskCacheIter, MemoryCache } from './cache.js';
 import {
@@ -15,6 +14,7 @@ import {
   takeIter,
   zipIter,
 } from './iterators.js';
+import { checkSpec, type ElementSpec, sameSpec, zipSpecs } from './spec.js';
 
 /**
  * Random access to element `index` (of pass `pass`) for map-style sources: lets `shuffle` permute indices instead of buffering elements.
@@ -98,14 +98,24 @@ function positiveInt(where: string, n: number): void {
  *
  * Each `for await` over a dataset is one pass; pass `p` is a pure function of `p` (shuffles use
  * `(seed, p)`), so `checkpoint()`/`restore()` can replay any pass bit for bit, also from the
- * middle (`offset` elements already consumed are skipped). Operators own the elements they
- * drop: tensors that are filtered out, skipped, left in a shuffle/prefetch buffer or consumed by
- * `map`/`batch` are disposed.
+ * middle (`offset` elements already consumed are skipped). Elements are plain values (typed
+ * arrays, numbers, strings); `batch` turns each leaf into one tensor per batch, following the
+ * dataset's {@link ElementSpec}. Operators own the elements they drop: tensors (from
+ * `fromTensors` or a `map`) that are filtered out, skipped, left in a shuffle/prefetch buffer or
+ * consumed by `map`/`batch` are disposed.
  *
  * @example
  * ```ts
- * const ds = fromArray([1, 2, 3, 4, 5]).shuffle({ seed: 1 }).batch(2);
- * for await (const b of ds) b.print();
+ * const ds = fromArray([{ x: Float32Array.of(1, 2), y: 0 }, { x: Float32Array.of(3, 4), y: 1 }])
+ *   .withSpec({ y: { dtype: 'int32', shape: [] } })
+ *   .shuffle({ seed: 1 })
+ *   .batch(2);
+ * for await (const { x, y } of ds) {
+ *   x.print(); // float32 [2, 2]
+ *   y.print(); // int32 [2]
+ *   x.dispose();
+ *   y.dispose();
+ * }
  * ```
  */
 export class Dataset<T> implements DatasetContract<T> {
@@ -116,15 +126,36 @@ export class Dataset<T> implements DatasetContract<T> {
    * `skip`, `split`, `kFold` of them). Undefined for streams.
    */
   readonly elementAt?: ElementAt<T>;
+  /**
+   * Dtype and sample shape of the leaves `batch` turns into tensors (see {@link ElementSpec});
+   * set by loaders and {@link Dataset.withSpec}, kept by operators that keep elements as they are.
+   */
+  readonly spec?: ElementSpec;
   private readonly producer: Producer<T>;
   private nextPass = 0;
   private pendingOffset = 0;
   private active: { pass: number; yielded: number; done: boolean } | undefined;
 
-  constructor(producer: Producer<T>, size?: number, elementAt?: ElementAt<T>) {
+  constructor(producer: Producer<T>, size?: number, elementAt?: ElementAt<T>, spec?: ElementSpec) {
     this.producer = producer;
     if (size !== undefined) this.size = size;
     if (elementAt && size !== undefined) this.elementAt = elementAt;
+    if (spec !== undefined) this.spec = spec;
+  }
+
+  /**
+   * The same elements, declared with `spec` (dtype and sample shape per leaf path, used by
+   * `batch`); `undefined` removes the declaration. Use it after `map` (which drops the spec) or on
+   * your own sources: `ds.map(augment).withSpec(ds.spec)`.
+   *
+   * @example
+   * ```ts
+   * const rows = fromArray([{ x: Float32Array.of(1, 2), y: 0 }]).withSpec({ y: { dtype: 'int32', shape: [] } });
+   * const [b] = await rows.batch(1).toArray(); // b.y: int32 [1]
+   * ```
+   */
+  withSpec(spec: ElementSpec | undefined): Dataset<T> {
+    return new Dataset(this.producer, this.size, this.elementAt, spec === undefined ? undefined : checkSpec(spec, 'withSpec spec'));
   }
 
   /** The elements of pass `pass`, without touching this dataset's pass counter. */
@@ -181,7 +212,11 @@ export class Dataset<T> implements DatasetContract<T> {
     this.active = undefined;
   }
 
-  /** Applies `fn` to each element (sync or async, `concurrency` calls in flight, order kept). */
+  /**
+   * Applies `fn` to each element (sync or async, `concurrency` calls in flight, order kept).
+   * Elements of the built-in loaders hold typed arrays and numbers, not tensors. The result has no
+   * spec (its elements are new): declare one with `withSpec` for int32 labels or sample shapes.
+   */
   map<U>(fn: (x: T, ctx: ElementContext) => U | Promise<U>, options: { concurrency?: number } = {}): Dataset<U> {
     const c = options.concurrency ?? 1;
     positiveInt('map concurrency', c);
@@ -199,7 +234,7 @@ export class Dataset<T> implements DatasetContract<T> {
 
   /** Keeps the elements for which `pred` is true (dropped tensors are disposed). */
   filter(pred: (x: T, ctx: ElementContext) => boolean | Promise<boolean>): Dataset<T> {
-    return new Dataset((p) => filterIter(this.producer(p), pred, p));
+    return new Dataset((p) => filterIter(this.producer(p), pred, p), undefined, undefined, this.spec);
   }
 
   /** Groups `size` consecutive elements and stacks them into tensors (see `stackElements`). */
@@ -209,7 +244,8 @@ export class Dataset<T> implements DatasetContract<T> {
     positiveInt('batch size', size);
     const drop = options.dropRemainder ?? false;
     const n = this.size === undefined ? undefined : drop ? Math.floor(this.size / size) : Math.ceil(this.size / size);
-    return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true) as AsyncIterable<Stacked<T> | T[]>, n);
+    const spec = this.spec;
+    return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true, spec) as AsyncIterable<Stacked<T> | T[]>, n);
   }
 
   /**
@@ -223,20 +259,25 @@ export class Dataset<T> implements DatasetContract<T> {
     const at = this.elementAt;
     const n = this.size;
     if (at && n !== undefined && (options.bufferSize === undefined || options.bufferSize >= n)) {
-      return new Dataset(async function* (p) {
-        const perm = permutation(n, seed, p);
-        for (let k = 0; k < n; k++) yield await at(perm[k]!, p);
-      }, n);
+      return new Dataset(
+        async function* (p) {
+          const perm = permutation(n, seed, p);
+          for (let k = 0; k < n; k++) yield at(perm[k]!, p); // an async generator awaits what it yields
+        },
+        n,
+        undefined,
+        this.spec,
+      );
     }
     const bufferSize = options.bufferSize ?? 10_000;
     positiveInt('shuffle bufferSize', bufferSize);
-    return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size);
+    return new Dataset((p) => shuffleIter(this.producer(p), bufferSize, seed, p), this.size, undefined, this.spec);
   }
 
   /** Reads up to `n` elements ahead of the consumer (overlaps loading with training). */
   prefetch(n = 2): Dataset<T> {
     positiveInt('prefetch n', n);
-    return new Dataset((p) => prefetchIter(this.producer(p), n), this.size);
+    return new Dataset((p) => prefetchIter(this.producer(p), n), this.size, undefined, this.spec);
   }
 
   /**
@@ -249,16 +290,17 @@ export class Dataset<T> implements DatasetContract<T> {
   cache(options: CacheOptions = {}): Dataset<T> {
     if (options.path !== undefined) {
       const path = options.path;
-      return new Dataset((p) => diskCacheIter(this.producer(p), path), this.size);
+      return new Dataset((p) => diskCacheIter(this.producer(p), path), this.size, undefined, this.spec);
     }
     const mem = new MemoryCache<T>();
-    return new Dataset((p) => mem.iterate(this.producer(p)), this.size);
+    return new Dataset((p) => mem.iterate(this.producer(p)), this.size, undefined, this.spec);
   }
 
   /** The first `n` elements. */
   take(n: number): Dataset<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('take n', 'a non-negative integer', n);
-    return new Dataset((p) => takeIter(this.producer(p), n), this.size === undefined ? undefined : Math.min(n, this.size), this.elementAt);
+    const size = this.size === undefined ? undefined : Math.min(n, this.size);
+    return new Dataset((p) => takeIter(this.producer(p), n), size, this.elementAt, this.spec);
   }
 
   /** All but the first `n` elements. */
@@ -266,7 +308,7 @@ export class Dataset<T> implements DatasetContract<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('skip n', 'a non-negative integer', n);
     const at = this.elementAt;
     const size = this.size === undefined ? undefined : Math.max(0, this.size - n);
-    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined);
+    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined, this.spec);
   }
 
   /**
@@ -290,17 +332,22 @@ export class Dataset<T> implements DatasetContract<T> {
       }
     }
     const size = n === undefined ? (this.size === 0 ? 0 : undefined) : this.size === undefined ? undefined : this.size * n;
-    return new Dataset(run, size);
+    return new Dataset(run, size, undefined, this.spec);
   }
 
   /** This dataset's elements followed by `other`'s (same pass number for both). */
   concatenate(other: Dataset<T>): Dataset<T> {
     const a = this.producer;
     const size = this.size !== undefined && other.size !== undefined ? this.size + other.size : undefined;
-    return new Dataset(async function* (p) {
-      yield* a(p);
-      yield* other.pass(p);
-    }, size);
+    return new Dataset(
+      async function* (p) {
+        yield* a(p);
+        yield* other.pass(p);
+      },
+      size,
+      undefined,
+      sameSpec(this.spec, other.spec) ? this.spec : undefined,
+    );
   }
 
   /** Collects every element of the next pass into an array (counts as a pass). */
@@ -336,10 +383,18 @@ export function zip(sources: readonly Dataset<unknown>[] | Record<string, Datase
   const keys = Array.isArray(sources) ? undefined : Object.keys(sources);
   const sizes = list.map((d) => d.size);
   const size = sizes.every((s) => s !== undefined) && sizes.length > 0 ? Math.min(...(sizes as number[])) : undefined;
-  return new Dataset(async function* (p) {
-    for await (const tuple of zipIter(list.map((d) => d.pass(p)))) {
-      if (!keys) yield tuple;
-      else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
-    }
-  }, size);
+  return new Dataset(
+    async function* (p) {
+      for await (const tuple of zipIter(list.map((d) => d.pass(p)))) {
+        if (!keys) yield tuple;
+        else yield Object.fromEntries(keys.map((k, i) => [k, tuple[i]]));
+      }
+    },
+    size,
+    undefined,
+    zipSpecs(
+      list.map((d) => d.spec),
+      keys,
+    ),
+  );
 }

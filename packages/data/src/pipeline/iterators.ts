@@ -1,5 +1,6 @@
-import { Prng } from '../util/prng.js';
+import { Prng } from '@tessera/core';
 import { disposeConsumed, disposeElement } from '../util/tree.js';
+import type { ElementSpec } from './spec.js';
 import { type Stacked, stackElements } from './stack.js';
 
 /**
@@ -8,8 +9,13 @@ import { type Stacked, stackElements } from './stack.js';
  *
  * @example
  * ```ts
- * // A different, reproducible augmentation per element and epoch.
- * const augmented = train.map((x, ctx: ElementContext) => augment(x, new Prng(ctx.index, ctx.pass)));
+ * // A different, reproducible pixel noise per element and epoch (MNIST elements hold a Float32Array).
+ * const noisy = train
+ *   .map(({ x, y }, ctx: ElementContext) => {
+ *     const r = new Prng(ctx.index, ctx.pass);
+ *     return { x: x.map((v) => Math.min(1, v + 0.1 * r.next())), y };
+ *   })
+ *   .withSpec(train.spec); // keep x [28, 28] and int32 labels in the batches
  * ```
  */
 export interface ElementContext {
@@ -93,7 +99,7 @@ export async function* skipIter<T>(src: AsyncIterable<T>, n: number) {
 }
 
 /** Groups `size` elements and stacks them (or yields plain arrays when `stack` is false). */
-export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRemainder: boolean, stack: boolean) {
+export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRemainder: boolean, stack: boolean, spec?: ElementSpec) {
   let buf: T[] = [];
   try {
     for await (const x of src) {
@@ -101,13 +107,13 @@ export async function* batchIter<T>(src: AsyncIterable<T>, size: number, dropRem
       if (buf.length === size) {
         const b = buf;
         buf = [];
-        yield stack ? stackElements(b) : b;
+        yield stack ? stackElements(b, 'element', spec) : b;
       }
     }
     if (buf.length > 0 && !dropRemainder) {
       const b = buf;
       buf = [];
-      yield stack ? stackElements(b) : b;
+      yield stack ? stackElements(b, 'element', spec) : b;
     }
   } finally {
     for (const x of buf) disposeElement(x);

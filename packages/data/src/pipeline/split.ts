@@ -1,5 +1,4 @@
-import { ValueError } from '@tessera/core';
-import { Prng, permutation } from '../util/prng.js';
+import { Prng, permutation, ValueError } from '@tessera/core';
 import { disposeElement } from '../util/tree.js';
 import { Dataset } from './dataset.js';
 
@@ -16,19 +15,25 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
   if (sel && at) {
     return new Dataset(
       async function* (p) {
-        for (let k = 0; k < sel.length; k++) yield await at(sel[k]!, p);
+        for (let k = 0; k < sel.length; k++) yield at(sel[k]!, p);
       },
       sel.length,
       (k, p) => at(sel[k]!, p),
+      parent.spec,
     );
   }
-  return new Dataset(async function* (p) {
-    let i = 0;
-    for await (const x of parent.pass(p)) {
-      if (member(i++)) yield x;
-      else disposeElement(x);
-    }
-  }, size);
+  return new Dataset(
+    async function* (p) {
+      let i = 0;
+      for await (const x of parent.pass(p)) {
+        if (member(i++)) yield x;
+        else disposeElement(x);
+      }
+    },
+    size,
+    undefined,
+    parent.spec,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
 import { isTensor, stack, tensor } from '@tessera/tensor';
+import type { ElementSpec, LeafSpec } from './spec.js';
 
 type AnyTypedArray =
   | Float32Array
@@ -45,22 +46,37 @@ function isNumberArray(x: unknown): x is number[] {
 
 /**
  * Stacks a list of elements with the same structure into one element whose leaves are tensors
- * with a leading batch dimension. Tensors are stacked (and the inputs disposed), numbers become a
- * float32 vector, booleans a bool vector, typed arrays and number arrays a `[batch, length]` matrix
- * (Float32/Float64 → float32, integer arrays → int32), strings a `string[]`. Plain objects and
+ * with a leading batch dimension: one tensor per leaf, made from one contiguous typed array.
+ * Leaves named in `spec` get its dtype and sample shape (a number with `{ dtype: 'int32', shape: [] }`
+ * becomes an int32 vector; a `Float32Array(784)` with shape `[28, 28]` a `[n, 28, 28]` tensor).
+ * Other leaves are inferred: numbers become a float32 vector, booleans a bool vector, typed
+ * arrays and number arrays a `[batch, length]` matrix (Float32/Float64 → float32, integer arrays →
+ * int32), strings a `string[]`, tensors are stacked (and the inputs disposed). Plain objects and
  * arrays of non-numbers are walked. Mismatched shapes throw a `ShapeError` naming the path.
  *
  * @example
  * ```ts
- * const b = stackElements([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }]);
- * // b.x: Tensor [2, 2], b.y: Tensor [2]
+ * const b = stackElements([{ x: Float32Array.of(1, 2), y: 0 }, { x: Float32Array.of(3, 4), y: 1 }], 'element', {
+ *   y: { dtype: 'int32', shape: [] },
+ * });
+ * // b.x: float32 Tensor [2, 2], b.y: int32 Tensor [2]
  * ```
  */
-export function stackElements<T>(items: T[], path = 'element'): Stacked<T> {
-  const first = items[0] as unknown;
+export function stackElements<T>(items: T[], path = 'element', spec?: ElementSpec): Stacked<T> {
   if (items.length === 0) throw new ValueError('batch', 'at least one element', 0);
+  return stackAt(items as unknown[], path, '', spec) as Stacked<T>;
+}
+
+function child(rel: string, key: string | number): string {
+  if (typeof key === 'number') return `${rel}[${key}]`;
+  return rel === '' ? key : `${rel}.${key}`;
+}
+
+function stackAt(items: unknown[], path: string, rel: string, spec: ElementSpec | undefined): unknown {
+  const first = items[0];
+  const leaf = spec && Object.hasOwn(spec, rel) ? spec[rel] : undefined;
   if (isTensor(first)) {
-    const ts = items as unknown as Tensor[];
+    const ts = items as Tensor[];
     for (let i = 0; i < ts.length; i++) {
       const t = ts[i]!;
       if (!isTensor(t)) throw new ValueError(`batch ${path}[${i}]`, 'a Tensor like the first element', t);
@@ -70,21 +86,27 @@ export function stackElements<T>(items: T[], path = 'element'): Stacked<T> {
     }
     const out = stack(ts);
     for (const t of ts) t.dispose();
-    return out as Stacked<T>;
+    return out;
   }
   if (typeof first === 'number') {
-    return tensor(checkAll(items, path, (v) => typeof v === 'number', 'a number') as number[], [items.length], 'float32') as Stacked<T>;
+    checkAll(items, path, (v) => typeof v === 'number', 'a number');
+    return leaf ? stackNumbers(items as number[], path, leaf) : tensor(Float32Array.from(items as number[]), [items.length], 'float32');
   }
   if (typeof first === 'boolean') {
-    return tensor(checkAll(items, path, (v) => typeof v === 'boolean', 'a boolean') as boolean[], [items.length], 'bool') as Stacked<T>;
+    checkAll(items, path, (v) => typeof v === 'boolean', 'a boolean');
+    return tensor(
+      Uint8Array.from(items as boolean[], (b) => (b ? 1 : 0)),
+      [items.length],
+      'bool',
+    );
   }
   if (typeof first === 'string') {
-    return checkAll(items, path, (v) => typeof v === 'string', 'a string') as Stacked<T>;
+    return checkAll(items, path, (v) => typeof v === 'string', 'a string');
   }
-  if (isTypedArray(first) || isNumberArray(first)) return stackVectors(items as unknown as ArrayLike<number>[], path) as Stacked<T>;
+  if (isTypedArray(first) || isNumberArray(first)) return stackVectors(items as ArrayLike<number>[], path, leaf);
   if (Array.isArray(first)) {
-    const out = first.map((_, k) =>
-      stackElements(
+    return first.map((_, k) =>
+      stackAt(
         items.map((it, i) => {
           if (!Array.isArray(it) || it.length !== first.length) {
             throw new ValueError(`batch ${path}[${i}]`, `an array of length ${first.length}`, it);
@@ -92,23 +114,26 @@ export function stackElements<T>(items: T[], path = 'element'): Stacked<T> {
           return it[k];
         }),
         `${path}[${k}]`,
+        child(rel, k),
+        spec,
       ),
     );
-    return out as unknown as Stacked<T>;
   }
   if (first !== null && typeof first === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = stackElements(
+      out[key] = stackAt(
         items.map((it, i) => {
           if (it == null || typeof it !== 'object' || !(key in it))
             throw new ValueError(`batch ${path}[${i}]`, `an object with key "${key}"`, it);
           return (it as Record<string, unknown>)[key];
         }),
         `${path}.${key}`,
+        child(rel, key),
+        spec,
       );
     }
-    return out as Stacked<T>;
+    return out;
   }
   throw new ValueError(`batch ${path}`, 'a Tensor, number, boolean, string, typed array, array or object', first);
 }
@@ -120,16 +145,51 @@ function checkAll(items: unknown[], path: string, ok: (v: unknown) => boolean, w
   return items;
 }
 
-function stackVectors(items: ArrayLike<number>[], path: string): Tensor {
-  const n = items[0]!.length;
+function isFloatArray(v: unknown): boolean {
+  return v instanceof Float32Array || v instanceof Float64Array || Array.isArray(v);
+}
+
+function newBuffer(dtype: LeafSpec['dtype'], length: number): Float32Array | Int32Array | Uint8Array {
+  return dtype === 'float32' ? new Float32Array(length) : dtype === 'int32' ? new Int32Array(length) : new Uint8Array(length);
+}
+
+function notInt32(where: string, path: string, x: number): ValueError {
+  return new ValueError(where, `an int32 value (the spec of "${path}" says int32)`, x);
+}
+
+/** Numbers with a spec: `[n, ...shape]` (the shape must hold one value) of the declared dtype. */
+function stackNumbers(items: number[], path: string, leaf: LeafSpec): Tensor {
+  if (leaf.shape.reduce((a, b) => a * b, 1) !== 1) {
+    throw new ShapeError(`batch ${path}[0]`, leaf.shape, [], 'the spec declares a sample shape, the element is a number');
+  }
+  const data = newBuffer(leaf.dtype, items.length);
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i]!;
+    if (leaf.dtype === 'int32' && (x | 0) !== x) throw notInt32(`batch ${path}[${i}]`, path, x);
+    data[i] = leaf.dtype === 'bool' ? (x ? 1 : 0) : x;
+  }
+  return tensor(data, [items.length, ...leaf.shape], leaf.dtype);
+}
+
+/** Copies equal-length vectors into one buffer: `[n, ...leaf.shape]` of `leaf.dtype`, or `[n, length]` inferred. */
+function stackVectors(items: ArrayLike<number>[], path: string, leaf: LeafSpec | undefined): Tensor {
   const first = items[0]!;
-  const intLike = isTypedArray(first) && !(first instanceof Float32Array) && !(first instanceof Float64Array);
-  const data = intLike ? new Int32Array(items.length * n) : new Float32Array(items.length * n);
+  const n = leaf ? leaf.shape.reduce((a, b) => a * b, 1) : first.length;
+  const dtype = leaf?.dtype ?? (isFloatArray(first) ? 'float32' : 'int32');
+  const data = newBuffer(dtype, items.length * n);
   for (let i = 0; i < items.length; i++) {
     const v = items[i]!;
-    if (v == null || typeof v.length !== 'number') throw new ValueError(`batch ${path}[${i}]`, 'a typed array or number array', v);
-    if (v.length !== n) throw new ShapeError(`batch ${path}[${i}]`, [n], [v.length], 'every element must have the length of the first');
-    data.set(v as ArrayLike<number>, i * n);
+    const where = `batch ${path}[${i}]`;
+    if (v == null || typeof v.length !== 'number') throw new ValueError(where, 'a typed array or number array', v);
+    if (v.length !== n) {
+      const why = leaf ? `the spec declares shape [${leaf.shape.join(', ')}]` : 'every element must have the length of the first';
+      throw new ShapeError(where, [n], [v.length], why);
+    }
+    if (dtype === 'int32' && isFloatArray(v)) {
+      for (let k = 0; k < n; k++) if ((v[k]! | 0) !== v[k]) throw notInt32(where, path, v[k]!);
+    }
+    if (dtype === 'bool') for (let k = 0; k < n; k++) data[i * n + k] = v[k] ? 1 : 0;
+    else data.set(v, i * n);
   }
-  return tensor(data, [items.length, n], intLike ? 'int32' : 'float32');
+  return tensor(data, [items.length, ...(leaf ? leaf.shape : [n])], dtype);
 }

@@ -35,7 +35,8 @@ export function disposeConsumed(input: unknown, output: unknown): void {
 }
 
 /**
- * A copy of an element whose tensors are clones (they share data; disposing one keeps the other).
+ * A copy of an element whose tensors are clones (they share data; disposing one keeps the other)
+ * and whose typed arrays are copies (the consumer may modify them in place).
  *
  * @example
  * ```ts
@@ -45,6 +46,7 @@ export function disposeConsumed(input: unknown, output: unknown): void {
 export function cloneElement<T>(x: T): T {
   if (x == null || typeof x !== 'object') return x;
   if (isTensor(x)) return clone(x) as T;
+  if (ArrayBuffer.isView(x)) return (x instanceof DataView ? x : (x as unknown as Uint8Array).slice()) as T;
   if (Array.isArray(x)) return x.map((v) => cloneElement(v)) as T;
   if (Object.getPrototypeOf(x) === Object.prototype) {
     const out: Record<string, unknown> = {};
