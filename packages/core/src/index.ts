@@ -19,6 +19,7 @@ export type { Metric } from './contracts/metric.js';
 export type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, StatelessResult, TensorTree } from './contracts/module.js';
 export type { Cache, InitCacheOptions, Stepper } from './contracts/stepper.js';
 export type { StepContext, StepLogs, StepOutput, StepSnapshot, TrainStep } from './contracts/train-step.js';
+export { splitCsvRecord } from './csv-record.js';
 export type { TesseraErrorCode } from './errors.js';
 export {
   BackendUnavailableError,

@@ -1,4 +1,4 @@
-export { Prng, permutation } from '@tessera/core';
+export { Prng, permutation, splitCsvRecord } from '@tessera/core';
 export type { ImageDatasetOptions, ImageExample } from './datasets/idx-images.js';
 export type { ImageClassification } from './datasets/mnist.js';
 export { fashionMnist, fashionMnistSpec, mnist, mnistSpec } from './datasets/mnist.js';
@@ -11,7 +11,7 @@ export { gunzip, isGzip } from './io/gzip.js';
 export { readLineChunks, readLines } from './io/lines.js';
 export type { BinarySource, ByteSource } from './io/source.js';
 export type { CsvOptions, CsvType, CsvValue } from './loaders/csv.js';
-export { csv, splitCsvRecord } from './loaders/csv.js';
+export { csv } from './loaders/csv.js';
 export type { IdxArray } from './loaders/idx.js';
 export { parseIdx } from './loaders/idx.js';
 export type { ImageArray, ImageTensorOptions } from './loaders/image.js';

@@ -1,5 +1,5 @@
 import type { Batch, Dataset, IteratorState, TensorTree } from '@tessera/core';
-import { rngKey, ValueError } from '@tessera/core';
+import { permutation, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { gather, isTensor, slice, tensor1d, tidy } from '@tessera/tensor';
 
@@ -122,39 +122,18 @@ function tensorSource(data: TensorData): BatchSource {
     },
     async *pass() {
       const p = passIndex++;
-      const order = data.shuffle ? permutation(n, (data.seed ?? 0) * 1_000_003 + p) : null;
+      const order = data.shuffle ? permutation(n, data.seed ?? 0, p) : null;
       for (let b = 0; b < batches; b++) {
         const start = b * data.batchSize;
         const end = Math.min(n, start + data.batchSize);
         const idx = order ? order.subarray(start, end) : null;
-        const take = (t: Tensor): Tensor => tidy(() => (idx ? gather(t, tensor1d(idx, 'int32')) : slice(t, start, end - start)));
+        const take = (t: Tensor): Tensor => tidy(() => (idx ? gather(t, tensor1d(new Int32Array(idx.buffer, idx.byteOffset, idx.length), 'int32')) : slice(t, start, end - start)));
         const batch: Batch = { x: take(data.x), y: take(data.y) };
         if (data.sampleWeight) batch.sampleWeight = take(data.sampleWeight);
         yield batch;
       }
     },
   };
-}
-
-/**
- * A seeded Fisher-Yates permutation of 0..n-1 (the tensor-data shuffle order).
- *
- * @example
- * ```ts
- * permutation(5, 1); // e.g. Int32Array [3, 0, 4, 1, 2]
- * ```
- */
-export function permutation(n: number, seed: number): Int32Array {
-  const u = rngKey(Math.floor(seed)).uniform(n);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor((u[i] as number) * (i + 1));
-    const t = out[i] as number;
-    out[i] = out[j] as number;
-    out[j] = t;
-  }
-  return out;
 }
 
 /**

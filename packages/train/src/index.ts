@@ -10,7 +10,7 @@ export { reduceLROnPlateau } from './callbacks/reduce-lr.js';
 export type { TrainerJson } from './checkpoint-format.js';
 export { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 export type { BatchSource, DataInput, TensorData } from './data-source.js';
-export { permutation, toBatchSource } from './data-source.js';
+export { toBatchSource } from './data-source.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { evaluate } from './evaluate.js';
 export type { FitOptions, History } from './fit.js';

@@ -11,9 +11,9 @@ import type {
   RngKey,
   StateTree,
 } from '@tessera/core';
+import { permutation } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
 import { add, dropout, matMul, mean, mul, randomNormal, scalar, square, sub, sum, tensor2d, tidy, variable, zeros } from '@tessera/tensor';
-import { permutation } from './data-source.js';
 
 /** y = x W + b, optional dropout on x (seeded by CallOptions.rng), lazily built. */
 export class Linear implements Module {
@@ -121,7 +121,7 @@ export class ShuffledRows implements Dataset<Batch> {
     this.passNo = state.pass as number;
   }
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
-    const order = permutation(this.xs.length, this.seed * 7919 + this.passNo++);
+    const order = permutation(this.xs.length, this.seed, this.passNo++);
     for (let s = 0; s < order.length; s += this.batchSize) {
       const idx = Array.from(order.subarray(s, s + this.batchSize));
       yield { x: tensor2d(idx.map((i) => this.xs[i] as number[])), y: tensor2d(idx.map((i) => this.ys[i] as number[])) };

@@ -1,5 +1,4 @@
-import { FormatError } from '@tessera/core';
-import { splitCsvRecord } from '../loaders/csv.js';
+import { FormatError, splitCsvRecord } from '@tessera/core';
 import type { Dataset } from '../pipeline/dataset.js';
 import { fromArray } from '../pipeline/sources.js';
 import { type DatasetSpec, type FetchOptions, fetchDatasetFiles } from '../registry/fetch-files.js';

@@ -5,16 +5,9 @@ import { useBackend } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../test-utils/paths.js';
-import { csv, splitCsvRecord } from './csv.js';
+import { csv } from './csv.js';
 
 describe('csv', () => {
-  it('splits quoted records (RFC 4180)', () => {
-    expect(splitCsvRecord('a,"b,c",d', ',')).toEqual(['a', 'b,c', 'd']);
-    expect(splitCsvRecord('"say ""hi""",2', ',')).toEqual(['say "hi"', '2']);
-    expect(splitCsvRecord('"open,1', ',')).toBeUndefined();
-    expect(splitCsvRecord('ham\tsay "hi\t"', '\t', false)).toEqual(['ham', 'say "hi', '"']);
-  });
-
   it('columns declared int batch as int32, other numbers as float32', async () => {
     await useBackend(cpu());
     const ds = csv('id,score\n1,0.5\n2,3\n', { columns: { id: 'int' } });

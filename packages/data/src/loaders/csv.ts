@@ -1,4 +1,4 @@
-import { FormatError, ValueError } from '@tessera/core';
+import { FormatError, splitCsvRecord, ValueError } from '@tessera/core';
 import { readLineChunks } from '../io/lines.js';
 import type { ByteSource } from '../io/source.js';
 import { Dataset } from '../pipeline/dataset.js';
@@ -62,53 +62,6 @@ export interface CsvOptions {
 }
 
 const DEFAULT_NA = ['', 'NA', 'N/A', 'NaN', 'nan', 'null'];
-
-/**
- * Splits one CSV record into fields (RFC 4180 quoting: `"a,b"`, `""` for a quote). Returns
- * undefined when a quoted field is still open at the end of `line` (the record continues on the next line).
- * With `quote` false, `"` is an ordinary character and the line is split on every delimiter (raw text).
- * The one CSV splitter of `@tessera/data`: `csv` and the built-in datasets use it.
- *
- * @example
- * ```ts
- * splitCsvRecord('a,"b,c",d', ','); // ['a', 'b,c', 'd']
- * splitCsvRecord('ham\tsay "hi"', '\t', false); // ['ham', 'say "hi"']
- * ```
- */
-export function splitCsvRecord(line: string, delimiter: string, quote = true): string[] | undefined {
-  if (!quote || !line.includes('"')) return line.split(delimiter);
-  const out: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < line.length) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i++;
-    } else if (ch === '"' && field.length === 0) {
-      quoted = true;
-      i++;
-    } else if (line.startsWith(delimiter, i)) {
-      out.push(field);
-      field = '';
-      i += delimiter.length;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (quoted) return undefined;
-  out.push(field);
-  return out;
-}
 
 function parseValue(raw: string, type: CsvType, name: string, line: number, col: string): CsvValue {
   if (type === 'number' || type === 'int') {

@@ -1,35 +1,13 @@
 import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Callback, Logger, Logs } from '@tessera/core';
+import { splitCsvRecord } from '@tessera/core';
 import { loggerCallback } from '../callbacks/logger-callback.js';
 
 function csvCell(v: unknown): string {
   if (v === undefined || v === null) return '';
   const s = String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Splits one CSV line (quoted cells with `""` escapes, as {@link csvCell} writes them). */
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 /** The header line of an existing, non-empty file; null when the file is missing or empty. */
@@ -68,7 +46,7 @@ export function csvLogger(path: string, options: { append?: boolean } = {}): Cal
   const start = async (logs: Logs): Promise<string[]> => {
     await mkdir(dirname(path), { recursive: true });
     const header = options.append ? await existingHeader(path) : null;
-    if (header !== null) return csvCells(header).slice(1);
+    if (header !== null) return (splitCsvRecord(header, ',') ?? []).slice(1);
     const columns = Object.keys(logs).filter((k) => k !== 'size');
     const line = `${['epoch', ...columns].map(csvCell).join(',')}\n`;
     await (options.append ? appendFile(path, line) : writeFile(path, line));
