@@ -127,7 +127,10 @@ function tensorSource(data: TensorData): BatchSource {
         const start = b * data.batchSize;
         const end = Math.min(n, start + data.batchSize);
         const idx = order ? order.subarray(start, end) : null;
-        const take = (t: Tensor): Tensor => tidy(() => (idx ? gather(t, tensor1d(new Int32Array(idx.buffer, idx.byteOffset, idx.length), 'int32')) : slice(t, start, end - start)));
+        const take = (t: Tensor): Tensor =>
+          tidy(() =>
+            idx ? gather(t, tensor1d(new Int32Array(idx.buffer, idx.byteOffset, idx.length), 'int32')) : slice(t, start, end - start),
+          );
         const batch: Batch = { x: take(data.x), y: take(data.y) };
         if (data.sampleWeight) batch.sampleWeight = take(data.sampleWeight);
         yield batch;
