@@ -21,6 +21,7 @@ export type TesseraErrorCode =
   | 'FORMAT'
   | 'IO'
   | 'NOT_BUILT'
+  | 'NON_FINITE'
   | 'UNSUPPORTED';
 
 /**

@@ -10,7 +10,7 @@ export { assertSingleTfjsCore, checkLoadedTfjsCore, recordTfjsCore, resetTfjsCor
 export type { UseBackendOptions } from './backend/use-backend.js';
 export { activeBackend, useBackend } from './backend/use-backend.js';
 export type { BackendPlugin, Runtime } from './contracts/backend-plugin.js';
-export type { Callback, TrainingControl } from './contracts/callback.js';
+export type { Callback, ResumePoint, TrainingControl } from './contracts/callback.js';
 export type { Batch, Dataset, IteratorState } from './contracts/dataset.js';
 export type { GradientTransform, StateTree } from './contracts/gradient-transform.js';
 export type { Logger, Logs } from './contracts/logger.js';

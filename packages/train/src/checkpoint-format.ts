@@ -1,4 +1,6 @@
+import type { StateTree } from '@tessera/core';
 import { FormatError, flattenState, unflattenState } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { decodeSafetensors, encodeSafetensors } from '@tessera/tensor';
 import type { TrainerSnapshot } from './trainer.js';
 
@@ -14,6 +16,8 @@ export const CHECKPOINT_FILES = {
   weights: 'model.safetensors',
   optimizer: 'optimizer.safetensors',
   trainer: 'trainer.json',
+  /** Tensors of the callbacks' states (early stopping's best weights); present when a callback saved state. */
+  callbacks: 'callbacks.safetensors',
 } as const;
 
 const FORMAT = 'tessera-checkpoint';
@@ -49,6 +53,8 @@ export interface TrainerJson {
   weightNames: string[];
   /** The step's JSON-only extra state (steps that have one). */
   extra?: unknown;
+  /** JSON skeleton of the callbacks' states by key; `{ $tensor: path }` refers to callbacks.safetensors. */
+  callbacks?: unknown;
 }
 
 /**
@@ -75,11 +81,19 @@ export function encodeCheckpoint(s: TrainerSnapshot): Record<string, Uint8Array>
     weightNames: Object.keys(s.weights).sort(),
   };
   if (s.extra !== undefined) json.extra = s.extra;
-  return {
+  let callbackTensors: Record<string, Tensor> | null = null;
+  if (s.callbacks) {
+    const flatCallbacks = flattenState(s.callbacks);
+    json.callbacks = flatCallbacks.skeleton;
+    callbackTensors = flatCallbacks.tensors;
+  }
+  const files: Record<string, Uint8Array> = {
     [CHECKPOINT_FILES.weights]: encodeSafetensors(s.weights, meta),
     [CHECKPOINT_FILES.optimizer]: encodeSafetensors(flat.tensors, meta),
     [CHECKPOINT_FILES.trainer]: new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`),
   };
+  if (callbackTensors) files[CHECKPOINT_FILES.callbacks] = encodeSafetensors(callbackTensors, meta);
+  return files;
 }
 
 /**
@@ -112,8 +126,12 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
   const weights = decodeSafetensors(get(CHECKPOINT_FILES.weights)).tensors;
   const opt = decodeSafetensors(get(CHECKPOINT_FILES.optimizer)).tensors;
   for (const [name, t] of Object.entries(weights)) {
-    if (!json.weightNames.includes(name)) t.dispose();
+    if (json.weightNames.includes(name)) continue;
+    t.dispose();
+    delete weights[name];
   }
+  const callbacks =
+    json.callbacks === undefined ? undefined : unflattenState(json.callbacks, decodeSafetensors(get(CHECKPOINT_FILES.callbacks)).tensors);
   return {
     step: json.step,
     epoch: json.epoch,
@@ -123,6 +141,7 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
     weights,
     optimizerState: unflattenState(json.optimizer, opt),
     ...(json.extra !== undefined ? { extra: unflattenState(json.extra, {}) } : {}),
+    ...(callbacks !== undefined ? { callbacks: callbacks as Record<string, StateTree> } : {}),
     ownsWeights: true,
   };
 }

@@ -1,5 +1,5 @@
-import type { Batch, Callback, GradientTransform, Logs, Metric, Module, TrainStep } from '@tessera/core';
-import { getLearningRate, ValueError } from '@tessera/core';
+import type { Batch, Callback, GradientTransform, Logs, Metric, Module, ResumePoint, StateTree, TrainStep } from '@tessera/core';
+import { getLearningRate, stateTensors, ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
@@ -89,10 +89,36 @@ async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promi
   for (const cb of callbacks) await fn(cb);
 }
 
+/** The stateful callbacks by checkpoint key: `stateKey`, then `stateKey#1`, ... for repeats. */
+function statefulCallbacks(callbacks: Callback[]): Map<string, Callback> {
+  const out = new Map<string, Callback>();
+  for (const cb of callbacks) {
+    if (!cb.saveState && !cb.loadState) continue;
+    if (!cb.stateKey) throw new ValueError('fit callbacks', 'a stateKey on every callback with saveState/loadState', cb);
+    let key = cb.stateKey;
+    for (let i = 1; out.has(key); i++) key = `${cb.stateKey}#${i}`;
+    out.set(key, cb);
+  }
+  return out;
+}
+
+async function loadCallbackStates(
+  stateful: Map<string, Callback>,
+  pending: { states: Record<string, StateTree>; owned: boolean } | null,
+  at: ResumePoint,
+): Promise<void> {
+  if (!pending) return;
+  for (const [key, state] of Object.entries(pending.states)) {
+    const cb = stateful.get(key);
+    if (cb?.loadState) await cb.loadState(state, at);
+    else if (pending.owned) for (const t of stateTensors(state)) t.dispose(); // no such callback in this run
+  }
+}
+
 /** Batch-size-weighted running means of step logs. */
 class LogMeans {
-  private sums: Record<string, number> = {};
-  private seen = 0;
+  sums: Record<string, number> = {};
+  seen = 0;
   add(values: Record<string, number>, n: number): void {
     for (const [k, v] of Object.entries(values)) this.sums[k] = (this.sums[k] ?? 0) + v * n;
     this.seen += n;
@@ -149,6 +175,7 @@ export async function fit(model: Module | TrainStep<unknown, Batch>, data: DataI
     return await runFit(trainer, source, options, epochs, steps);
   } finally {
     trainer.attachPosition(null);
+    trainer.attachCallbackStates(null);
     // the state of a trainer fit created is unreachable afterwards: free it, and the metrics' accumulators
     if (ownTrainer) {
       trainer.dispose();
@@ -175,10 +202,33 @@ async function runFit(
       ? { epoch: pos.epoch + 1, stepInEpoch: 0, dataState: source.checkpoint?.() ?? null }
       : { epoch: pos.epoch, stepInEpoch: pos.stepInEpoch, dataState: pos.dataState },
   );
+  // the running epoch means and metric accumulators are state too: a run resumed mid-epoch logs
+  // the same epoch values as an uninterrupted one
+  let means = new LogMeans();
+  let epochState: { epoch: number; sums: Record<string, number>; seen: number; metrics: StateTree[] } | null = null;
+  const epochCallback: Callback = {
+    stateKey: 'fit_epoch',
+    saveState: () => ({
+      epoch: pos.epoch,
+      sums: pos.finished ? {} : { ...means.sums },
+      seen: pos.finished ? 0 : means.seen,
+      metrics: metrics.map((m) => (pos.finished ? null : (m.saveState?.() ?? null))),
+    }),
+    loadState(saved) {
+      epochState = saved as typeof epochState;
+    },
+  };
+  const stateful = statefulCallbacks([epochCallback, ...callbacks]);
+  trainer.attachCallbackStates(() => {
+    const states: Record<string, StateTree> = {};
+    for (const [key, cb] of stateful) if (cb.saveState) states[key] = cb.saveState();
+    return states;
+  });
   trainer.resetStop();
   if (options.resumeFrom) trainer.restore(options.resumeFrom);
   await call(callbacks, (cb) => cb.onTrainBegin?.(trainer));
   let resume = trainer.takePosition();
+  await loadCallbackStates(stateful, trainer.takeCallbackStates(), { step: trainer.step, epoch: resume?.epoch ?? trainer.epoch });
   let lastLogs: Logs = {};
   for (let epoch = resume?.epoch ?? trainer.epoch; epoch < epochs && !trainer.stopRequested; epoch++) {
     if (resume?.dataState && source.restore) source.restore(resume.dataState);
@@ -189,8 +239,18 @@ async function runFit(
     pos.dataState = source.checkpoint?.() ?? null;
     pos.stepInEpoch = 0;
     for (const m of metrics) m.reset();
+    means = new LogMeans();
+    const carried = epochState as { epoch: number; sums: Record<string, number>; seen: number; metrics: StateTree[] } | null;
+    epochState = null;
+    if (carried && carried.epoch === epoch && skip > 0) {
+      means.sums = { ...carried.sums };
+      means.seen = carried.seen;
+      metrics.forEach((m, i) => {
+        const saved = carried.metrics[i];
+        if (saved !== null && saved !== undefined) m.loadState?.(saved);
+      });
+    } else if (carried) for (const t of stateTensors(carried.metrics)) t.dispose();
     await call(callbacks, (cb) => cb.onEpochBegin?.(epoch, trainer));
-    const means = new LogMeans();
     let lastRead = Date.now();
     let i = 0;
     let complete = true;

@@ -11,7 +11,7 @@ import type {
   TrainingControl,
   TrainStep,
 } from '@tessera/core';
-import { RngKey, rngKey, TesseraError, ValueError } from '@tessera/core';
+import { RngKey, rngKey, stateTensors, TesseraError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { isTensor } from '@tessera/tensor';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
@@ -64,6 +64,8 @@ export interface TrainerSnapshot extends StepSnapshot {
   rngKey: [number, number];
   /** `Dataset.checkpoint()` taken at the start of `epoch`, or null. */
   dataState: IteratorState | null;
+  /** Each stateful callback's `saveState()`, by its state key (exact resume of early stopping, reduce-LR, loggers). */
+  callbacks?: Record<string, StateTree>;
   /** True when `weights` were created for this snapshot (a loaded checkpoint): `restore` frees them. */
   ownsWeights?: boolean;
 }
@@ -146,6 +148,8 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
   private pendingRestore: StepSnapshot | null = null;
   private pendingPosition: DataPosition | null = null;
   private positionOf: (() => DataPosition) | null = null;
+  private callbackStatesOf: (() => Record<string, StateTree>) | null = null;
+  private pendingCallbacks: { states: Record<string, StateTree>; owned: boolean } | null = null;
   private stopFlag = false;
 
   constructor(target: Module | TrainStep<S, B>, options: TrainerOptions = {}) {
@@ -246,6 +250,18 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     this.positionOf = position;
   }
 
+  /** @internal `fit` reports its callbacks' states (for snapshots). */
+  attachCallbackStates(states: (() => Record<string, StateTree>) | null): void {
+    this.callbackStatesOf = states;
+  }
+
+  /** @internal The callback states a restored snapshot holds (taken once; the taker owns their tensors). */
+  takeCallbackStates(): { states: Record<string, StateTree>; owned: boolean } | null {
+    const c = this.pendingCallbacks;
+    this.pendingCallbacks = null;
+    return c;
+  }
+
   /** @internal `fit` marks an epoch complete. */
   completeEpoch(epoch: number): void {
     this.epochCount = epoch + 1;
@@ -273,6 +289,8 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
       optimizerState: s.optimizerState,
     };
     if (s.extra !== undefined) out.extra = s.extra;
+    const callbacks = this.callbackStatesOf?.();
+    if (callbacks && Object.keys(callbacks).length > 0) out.callbacks = callbacks;
     return out;
   }
 
@@ -286,6 +304,8 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     this.epochCount = s.epoch;
     this.rootKey = RngKey.fromJSON(s.rngKey);
     this.pendingPosition = { epoch: s.epoch, stepInEpoch: s.stepInEpoch, dataState: s.dataState };
+    this.dropPendingCallbacks();
+    this.pendingCallbacks = s.callbacks ? { states: s.callbacks, owned: s.ownsWeights === true } : null;
     if (this.state === null && !sample) {
       this.pendingRestore = s;
       return;
@@ -300,7 +320,17 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     this.state = null;
     if (this.pendingRestore && (this.pendingRestore as TrainerSnapshot).ownsWeights) disposeWeights(this.pendingRestore);
     this.pendingRestore = null;
+    this.dropPendingCallbacks();
   }
+
+  private dropPendingCallbacks(): void {
+    if (this.pendingCallbacks?.owned) disposeTree(this.pendingCallbacks.states);
+    this.pendingCallbacks = null;
+  }
+}
+
+function disposeTree(tree: StateTree): void {
+  for (const t of stateTensors(tree)) if (!t.isDisposed) t.dispose();
 }
 
 function disposeWeights(s: StepSnapshot): void {

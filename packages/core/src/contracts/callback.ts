@@ -1,3 +1,4 @@
+import type { StateTree } from './gradient-transform.js';
 import type { Logs } from './logger.js';
 import type { Module } from './module.js';
 
@@ -30,6 +31,21 @@ export interface TrainingControl {
 }
 
 /**
+ * Where a resumed run continues: the global step and the epoch it runs next.
+ *
+ * @example
+ * ```ts
+ * const at: ResumePoint = { step: 120, epoch: 3 };
+ * ```
+ */
+export interface ResumePoint {
+  /** Global step of the checkpoint (updates done). */
+  step: number;
+  /** Epoch the resumed run runs (first). */
+  epoch: number;
+}
+
+/**
  * Hooks called by the trainer. All are optional and may be async.
  *
  * @example
@@ -38,6 +54,18 @@ export interface TrainingControl {
  * ```
  */
 export interface Callback {
+  /**
+   * Key of this callback's state in checkpoints (e.g. `early_stopping`); callbacks with
+   * `saveState` need one. Two callbacks with one key are told apart by their order (`key#1`).
+   */
+  readonly stateKey?: string;
+  /** Everything the callback needs to continue exactly (JSON values and tensors), saved with each checkpoint. */
+  saveState?(): StateTree;
+  /**
+   * Continues from a checkpoint: `fit` calls it after `onTrainBegin` with what `saveState`
+   * returned then (tensors now owned by the callback) and where the run resumes.
+   */
+  loadState?(state: StateTree, at: ResumePoint): void | Promise<void>;
   onTrainBegin?(control: TrainingControl): void | Promise<void>;
   onTrainEnd?(logs: Logs, control: TrainingControl): void | Promise<void>;
   onEpochBegin?(epoch: number, control: TrainingControl): void | Promise<void>;

@@ -18,7 +18,11 @@ export type Logs = Record<string, number>;
  * ```
  */
 export interface Logger {
-  log(step: number, logs: Logs, info?: { epoch?: number; phase?: 'train' | 'validation' | 'test' }): void | Promise<void>;
+  log(
+    step: number,
+    logs: Logs,
+    info?: { epoch?: number; phase?: 'train' | 'validation' | 'test'; level?: 'batch' | 'epoch' },
+  ): void | Promise<void>;
   /** Flushes and closes files. */
   close?(): void | Promise<void>;
 }

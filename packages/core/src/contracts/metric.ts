@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { StateTree } from './gradient-transform.js';
 
 /**
  * A streaming metric: accumulates over batches, then reports one number.
@@ -21,6 +22,10 @@ export interface Metric {
   result(): number;
   /** Forgets all batches. */
   reset(): void;
+  /** The accumulated state (tensors and JSON values), for checkpoints taken mid-epoch. */
+  saveState?(): StateTree;
+  /** Continues from `saveState()`'s value (its tensors are now the metric's). */
+  loadState?(state: StateTree): void;
   /** Frees any tensors the metric holds. */
   dispose?(): void;
 }

@@ -1,4 +1,4 @@
-import type { Callback, Logs, TrainingControl } from '@tessera/core';
+import type { Callback, Logs, StateTree, TrainingControl } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { clone } from '@tessera/tensor';
 import { moduleWeights, restoreModuleWeights } from '../steps/module-weights.js';
@@ -53,6 +53,26 @@ export function earlyStopping(
     },
     get bestEpoch() {
       return state.bestEpoch;
+    },
+    stateKey: 'early_stopping',
+    saveState(): StateTree {
+      return { monitor: monitor?.save() ?? null, wait, bestEpoch: state.bestEpoch, stoppedEpoch: state.stoppedEpoch, bestWeights: best };
+    },
+    loadState(saved: StateTree) {
+      const s = saved as {
+        monitor: { key: string; best: number | null } | null;
+        wait: number;
+        bestEpoch: number;
+        stoppedEpoch: number;
+        bestWeights: Record<string, Tensor> | null;
+      };
+      freeBest();
+      monitor = s.monitor ? new Monitor(s.monitor.key, options.mode ?? 'auto', options.minDelta ?? 0) : null;
+      if (monitor && s.monitor) monitor.load(s.monitor);
+      wait = s.wait;
+      state.bestEpoch = s.bestEpoch;
+      state.stoppedEpoch = s.stoppedEpoch;
+      best = s.bestWeights; // the checkpoint's tensors, now ours
     },
     onTrainBegin() {
       monitor = null;

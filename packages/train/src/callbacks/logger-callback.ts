@@ -1,8 +1,8 @@
 import type { Callback, Logger, Logs, TrainingControl } from '@tessera/core';
 
 /**
- * Turns any core `Logger` into a callback: epoch logs go to `log(epoch, logs, { phase: 'train' })`
- * (optionally every `batchEvery` steps too), and `close()` runs when training ends.
+ * Turns any core `Logger` into a callback: epoch logs go to `log(epoch, logs, { phase: 'train', level: 'epoch' })`
+ * (optionally every `batchEvery` steps too, with `level: 'batch'`), and `close()` runs when training ends.
  *
  * @example
  * ```ts
@@ -15,10 +15,11 @@ export function loggerCallback(logger: Logger, options: { batchEvery?: number } 
     log: (step, logs, info) => logger.log(step, logs, info),
     close: () => logger.close?.(),
     async onBatchEnd(step: number, logs: Logs, control: TrainingControl) {
-      if (options.batchEvery && step % options.batchEvery === 0) await logger.log(step, logs, { epoch: control.epoch, phase: 'train' });
+      if (options.batchEvery && step % options.batchEvery === 0)
+        await logger.log(step, logs, { epoch: control.epoch, phase: 'train', level: 'batch' });
     },
     async onEpochEnd(epoch: number, logs: Logs) {
-      await logger.log(epoch, logs, { epoch, phase: 'train' });
+      await logger.log(epoch, logs, { epoch, phase: 'train', level: 'epoch' });
     },
     async onTrainEnd() {
       await logger.close?.();

@@ -39,6 +39,16 @@ export class Monitor {
     return this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
   }
   /** Reads the monitored value from logs, with an error listing the available keys. */
+  /** The monitored key and best value as JSON (an infinite best, nothing seen yet, is null). */
+  save(): { key: string; best: number | null } {
+    return { key: this.key, best: Number.isFinite(this.best) ? this.best : null };
+  }
+
+  /** Puts back a best value saved by {@link save}. */
+  load(saved: { best: number | null }): void {
+    if (typeof saved.best === 'number') this.best = saved.best;
+  }
+
   read(logs: Record<string, number>, who: string): number {
     const v = logs[this.key];
     if (v === undefined) throw new ValueError(`${who} monitor`, `one of the logged keys ${Object.keys(logs).join(', ')}`, this.key);

@@ -82,6 +82,16 @@ export function reduceLROnPlateau(options: ReduceLROptions = {}): Callback & { r
   const reductions: number[] = [];
   return {
     reductions,
+    stateKey: 'reduce_lr_on_plateau',
+    saveState: (): StateTree => ({ monitor: monitor?.save() ?? null, wait, cooldown, reductions: [...reductions] }),
+    loadState(saved: StateTree) {
+      const s = saved as { monitor: { key: string; best: number | null } | null; wait: number; cooldown: number; reductions: number[] };
+      monitor = s.monitor ? new Monitor(s.monitor.key, options.mode ?? 'auto', options.minDelta ?? 1e-4) : null;
+      if (monitor && s.monitor) monitor.load(s.monitor);
+      wait = s.wait;
+      cooldown = s.cooldown;
+      reductions.splice(0, reductions.length, ...s.reductions);
+    },
     onTrainBegin(control: TrainingControl) {
       protocolOptimizer(control);
       monitor = null;

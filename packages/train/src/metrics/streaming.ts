@@ -1,4 +1,4 @@
-import type { Metric } from '@tessera/core';
+import type { Metric, StateTree } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
 import { add, cast, reshape, tidy, variable, zeros } from '@tessera/tensor';
 
@@ -51,6 +51,22 @@ export abstract class StreamingMetric implements Metric {
     this.final = null;
     const acc = this.acc;
     if (acc) tidy(() => acc.assign(zeros(acc.shape)));
+  }
+
+  /** The accumulator (null before the first update), for checkpoints taken mid-epoch. */
+  saveState(): StateTree {
+    return { acc: this.acc };
+  }
+
+  /** Continues from {@link saveState}'s value; its tensor becomes the metric's accumulator. */
+  loadState(state: StateTree): void {
+    const acc = (state as { acc?: Tensor | null }).acc;
+    this.acc?.dispose();
+    this.acc = null;
+    this.final = null;
+    if (!acc) return;
+    this.acc = variable(acc, false);
+    acc.dispose();
   }
 
   dispose(): void {

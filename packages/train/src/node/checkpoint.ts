@@ -118,7 +118,12 @@ export async function loadCheckpoint(dir: string, io: CheckpointIO = nodeIO): Pr
   const path = entries.includes(CHECKPOINT_FILES.trainer) ? dir : await latestCheckpoint(dir, io);
   if (!path) throw new ValueError('loadCheckpoint dir', `a directory with ${LATEST} or ${CHECKPOINT_FILES.trainer}`, dir);
   const files: Record<string, Uint8Array> = {};
-  for (const f of Object.values(CHECKPOINT_FILES)) files[f] = await io.readFile(`${path}/${f}`);
+  const present = new Set(await io.readdir(path));
+  for (const f of Object.values(CHECKPOINT_FILES)) {
+    // the callbacks file exists only when callbacks saved state; decodeCheckpoint asks for it when trainer.json refers to it
+    if (f === CHECKPOINT_FILES.callbacks && !present.has(f)) continue;
+    files[f] = await io.readFile(`${path}/${f}`);
+  }
   return decodeCheckpoint(files);
 }
 

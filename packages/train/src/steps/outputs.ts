@@ -97,6 +97,8 @@ function prefixed(m: Metric, prefix: string): Metric {
     update: (y, p, w) => m.update(y, p, w),
     result: () => m.result(),
     reset: () => m.reset(),
+    saveState: () => m.saveState?.() ?? null,
+    loadState: (s) => m.loadState?.(s),
     dispose: () => m.dispose?.(),
   };
 }
