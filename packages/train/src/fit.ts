@@ -1,5 +1,5 @@
 import type { Batch, Callback, GradientTransform, Logs, Metric, Module, ResumePoint, StateTree, TrainStep } from '@tessera/core';
-import { getLearningRate, stateTensors, ValueError } from '@tessera/core';
+import { getLearningRate, stateTensors, TesseraError, ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
@@ -52,6 +52,12 @@ export interface FitOptions {
    * trainer's. Without one, `fit` frees the state it made.
    */
   trainer?: Trainer<unknown, Batch>;
+  /**
+   * Throw a `NON_FINITE` TesseraError on the first step whose loss (or any log) or gradient is NaN
+   * or infinite, naming the step and the first non-finite input, parameter or gradient (the
+   * supervised step checks before updating). Costs one sync per step. Default false.
+   */
+  checkFinite?: boolean;
   /** Dispose batches after use (default: true except for plain arrays of batches). */
   disposeBatches?: boolean;
 }
@@ -225,6 +231,7 @@ async function runFit(
     return states;
   });
   trainer.resetStop();
+  if (options.checkFinite !== undefined) trainer.checkFinite = options.checkFinite;
   if (options.resumeFrom) trainer.restore(options.resumeFrom);
   await call(callbacks, (cb) => cb.onTrainBegin?.(trainer));
   let resume = trainer.takePosition();
@@ -275,6 +282,11 @@ async function runFit(
         if (source.ownsBatches) disposeBatch(batch);
       }
       const values = await readLogs(stepLogs);
+      if (options.checkFinite) {
+        const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v));
+        if (bad)
+          throw new TesseraError('NON_FINITE', `step ${trainer.step - 1} of "${trainer.trainStep.name}": log "${bad[0]}" is ${bad[1]}`);
+      }
       means.add(values, n);
       i++;
       pos.stepInEpoch = i;

@@ -7,6 +7,7 @@ export type { ProgressBarOptions, ProgressStream } from './callbacks/progress-ba
 export { formatLogs, progressBar } from './callbacks/progress-bar.js';
 export type { ReduceLROptions } from './callbacks/reduce-lr.js';
 export { reduceLROnPlateau } from './callbacks/reduce-lr.js';
+export { terminateOnNaN } from './callbacks/terminate-on-nan.js';
 export type { TrainerJson } from './checkpoint-format.js';
 export { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 export type { BatchSource, DataInput, TensorData } from './data-source.js';

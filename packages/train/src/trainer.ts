@@ -218,8 +218,13 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     if (pending && (pending as TrainerSnapshot).ownsWeights) disposeWeights(pending);
   }
 
+  /** Check every step for NaN/infinity (see `StepContext.checkFinite`); `fit({ checkFinite })` sets it. */
+  checkFinite = false;
+
   private context(epoch: number): StepContext {
-    return { rng: this.rootKey.fold(this.globalStep), step: this.globalStep, epoch };
+    const ctx: StepContext = { rng: this.rootKey.fold(this.globalStep), step: this.globalStep, epoch };
+    if (this.checkFinite) ctx.checkFinite = true;
+    return ctx;
   }
 
   /** One training step on a batch; returns its logs (tensors are the caller's to read and dispose). */

@@ -21,6 +21,11 @@ export interface StepContext {
   step: number;
   /** Epoch of this step, 0-based. */
   epoch: number;
+  /**
+   * Check the loss and gradients for NaN/infinity before updating, and throw a `NON_FINITE`
+   * TesseraError naming the step and the first non-finite input, parameter or gradient (costs a sync).
+   */
+  checkFinite?: boolean;
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
 import { stateTensors, TesseraError, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
 import { add, applyGradients, isTensor, tidy, valueAndGrad } from '@tessera/tensor';
+import { firstNonFinite, leaves, nonFiniteCause } from './finite.js';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from './module-weights.js';
 import { headLosses, type LossSpec, type MetricSpec, outputHeads, pick } from './outputs.js';
 
@@ -127,6 +128,14 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
       const pred: TensorTree = aux.pred;
       let next: StateTree;
       try {
+        if (ctx.checkFinite) {
+          const bad = firstNonFinite({ loss: value, ...grads });
+          if (bad) {
+            const cause = nonFiniteCause({ ...leaves(batch.x, 'x'), ...leaves(batch.y, 'y') }, params, grads);
+            const what = bad.name === 'loss' ? `the loss is ${bad.value}` : `the gradient of "${bad.name}" holds ${bad.value}`;
+            throw new TesseraError('NON_FINITE', `step ${ctx.step} of model "${model.name}": ${what}; first non-finite: ${cause}`);
+          }
+        }
         next = applyGradients(optimizer, state.opt, params, grads).state;
       } catch (err) {
         disposeOutputs(pred);
