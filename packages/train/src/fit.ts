@@ -2,6 +2,8 @@ import type { Batch, Callback, GradientTransform, Logs, Metric, Module, ResumePo
 import { getLearningRate, stateTensors, TesseraError, ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
+import { loadCallbackStates, statefulCallbacks } from './loop/callback-states.js';
+import { LogMeans, metricLogs } from './loop/log-means.js';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
 import { type DataPosition, readLogs, Trainer, type TrainerSnapshot, toTrainStep } from './trainer.js';
 
@@ -85,56 +87,8 @@ export interface History {
 
 const METRIC_READ_MS = 500;
 
-function metricLogs(metrics: Metric[], prefix = ''): Logs {
-  const out: Logs = {};
-  for (const m of metrics) out[prefix + m.name] = m.result();
-  return out;
-}
-
 async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promise<void> {
   for (const cb of callbacks) await fn(cb);
-}
-
-/** The stateful callbacks by checkpoint key: `stateKey`, then `stateKey#1`, ... for repeats. */
-function statefulCallbacks(callbacks: Callback[]): Map<string, Callback> {
-  const out = new Map<string, Callback>();
-  for (const cb of callbacks) {
-    if (!cb.saveState && !cb.loadState) continue;
-    if (!cb.stateKey) throw new ValueError('fit callbacks', 'a stateKey on every callback with saveState/loadState', cb);
-    let key = cb.stateKey;
-    for (let i = 1; out.has(key); i++) key = `${cb.stateKey}#${i}`;
-    out.set(key, cb);
-  }
-  return out;
-}
-
-async function loadCallbackStates(
-  stateful: Map<string, Callback>,
-  pending: { states: Record<string, StateTree>; owned: boolean } | null,
-  at: ResumePoint,
-): Promise<void> {
-  if (!pending) return;
-  for (const [key, state] of Object.entries(pending.states)) {
-    const cb = stateful.get(key);
-    if (cb?.loadState) await cb.loadState(state, at);
-    else if (pending.owned) for (const t of stateTensors(state)) t.dispose(); // no such callback in this run
-  }
-}
-
-/** Batch-size-weighted running means of step logs. */
-class LogMeans {
-  sums: Record<string, number> = {};
-  seen = 0;
-  add(values: Record<string, number>, n: number): void {
-    for (const [k, v] of Object.entries(values)) this.sums[k] = (this.sums[k] ?? 0) + v * n;
-    this.seen += n;
-  }
-  means(prefix = ''): Logs {
-    const out: Logs = {};
-    for (const [k, v] of Object.entries(this.sums)) out[prefix + k] = this.seen ? v / this.seen : Number.NaN;
-    if (!('loss' in this.sums) && this.seen === 0) out[`${prefix}loss`] = Number.NaN;
-    return out;
-  }
 }
 
 function stepBatchSize(trainer: Trainer<unknown, Batch>, batch: Batch): number {

@@ -30,7 +30,13 @@ describe('non-finite values', () => {
       loss: mse,
       optimizer: sgd(0.01),
       checkFinite: true,
-      callbacks: [{ onBatchEnd: (step) => void (step === 2 && (weightsBefore = Array.from(model.w?.dataSync() ?? []))) }],
+      callbacks: [
+        {
+          onBatchEnd: (step) => {
+            if (step === 2) weightsBefore = Array.from(model.w?.dataSync() ?? []);
+          },
+        },
+      ],
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TesseraError);
     expect((err as TesseraError).code).toBe('NON_FINITE');

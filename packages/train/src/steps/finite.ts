@@ -1,6 +1,6 @@
 import type { TensorTree } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { any, isFinite, isTensor, logicalNot, stack, tidy } from '@tessera/tensor';
+import { any, isFinite as finiteMask, isTensor, logicalNot, stack, tidy } from '@tessera/tensor';
 
 /**
  * The first tensor (in the record's order) holding a NaN or an infinity, with the index and value
@@ -14,7 +14,7 @@ import { any, isFinite, isTensor, logicalNot, stack, tidy } from '@tessera/tenso
 export function firstNonFinite(named: Record<string, Tensor>): { name: string; index: number; value: number } | null {
   const entries = Object.entries(named).filter(([, t]) => t.dtype === 'float32');
   if (entries.length === 0) return null;
-  const flags = tidy(() => stack(entries.map(([, t]) => any(logicalNot(isFinite(t))))).dataSync());
+  const flags = tidy(() => stack(entries.map(([, t]) => any(logicalNot(finiteMask(t))))).dataSync());
   const i = flags.findIndex((f) => f !== 0);
   if (i < 0) return null;
   const [name, t] = entries[i] as [string, Tensor];
