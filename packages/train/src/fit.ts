@@ -1,4 +1,4 @@
-import type { Batch, Callback, GradientTransform, Logs, Metric, Module, ResumePoint, StateTree, TrainStep } from '@tessera/core';
+import type { Batch, Callback, GradientTransform, Logs, Module, StateTree, TrainStep } from '@tessera/core';
 import { getLearningRate, stateTensors, TesseraError, ValueError } from '@tessera/core';
 import { progressBar } from './callbacks/progress-bar.js';
 import { type BatchSource, batchSize, type DataInput, disposeBatch, toBatchSource } from './data-source.js';
