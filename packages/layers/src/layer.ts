@@ -6,7 +6,7 @@ import { newSink, overrideStack, type StateSink, sinkStack, sinkTensors } from '
 import { isSymbolic, makeNode, type SymbolicTensor } from './graph/symbolic.js';
 import { getInitializer, type InitializerLike } from './initializers.js';
 import { assignScopeNames, snakeCase } from './names.js';
-import type { Regularizer } from './regularizers.js';
+import { getRegularizer, type Regularizer } from './regularizers.js';
 import { isShapeList, type Shape } from './shape.js';
 
 /**
@@ -132,6 +132,16 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
     this.namePrefix = defaultPrefix ?? snakeCase(cls);
     this.explicitName = options.name;
     this.trainable = options.trainable ?? true;
+    const shape = options.inputShape;
+    if (shape !== undefined && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0)))) {
+      throw new ValueError(`${this.name} inputShape`, 'an array of positive integers (or null), without the batch dimension', shape);
+    }
+    // unknown initializer or regularizer names fail here, naming the option, not at the first call
+    for (const [key, v] of Object.entries(options)) {
+      if (v === undefined) continue;
+      if (key.endsWith('Initializer')) getInitializer(v as InitializerLike, `${this.name} ${key}`);
+      else if (key.endsWith('Regularizer')) getRegularizer(v as Regularizer, `${this.name} ${key}`);
+    }
   }
 
   /**
@@ -420,7 +430,10 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
     const spec = this.inputSpec;
     if (!spec) return;
     if (isShapeList(spec)) {
-      const list = shape as Shape[];
+      const list = (isShapeList(shape) ? shape : [shape]) as Shape[];
+      if (list.length !== spec.length) {
+        throw new ValueError(`${this.name} inputs`, `${spec.length} tensor(s)`, `${list.length} tensor(s)`);
+      }
       spec.forEach((s, i) => {
         assertShape((list[i] ?? []) as number[], s, `${this.name} input ${i}`);
       });

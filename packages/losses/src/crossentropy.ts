@@ -1,5 +1,5 @@
 import type { Loss } from '@tessera/core';
-import { ShapeError } from '@tessera/core';
+import { ShapeError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import {
   abs,
@@ -58,6 +58,14 @@ export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
   return safeLog(div(yPred, sum(yPred, -1, true)));
 }
 
+/** Validates `labelSmoothing` (a number in [0, 1]) for the loss `name`. */
+export function checkSmoothing(options: CrossentropyOptions, name: string): void {
+  const s = options.labelSmoothing;
+  if (s !== undefined && !(typeof s === 'number' && s >= 0 && s <= 1)) {
+    throw new ValueError(`${name} labelSmoothing`, 'a number in [0, 1]', s);
+  }
+}
+
 export function smooth(y: Tensor, s: number, classes: number): Tensor {
   return s > 0 ? add(mul(y, 1 - s), s / classes) : y;
 }
@@ -73,6 +81,7 @@ export function smooth(y: Tensor, s: number, classes: number): Tensor {
  */
 export function categoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
   const name = 'categorical_crossentropy';
+  checkSmoothing(options, name);
   return makeLoss(
     name,
     (yTrue, yPred) => {
@@ -95,6 +104,7 @@ export function categoricalCrossentropy(options: CrossentropyOptions = {}): Loss
  */
 export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
   const name = 'sparse_categorical_crossentropy';
+  checkSmoothing(options, name);
   return makeLoss(
     name,
     (yTrue, yPred) => {
@@ -134,6 +144,7 @@ export function sparseToOneHot(yTrue: Tensor, yPred: Tensor, name: string): Tens
  */
 export function binaryCrossentropy(options: CrossentropyOptions = {}): Loss {
   const name = 'binary_crossentropy';
+  checkSmoothing(options, name);
   return makeLoss(name, (yTrue, yPred) => mean(binaryCrossentropyElements(yTrue, yPred, name, options), -1), options);
 }
 

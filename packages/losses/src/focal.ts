@@ -1,7 +1,15 @@
 import type { Loss } from '@tessera/core';
+import { ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { add, cast, exp, mean, mul, neg, pow, sigmoid, sub, sum } from '@tessera/tensor';
-import { binaryCrossentropyElements, type CrossentropyOptions, logProbabilities, smooth, sparseToOneHot } from './crossentropy.js';
+import {
+  binaryCrossentropyElements,
+  type CrossentropyOptions,
+  checkSmoothing,
+  logProbabilities,
+  smooth,
+  sparseToOneHot,
+} from './crossentropy.js';
 import { alignTargets, makeLoss } from './make-loss.js';
 
 /**
@@ -19,6 +27,17 @@ export interface FocalOptions extends CrossentropyOptions {
   alpha?: number;
 }
 
+/** Validates the focal options of the loss `name`. */
+function checkFocal(options: FocalOptions, name: string): void {
+  checkSmoothing(options, name);
+  const { gamma, alpha } = options;
+  if (gamma !== undefined && !(typeof gamma === 'number' && gamma >= 0))
+    throw new ValueError(`${name} gamma`, 'a non-negative number', gamma);
+  if (alpha !== undefined && !(typeof alpha === 'number' && alpha >= 0 && alpha <= 1)) {
+    throw new ValueError(`${name} alpha`, 'a number in [0, 1]', alpha);
+  }
+}
+
 /**
  * Binary focal cross-entropy (Lin et al.): (1 - p_t)^gamma * BCE, optionally class-balanced with alpha.
  *
@@ -29,6 +48,7 @@ export interface FocalOptions extends CrossentropyOptions {
  */
 export function binaryFocalCrossentropy(options: FocalOptions = {}): Loss {
   const name = 'binary_focal_crossentropy';
+  checkFocal(options, name);
   const gamma = options.gamma ?? 2;
   return makeLoss(
     name,
@@ -66,6 +86,7 @@ function categoricalFocal(y: Tensor, yPred: Tensor, options: FocalOptions): Tens
  */
 export function categoricalFocalCrossentropy(options: FocalOptions = {}): Loss {
   const name = 'categorical_focal_crossentropy';
+  checkFocal(options, name);
   return makeLoss(name, (yTrue, yPred) => categoricalFocal(alignTargets(cast(yTrue, 'float32'), yPred, name), yPred, options), options);
 }
 
@@ -79,5 +100,6 @@ export function categoricalFocalCrossentropy(options: FocalOptions = {}): Loss {
  */
 export function sparseCategoricalFocalCrossentropy(options: FocalOptions = {}): Loss {
   const name = 'sparse_categorical_focal_crossentropy';
+  checkFocal(options, name);
   return makeLoss(name, (yTrue, yPred) => categoricalFocal(sparseToOneHot(yTrue, yPred, name), yPred, options), options);
 }

@@ -1,5 +1,5 @@
 import type { Loss, Reduction } from '@tessera/core';
-import { ShapeError } from '@tessera/core';
+import { ShapeError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { reshape, tidy } from '@tessera/tensor';
 import { reduce } from './reduce.js';
@@ -26,8 +26,12 @@ export interface LossOptions {
  * ```
  */
 export function makeLoss(name: string, perSample: (yTrue: Tensor, yPred: Tensor) => Tensor, options: LossOptions = {}): Loss {
+  const reduction = options.reduction ?? 'mean';
+  if (!['mean', 'sum', 'none', 'sumOverBatchSize'].includes(reduction)) {
+    throw new ValueError(`${name} reduction`, "'mean', 'sum' or 'none'", reduction);
+  }
   const fn = (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor =>
-    tidy(() => reduce(perSample(yTrue, yPred), options.reduction ?? 'mean', sampleWeight, name));
+    tidy(() => reduce(perSample(yTrue, yPred), reduction, sampleWeight, name));
   Object.defineProperty(fn, 'lossName', { value: name });
   Object.defineProperty(fn, 'name', { value: name });
   return fn as Loss;

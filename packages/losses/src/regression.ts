@@ -1,4 +1,5 @@
 import type { Loss } from '@tessera/core';
+import { ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { abs, add, cast, clipByValue, log, mean, minimum, mul, softplus, square, sub, sum } from '@tessera/tensor';
 import { alignTargets, type LossOptions, makeLoss } from './make-loss.js';
@@ -56,6 +57,7 @@ export interface HuberOptions extends LossOptions {
 export function huber(options: HuberOptions = {}): Loss {
   const name = 'huber_loss';
   const delta = options.delta ?? 1;
+  if (!(typeof delta === 'number' && delta > 0)) throw new ValueError(`${name} delta`, 'a positive number', options.delta);
   return makeLoss(
     name,
     (y, p) => {

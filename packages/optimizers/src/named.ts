@@ -1,14 +1,30 @@
 import type { GradientTransform } from '@tessera/core';
+import { ValueError } from '@tessera/core';
 import { add, mul, sign } from '@tessera/tensor';
 import { chain, named } from './combine.js';
 import { scaleByLearningRate } from './learning-rate.js';
 import type { ScalarOrSchedule } from './schedules.js';
 import type { ChainState, LionState } from './state-types.js';
-import { type AdamOptions, addDecayedWeights, scaleByAdam, scaleByRms, scaleByRss, trace } from './transforms.js';
+import {
+  type AdamOptions,
+  addDecayedWeights,
+  checkAdamOptions,
+  checkDecay,
+  scaleByAdam,
+  scaleByRms,
+  scaleByRss,
+  trace,
+} from './transforms.js';
 import { zerosTree, zipTensors } from './tree.js';
 
 /** A hyperparameter that turns a transform on: a schedule, or a positive number. */
 const active = (v: ScalarOrSchedule): boolean => typeof v === 'function' || v > 0;
+
+/** A momentum is a number in [0, 1] or a schedule; `where` names the option in errors. */
+function checkMomentum(v: unknown, where: string): void {
+  if (typeof v !== 'function' && !(typeof v === 'number' && v >= 0 && v <= 1))
+    throw new ValueError(where, 'a number in [0, 1] or a schedule', v);
+}
 
 /**
  * Stochastic gradient descent, with optional (Nesterov) momentum. The learning rate and the
@@ -28,6 +44,7 @@ export function sgd({
   momentum?: ScalarOrSchedule;
   nesterov?: boolean;
 } = {}): GradientTransform<ChainState> {
+  checkMomentum(momentum, 'sgd momentum');
   return named(
     'sgd',
     active(momentum)
@@ -68,6 +85,7 @@ export function adam({
   learningRate = 1e-3,
   ...rest
 }: AdamOptions & { learningRate?: ScalarOrSchedule } = {}): GradientTransform<ChainState> {
+  checkAdamOptions(rest, 'adam');
   return named('adam', chain(scaleByAdam(rest), scaleByLearningRate(learningRate)));
 }
 
@@ -90,6 +108,7 @@ export function adamw({
   weightDecay?: ScalarOrSchedule;
   mask?: (name: string) => boolean;
 } = {}): GradientTransform<ChainState> {
+  checkAdamOptions(rest, 'adamw');
   return named('adamw', chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate)));
 }
 
@@ -112,6 +131,8 @@ export function rmsprop({
   eps?: number;
   momentum?: ScalarOrSchedule;
 } = {}): GradientTransform<ChainState> {
+  checkDecay(rho, 'rmsprop rho');
+  checkMomentum(m, 'rmsprop momentum');
   const base = scaleByRms({ decay: rho, eps });
   return named(
     'rmsprop',
@@ -160,6 +181,7 @@ export function lion({
   b2?: number;
   weightDecay?: ScalarOrSchedule;
 } = {}): GradientTransform<ChainState> {
+  checkAdamOptions({ b1, b2 }, 'lion');
   const direction: GradientTransform<LionState> = {
     name: 'scaleByLion',
     init: (params) => ({ mu: zerosTree(params) }),

@@ -6,6 +6,23 @@ import type { AdamState, CountState, EmptyState, RmsState, RssState, TraceState 
 import { mapTensors, zerosTree, zipTensors } from './tree.js';
 
 /** The step count of a state that keeps one (0 for states written before it did). */
+/** Validates Adam's moment decays and epsilon; `who` names the optimizer in errors. */
+export function checkAdamOptions({ b1, b2, eps }: AdamOptions, who: string): void {
+  for (const [key, b] of [
+    ['b1', b1],
+    ['b2', b2],
+  ] as const) {
+    if (b !== undefined && !(typeof b === 'number' && b >= 0 && b < 1)) throw new ValueError(`${who} ${key}`, 'a number in [0, 1)', b);
+  }
+  if (eps !== undefined && !(typeof eps === 'number' && eps >= 0)) throw new ValueError(`${who} eps`, 'a non-negative number', eps);
+}
+
+/** Validates a decay rate (a number in [0, 1)). */
+export function checkDecay(value: unknown, where: string): void {
+  if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < 1))
+    throw new ValueError(where, 'a number in [0, 1)', value);
+}
+
 const countOf = (s: StateTree | undefined): number => ((s as { count?: number } | undefined)?.count as number | undefined) ?? 0;
 const needParams = (params: NamedTensors | undefined, who: string): NamedTensors => {
   if (!params) throw new ValueError(`${who} update`, 'the current parameters as third argument', params);
@@ -36,6 +53,7 @@ export interface AdamOptions {
  * ```
  */
 export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = {}): GradientTransform<AdamState> {
+  checkAdamOptions({ b1, b2, eps }, 'scaleByAdam');
   return {
     name: 'scaleByAdam',
     init: (params) => ({ count: 0, mu: zerosTree(params), nu: zerosTree(params) }),
@@ -68,6 +86,7 @@ export function scaleByRms({
   eps?: number;
   initialScale?: number;
 } = {}): GradientTransform<RmsState> {
+  checkDecay(decay, 'scaleByRms decay');
   return {
     name: 'scaleByRms',
     init: (params) => ({ nu: mapTensors(params, (p) => add(mul(p, 0), initialScale)) }),
@@ -153,7 +172,7 @@ export function addDecayedWeights({
       const p = needParams(params, 'addDecayedWeights');
       const count = countOf(state);
       const wd = valueAt(weightDecay, count);
-      const updates = zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, wd))));
+      const updates = zipTensors(grads, p, (g, w, name) => (mask && !mask(name) ? g : add(g, mul(w, wd))), 'addDecayedWeights params');
       return [updates, { ...state, count: count + 1 }];
     },
   };

@@ -1,5 +1,5 @@
 import { engine, getBackend, getGradient, getKernelsForBackend } from '@tensorflow/tfjs-core';
-import { TesseraError } from '../errors.js';
+import { TesseraError, ValueError } from '../errors.js';
 
 /**
  * What a backend can do, as returned by {@link capabilities}.
@@ -51,6 +51,10 @@ export function knownKernelNames(): string[] {
  * ```
  */
 export function capabilities(backend: string = getBackend()): CapabilityReport {
+  const registered = Object.keys(engine().registryFactory);
+  if (!registered.includes(backend)) {
+    throw new ValueError('capabilities backend', `one of the registered backends ${JSON.stringify(registered)}`, backend);
+  }
   const kernels = getKernelsForBackend(backend)
     .map((k) => k.kernelName)
     .sort();
@@ -77,6 +81,10 @@ export function capabilities(backend: string = getBackend()): CapabilityReport {
  * ```
  */
 export function assertKernels(needed: readonly string[], options: { gradients?: boolean; backend?: string } = {}): void {
+  const registered = Object.keys(engine().registryFactory);
+  if (options.backend !== undefined && !registered.includes(options.backend)) {
+    throw new ValueError('assertKernels backend', `one of the registered backends ${JSON.stringify(registered)}`, options.backend);
+  }
   const report = capabilities(options.backend);
   const have = new Set(report.kernels);
   const grads = new Set(report.gradients);
@@ -86,6 +94,10 @@ export function assertKernels(needed: readonly string[], options: { gradients?: 
     const parts = [];
     if (missing.length) parts.push(`missing kernels: ${missing.join(', ')}`);
     if (noGrad.length) parts.push(`kernels without gradient: ${noGrad.join(', ')}`);
-    throw new TesseraError('UNSUPPORTED', `backend "${report.backend}" cannot run this model (${parts.join('; ')})`);
+    const expected = `kernels ${needed.join(', ')}${options.gradients ? ' and their gradients' : ''}`;
+    throw new TesseraError(
+      'UNSUPPORTED',
+      `backend "${report.backend}" cannot run this model (${parts.join('; ')}): assertKernels expected ${expected}`,
+    );
   }
 }

@@ -19,6 +19,11 @@ export class Conv2DTranspose extends Conv {
     this.buildFromOptions();
   }
 
+  /** A transposed convolution grows its input: any spatial size works. */
+  protected minSpatialSize(): number {
+    return 1;
+  }
+
   protected kernelShape(inChannels: number): number[] {
     return [...this.kernelSize, this.opts.filters, inChannels];
   }

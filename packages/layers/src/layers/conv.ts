@@ -88,7 +88,26 @@ export abstract class Conv extends Layer {
 
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
 
+  /** A "valid" convolution needs every known spatial dimension to cover the (dilated) kernel. */
+  protected minSpatialSize(i: number): number {
+    return this.padding === 'valid' ? ((this.kernelSize[i] as number) - 1) * (this.dilation[i] as number) + 1 : 1;
+  }
+
+  checkInput(shape: Shape | Shape[]): void {
+    super.checkInput(shape);
+    const s = shape as Shape;
+    const need = s.slice(1, -1).map((_, i) => this.minSpatialSize(i));
+    if (s.slice(1, -1).some((d, i) => d != null && d < (need[i] as number))) {
+      throw new ValueError(
+        `${this.name} input shape`,
+        `spatial dimensions of at least ${need.join(' x ')} (kernelSize ${this.kernelSize.join(' x ')}, padding "${this.padding}")`,
+        s,
+      );
+    }
+  }
+
   protected forward(x: Tensor): Tensor {
+    if (x.dtype !== 'float32') throw new ValueError(`${this.name} input dtype`, 'float32', x.dtype);
     let y = this.convolve(x, this.use(this.kernel));
     if (this.bias) y = add(y, this.use(this.bias));
     return getActivation(this.opts.activation)(y);
