@@ -1,0 +1,83 @@
+import {
+  assertKernels,
+  BackendUnavailableError,
+  capabilities,
+  permutation,
+  rngKey,
+  TesseraError,
+  unflattenState,
+  useBackend,
+} from '@tessera/core';
+import { type BadInputRow, value } from './table.js';
+
+/** Wrong calls of @tessera/core. */
+export const coreRows: BadInputRow[] = [
+  {
+    pkg: 'core',
+    label: 'assertKernels names a kernel the cpu backend lacks',
+    run: () => assertKernels(['BatchMatMul', 'NoSuchKernel']),
+    error: TesseraError,
+    code: 'UNSUPPORTED',
+    arg: 'assertKernels',
+    expected: /expected kernels BatchMatMul, NoSuchKernel/,
+    received: /missing kernels: NoSuchKernel/,
+  },
+  {
+    pkg: 'core',
+    label: 'assertKernels with gradients names a kernel without a gradient',
+    run: () => assertKernels([capabilities().kernelsWithoutGradient[0] as string], { gradients: true }),
+    error: TesseraError,
+    code: 'UNSUPPORTED',
+    arg: 'assertKernels',
+    expected: /and their gradients/,
+    received: /kernels without gradient: \w+/,
+  },
+  value('core', 'capabilities of an unknown backend name', () => capabilities('cpuu'), 'capabilities backend', /one of .*"cpu"/, '"cpuu"'),
+  value(
+    'core',
+    'assertKernels on an unknown backend name',
+    () => assertKernels(['BatchMatMul'], { backend: 'gpu' }),
+    'assertKernels backend',
+    /one of .*"cpu"/,
+    '"gpu"',
+  ),
+  {
+    pkg: 'core',
+    label: 'useBackend with an empty list',
+    run: () => useBackend([]),
+    error: TesseraError,
+    code: 'CONFIG',
+    arg: 'useBackend',
+    expected: 'at least one backend plugin',
+    received: 'an empty list',
+  },
+  {
+    pkg: 'core',
+    label: 'useBackend with a plugin that is not available',
+    run: () =>
+      useBackend({
+        name: 'nowhere',
+        priority: 0,
+        isAvailable: async () => false,
+        unavailableReason: async () => 'not installed',
+        load: async () => {},
+        capabilities: () => capabilities(),
+      } as never),
+    error: BackendUnavailableError,
+    code: 'BACKEND_UNAVAILABLE',
+    arg: 'backend "nowhere"',
+    expected: 'unavailable',
+    received: 'not installed',
+  },
+  value('core', 'rngKey with a fractional seed', () => rngKey(1.5), 'rngKey seed', 'an integer', '1.5'),
+  value('core', 'RngKey.split with a negative count', () => rngKey(1).split(-2), 'RngKey.split n', 'a positive integer', '-2'),
+  value('core', 'permutation with a negative size', () => permutation(-4, 1), 'permutation n', 'a non-negative integer', '-4'),
+  value(
+    'core',
+    'unflattenState with a missing tensor',
+    () => unflattenState({ mu: { $tensor: 'mu/w' } }, {}),
+    'unflattenState',
+    /tensor named "mu\/w"/,
+    '[]',
+  ),
+];

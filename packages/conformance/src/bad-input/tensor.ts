@@ -1,0 +1,81 @@
+import { FormatError, rngKey } from '@tessera/core';
+import {
+  assertPositiveInt,
+  assertRank,
+  assertSameShape,
+  assertShape,
+  decodeSafetensors,
+  encodeSafetensors,
+  normal,
+  tensor,
+  uniform,
+  valueAndGrad,
+  zeros,
+} from '@tessera/tensor';
+import { type BadInputRow, shape, value } from './table.js';
+
+/** Wrong calls of @tessera/tensor. */
+export const tensorRows: BadInputRow[] = [
+  shape(
+    'tensor',
+    'assertShape with another last dimension',
+    () => assertShape(zeros([2, 3]), [null, 4], 'features'),
+    'features',
+    '[null, 4]',
+    '[2, 3]',
+  ),
+  shape('tensor', 'assertRank with a rank-2 tensor for rank 4', () => assertRank(zeros([2, 3]), 4, 'images'), 'images', 'rank 4', 'rank 2'),
+  shape('tensor', 'assertSameShape with two shapes', () => assertSameShape(zeros([2]), zeros([3]), 'a and b'), 'a and b', '[2]', '[3]'),
+  value('tensor', 'assertPositiveInt with zero', () => assertPositiveInt(0, 'batch size'), 'batch size', 'a positive integer', '0'),
+  value(
+    'tensor',
+    'valueAndGrad with no parameters',
+    () => valueAndGrad((p: { w: never }) => p.w)({} as never),
+    'valueAndGrad params',
+    /tensor/,
+    '{  }',
+  ),
+  value(
+    'tensor',
+    'valueAndGrad with a number parameter',
+    () => valueAndGrad((p: { w: never }) => p.w)({ w: 3 } as never),
+    'valueAndGrad params["w"]',
+    'a Tensor',
+    '3',
+  ),
+  value(
+    'tensor',
+    'valueAndGrad of a non-scalar function',
+    () => valueAndGrad((p: { w: never }) => p.w)({ w: zeros([2]) } as never),
+    /valueAndGrad/,
+    /scalar|rank 0/,
+    /\[2\]/,
+  ),
+  value(
+    'tensor',
+    'uniform with a negative dimension',
+    () => uniform(rngKey(1), [2, -3]),
+    'uniform shape',
+    'non-negative integers',
+    '[2, -3]',
+  ),
+  value('tensor', 'normal with a negative stddev', () => normal(rngKey(1), [2], 0, -1), 'normal stddev', 'a non-negative number', '-1'),
+  {
+    pkg: 'tensor',
+    label: 'decodeSafetensors of 3 bytes',
+    run: () => decodeSafetensors(new Uint8Array(3)),
+    error: FormatError,
+    code: 'FORMAT',
+    arg: 'safetensors',
+    expected: 'at least 8 bytes',
+    received: 'received 3',
+  },
+  value(
+    'tensor',
+    'encodeSafetensors of a string tensor',
+    () => encodeSafetensors({ s: tensor(['a']) }),
+    'safetensors tensor "s" dtype',
+    'float32, int32 or bool',
+    '"string"',
+  ),
+];
