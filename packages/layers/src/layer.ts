@@ -435,8 +435,10 @@ export abstract class Layer<O extends Tensor | Tensor[] = Tensor> implements Mod
         throw new ValueError(`${this.name} inputs`, `${spec.length} tensor(s)`, `${list.length} tensor(s)`);
       }
       spec.forEach((s, i) => {
-        assertShape((list[i] ?? []) as number[], s, `${this.name} input ${i}`);
+        assertShape(list[i] as number[], s, `${this.name} input ${i}`);
       });
+    } else if (isShapeList(shape)) {
+      throw new ValueError(`${this.name} inputs`, '1 tensor', `${shape.length} tensor(s)`);
     } else assertShape(shape as number[], spec, `${this.name} input`);
   }
 

@@ -178,6 +178,14 @@ export const layersRows: BadInputRow[] = [
     '[4]',
   ),
   value('layers', 'sequential of a non-array', () => sequential('dense' as never), 'sequential layers', 'an array of layers', '"dense"'),
+  value(
+    'layers',
+    'sequential called with a list of two tensors',
+    () => sequential([dense(4, { name: 'first', inputShape: [3] })]).call([zeros([2, 3]), zeros([2, 3])]),
+    'first inputs',
+    '1 tensor',
+    '2 tensor(s)',
+  ),
   shape(
     'layers',
     'sequential model called with another feature count',
