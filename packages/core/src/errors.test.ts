@@ -13,6 +13,8 @@ describe('errors', () => {
     expect(new ValueError('dense units', 'a positive integer', -3).message).toBe('dense units: expected a positive integer, received -3');
     expect(describeValue({ shape: [2, 3] })).toBe('Tensor of shape [2, 3]');
     expect(describeValue([1, 2, 3, 4, 5, 6, 7, 8, 9])).toBe('[1, 2, 3, 4, 5, 6, 7, 8, …]');
+    expect(describeValue({})).toBe('{}');
+    expect(describeValue({ a: 1 })).toBe('{ a: 1 }');
     expect(formatShape([null, 3])).toBe('[null, 3]');
   });
 });

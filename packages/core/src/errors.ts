@@ -135,6 +135,7 @@ export function describeValue(value: unknown): string {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     const entries = Object.entries(value as object);
+    if (entries.length === 0) return '{}';
     const parts = entries.slice(0, 8).map(([k, v]) => `${k}: ${describeValue(v)}`);
     const text = `{ ${parts.join(', ')}${entries.length > 8 ? ', …' : ''} }`;
     return text.length > 200 ? `${text.slice(0, 197)}...` : text;

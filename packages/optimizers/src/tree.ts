@@ -23,7 +23,7 @@ export function zipTensors(
   const out: NamedTensors = {};
   for (const [k, v] of Object.entries(a)) {
     const w = b[k];
-    if (!w) throw new ValueError(what, `an entry for parameter "${k}" (it has ${Object.keys(b).length} entries)`, Object.keys(b));
+    if (!w) throw new ValueError(what, `an entry for parameter "${k}"`, Object.keys(b));
     if (v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i])) {
       throw new ShapeError(`${what} "${k}"`, v.shape, w.shape, `the shape of the gradient ${formatShape(v.shape)}`);
     }

@@ -108,12 +108,16 @@ export function encodeCheckpoint(s: TrainerSnapshot): Record<string, Uint8Array>
 export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>): TrainerSnapshot {
   const get = (name: string): Uint8Array => {
     const f = files[name];
-    if (!f) throw new FormatError(FORMAT, `missing file ${name}`);
+    if (!f) {
+      const expected = Object.values(CHECKPOINT_FILES).join(', ');
+      throw new FormatError(FORMAT, `missing file ${name}: expected the files ${expected}, received ${JSON.stringify(Object.keys(files))}`);
+    }
     return f;
   };
+  const trainerBytes = get(CHECKPOINT_FILES.trainer);
   let json: TrainerJson;
   try {
-    json = JSON.parse(new TextDecoder().decode(get(CHECKPOINT_FILES.trainer))) as TrainerJson;
+    json = JSON.parse(new TextDecoder().decode(trainerBytes)) as TrainerJson;
   } catch (err) {
     throw new FormatError(FORMAT, `${CHECKPOINT_FILES.trainer} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }

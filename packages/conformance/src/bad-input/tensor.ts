@@ -33,7 +33,7 @@ export const tensorRows: BadInputRow[] = [
     () => valueAndGrad((p: { w: never }) => p.w)({} as never),
     'valueAndGrad params',
     /tensor/,
-    '{  }',
+    'received {}',
   ),
   value(
     'tensor',

@@ -66,7 +66,7 @@ export const trainRows: BadInputRow[] = [
     () => fit(regressionModel('m7'), { ...xy(), batchSize: 4 }, { loss: mse, optimizer: {} as never }),
     'fit optimizer',
     'a GradientTransform',
-    '{  }',
+    'received {}',
   ),
   {
     pkg: 'train',
@@ -140,8 +140,8 @@ export const trainRows: BadInputRow[] = [
     run: () => decodeCheckpoint({}),
     error: FormatError,
     code: 'FORMAT',
-    arg: 'checkpoint',
-    expected: /missing file/,
-    received: /trainer\.json|weights/,
+    arg: 'tessera-checkpoint: missing file trainer.json',
+    expected: 'expected the files model.safetensors, optimizer.safetensors, trainer.json',
+    received: 'received []',
   },
 ];
