@@ -109,7 +109,8 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
   const get = (name: string): Uint8Array => {
     const f = files[name];
     if (!f) {
-      const expected = Object.values(CHECKPOINT_FILES).join(', ');
+      const required: string[] = [CHECKPOINT_FILES.weights, CHECKPOINT_FILES.optimizer, CHECKPOINT_FILES.trainer];
+      const expected = (required.includes(name) ? required : [...required, name]).join(', ');
       throw new FormatError(FORMAT, `missing file ${name}: expected the files ${expected}, received ${JSON.stringify(Object.keys(files))}`);
     }
     return f;
