@@ -2,7 +2,7 @@ import { cpu } from '@tessera/backend-cpu';
 import { useBackend, ValueError } from '@tessera/core';
 import { tensor4d, zeros } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv1d, conv2d, conv2dTranspose, dense, embedding, input, lstm, model, sequential } from './index.js';
+import { avgPool1d, conv1d, conv2d, conv2dTranspose, dense, embedding, input, lstm, maxPool2d, model, sequential } from './index.js';
 
 beforeAll(async () => {
   await useBackend(cpu());
@@ -55,6 +55,13 @@ describe('layer calls with wrong input', () => {
     const up = conv2dTranspose(1, 3, { kernelInitializer: 'ones', useBias: false }).call(tensor4d([1], [1, 1, 1, 1]));
     expect(up.shape).toEqual([1, 3, 3, 1]);
     expect(Array.from(up.dataSync())).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+  it('pooling input smaller than a "valid" window', () => {
+    expect(() => maxPool2d(3, { name: 'p' }).call(zeros([1, 2, 4, 1]))).toThrow(
+      new ValueError('p input shape', 'spatial dimensions of at least 3 x 3 (poolSize 3 x 3, padding "valid")', [1, 2, 4, 1]),
+    );
+    expect(maxPool2d(3, { padding: 'same' }).call(zeros([1, 2, 2, 1])).shape).toEqual([1, 1, 1, 1]);
+    expect(avgPool1d(2).call(zeros([1, 2, 1])).shape).toEqual([1, 1, 1]);
   });
   it('a symbolic call on a too small input fails when the graph is built', () => {
     const x = input({ shape: [2, 2, 1] });

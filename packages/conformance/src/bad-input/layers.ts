@@ -123,6 +123,14 @@ export const layersRows: BadInputRow[] = [
   value('layers', 'maxPool2d with a zero pool size', () => maxPool2d(0), 'max_pool2d poolSize', 'a positive integer', 'received 0'),
   value('layers', 'maxPool1d with negative strides', () => maxPool1d(2, { strides: -2 }), 'max_pool1d strides', 'a positive integer', '-2'),
   shape('layers', 'maxPool2d on a rank-3 input', () => maxPool2d().call(zeros([2, 4, 4])), 'max_pool2d input', 'rank 4', 'rank 3'),
+  value(
+    'layers',
+    'maxPool2d input smaller than its window',
+    () => maxPool2d(3).call(zeros([1, 2, 2, 1])),
+    'max_pool2d input shape',
+    'spatial dimensions of at least 3 x 3',
+    '[1, 2, 2, 1]',
+  ),
   value('layers', 'embedding with a zero vocabulary', () => embedding(0, 4), 'embedding inputDim', 'a positive integer', 'received 0'),
   value('layers', 'embedding with negative output size', () => embedding(10, -4), 'embedding outputDim', 'a positive integer', '-4'),
   value(

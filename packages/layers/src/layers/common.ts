@@ -60,3 +60,13 @@ export function paddingOpt(p: unknown, where: string): 'valid' | 'same' {
   if (p !== 'valid' && p !== 'same') throw new ValueError(where, '"valid" or "same"', p);
   return p;
 }
+
+/**
+ * Refuses an input whose known spatial dimensions (between batch and channels) are smaller than
+ * `need`, e.g. a "valid" window larger than the input, which would give an empty output.
+ */
+export function checkSpatialSize(shape: Shape, need: number[], layer: string, what: string): void {
+  if (shape.slice(1, -1).some((d, i) => d != null && d < (need[i] ?? 1))) {
+    throw new ValueError(`${layer} input shape`, `spatial dimensions of at least ${need.join(' x ')} (${what})`, shape);
+  }
+}

@@ -7,7 +7,17 @@ import { Layer, type LayerOptions } from '../layer.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
-import { activationOpt, convLength, initConfig, paddingOpt, positiveInt, regConfig, requireRank, tuple } from './common.js';
+import {
+  activationOpt,
+  checkSpatialSize,
+  convLength,
+  initConfig,
+  paddingOpt,
+  positiveInt,
+  regConfig,
+  requireRank,
+  tuple,
+} from './common.js';
 
 /**
  * Options of the convolution layers (channels last).
@@ -93,17 +103,11 @@ export abstract class Conv extends Layer {
     return this.padding === 'valid' ? ((this.kernelSize[i] as number) - 1) * (this.dilation[i] as number) + 1 : 1;
   }
 
+  /** Checks the input shape, and that a "valid" kernel fits in its spatial dimensions. */
   checkInput(shape: Shape | Shape[]): void {
     super.checkInput(shape);
-    const s = shape as Shape;
-    const need = s.slice(1, -1).map((_, i) => this.minSpatialSize(i));
-    if (s.slice(1, -1).some((d, i) => d != null && d < (need[i] as number))) {
-      throw new ValueError(
-        `${this.name} input shape`,
-        `spatial dimensions of at least ${need.join(' x ')} (kernelSize ${this.kernelSize.join(' x ')}, padding "${this.padding}")`,
-        s,
-      );
-    }
+    const need = this.kernelSize.map((_, i) => this.minSpatialSize(i));
+    checkSpatialSize(shape as Shape, need, this.name, `kernelSize ${this.kernelSize.join(' x ')}, padding "${this.padding}"`);
   }
 
   protected forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { avgPool, expandDims, maxPool, squeeze } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
-import { convLength, paddingOpt, requireRank, tuple } from './common.js';
+import { checkSpatialSize, convLength, paddingOpt, requireRank, tuple } from './common.js';
 
 /**
  * Options of the pooling layers.
@@ -47,6 +47,14 @@ export abstract class Pool extends Layer {
     requireRank(inputShape, this.rank + 2, this.name);
     this.inputSpec = new Array(this.rank + 2).fill(null);
     this.inputSpec[this.rank + 1] = inputShape[this.rank + 1] ?? null;
+  }
+
+  /** Checks the input shape, and that a "valid" pooling window fits in its spatial dimensions. */
+  checkInput(shape: Shape | Shape[]): void {
+    super.checkInput(shape);
+    if (this.padding === 'valid') {
+      checkSpatialSize(shape as Shape, this.poolSize, this.name, `poolSize ${this.poolSize.join(' x ')}, padding "valid"`);
+    }
   }
 
   protected forward(x: Tensor): Tensor {
