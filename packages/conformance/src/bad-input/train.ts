@@ -1,4 +1,4 @@
-import { FormatError, TesseraError } from '@tessera/core';
+import { FormatError, ShapeError } from '@tessera/core';
 import { dense, sequential } from '@tessera/layers';
 import { meanSquaredError } from '@tessera/losses';
 import { sgd } from '@tessera/optimizers';
@@ -72,7 +72,7 @@ export const trainRows: BadInputRow[] = [
     pkg: 'train',
     label: 'fit with a loss that does not fit the predictions',
     run: () => fit(regressionModel('m8', 3), { ...xy(8, 3, 2), batchSize: 4 }, { loss: mse, optimizer: sgd() }),
-    error: TesseraError,
+    error: ShapeError,
     code: 'SHAPE',
     arg: 'mean_squared_error targets',
     expected: 'expected shape [4, 3]',
@@ -102,7 +102,7 @@ export const trainRows: BadInputRow[] = [
       const b = sequential([dense(2, { name: 'ckpt_out' })], { name: 'ckpt' });
       return fit(b, { ...xy(4, 5, 2), batchSize: 4 }, { loss: mse, optimizer: sgd(), resumeFrom: snapshot });
     },
-    error: TesseraError,
+    error: ShapeError,
     code: 'SHAPE',
     arg: 'restore "ckpt_out/kernel"',
     expected: 'expected shape [5, 2]',

@@ -1,5 +1,5 @@
 import type { Module, NamedTensors, NamedVariables, TensorTree } from '@tessera/core';
-import { TesseraError, ValueError } from '@tessera/core';
+import { ShapeError, ValueError } from '@tessera/core';
 import { tidy } from '@tessera/tensor';
 
 function isUnbuilt(m: Module): boolean {
@@ -63,7 +63,7 @@ export function restoreModuleWeights(modules: Record<string, Module>, weights: N
     const t = weights[name];
     if (!t) continue;
     if (t.shape.join() !== v.shape.join()) {
-      throw new TesseraError('SHAPE', `${where} "${name}": expected shape [${v.shape.join(', ')}], received [${t.shape.join(', ')}]`);
+      throw new ShapeError(`${where} "${name}"`, v.shape, t.shape);
     }
     v.assign(t);
   }

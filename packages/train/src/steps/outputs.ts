@@ -1,5 +1,5 @@
 import type { Loss, Metric, TensorTree } from '@tessera/core';
-import { TesseraError, ValueError } from '@tessera/core';
+import { ShapeError, TesseraError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { add, isTensor, mul } from '@tessera/tensor';
 
@@ -151,12 +151,10 @@ export function headLosses(
       l = h.loss(t, p, sampleWeight);
     } catch (err) {
       const out = h.key === '' ? '' : ` (output "${h.key}")`;
-      throw new TesseraError(
-        'SHAPE',
-        `loss "${lossName(h.loss)}"${out}: batch targets y of shape ${shapeOf(t)} do not fit predictions of shape ${shapeOf(p)} ` +
-          `from model "${modelName}": ${(err as Error).message}`,
-        { cause: err },
-      );
+      const where = `loss "${lossName(h.loss)}"${out}`;
+      const detail = `batch targets y of shape ${shapeOf(t)} do not fit predictions of shape ${shapeOf(p)} from model "${modelName}"`;
+      if (err instanceof ShapeError) throw new ShapeError(where, err.expected, err.received, `${detail}: ${err.message}`);
+      throw new TesseraError('SHAPE', `${where}: ${detail}: ${(err as Error).message}`, { cause: err });
     }
     if (heads.length > 1) parts[`${h.prefix}loss`] = l;
     const weighted = h.weight === 1 ? l : mul(l, h.weight);
