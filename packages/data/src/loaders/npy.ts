@@ -160,8 +160,9 @@ export function parseNpz(source: BinarySource, name = 'npz'): Record<string, Npy
     throw new FormatError('npz', `${name}: bad magic number (expected a zip archive, PK)`);
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, { filter: memberCheck(bytes.length, name) });
   } catch (e) {
+    if (e instanceof FormatError) throw e;
     throw new FormatError('npz', `${name}: corrupt or truncated zip archive (${(e as Error).message})`, { cause: e });
   }
   const crcs = zipCrcs(bytes);
@@ -188,6 +189,37 @@ export function encodeNpz(arrays: Record<string, { data: NpyArray['data']; shape
   const files: Record<string, Uint8Array> = {};
   for (const [k, a] of Object.entries(arrays)) files[`${k}.npy`] = encodeNpy(a.data, a.shape);
   return zipSync(files, { level: compress ? 6 : 0 });
+}
+
+/** Deflate cannot expand data more than 1032:1 (RFC 1951: 258 bytes per 2-bit match at best). */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Checks each zip member's declared sizes before it is extracted (the extractor allocates the
+ * declared size up front): the sizes must be possible for this archive, and the number of members
+ * must fit in it (a central directory record takes at least 46 bytes).
+ */
+function memberCheck(archiveBytes: number, name: string): (f: { name: string; size: number; originalSize: number; compression: number }) => boolean {
+  let seen = 0;
+  return (f) => {
+    if (++seen > archiveBytes / 46) {
+      throw new FormatError('npz', `${name}: central directory lists more members than a ${archiveBytes}-byte archive can hold`);
+    }
+    const where = `${name}/${f.name}`;
+    if (f.size > archiveBytes) {
+      throw new FormatError('npz', `${where}: compressed size ${f.size} exceeds the archive size ${archiveBytes}`);
+    }
+    if (f.compression === 0 && f.originalSize !== f.size) {
+      throw new FormatError('npz', `${where}: stored member declares ${f.originalSize} bytes, expected its stored size ${f.size}`);
+    }
+    if (f.compression === 8 && f.originalSize > f.size * MAX_DEFLATE_RATIO + 16) {
+      throw new FormatError(
+        'npz',
+        `${where}: declared size ${f.originalSize} is impossible for ${f.size} deflated bytes (at most ${f.size * MAX_DEFLATE_RATIO + 16})`,
+      );
+    }
+    return true;
+  };
 }
 
 /** CRC-32 of every member, from the zip central directory. */
