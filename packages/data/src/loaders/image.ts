@@ -3,6 +3,7 @@ import { FormatError, ValueError } from '@tessera/core';
 import { tensor3d } from '@tessera/tensor';
 import jpeg from 'jpeg-js';
 import { type BinarySource, toBytes } from '../io/source.js';
+import { checkJpegFrame } from './jpeg-frame.js';
 import { type DecodedImage, decodePng, isPng } from './png.js';
 
 /**
@@ -29,6 +30,7 @@ export function decodeJpeg(bytes: Uint8Array, name = 'jpeg'): DecodedImage {
   if (!isJpeg(bytes)) throw new FormatError('jpeg', `${name}: bad magic number (expected FF D8 FF)`);
   const eoi = bytes.length >= 2 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
   if (!eoi) throw new FormatError('jpeg', `${name}: truncated (no end-of-image marker)`);
+  checkJpegFrame(bytes, name);
   try {
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
     return { width: img.width, height: img.height, channels: 3, data: img.data };

@@ -66,6 +66,7 @@ export function decodePng(bytes: Uint8Array, name = 'png'): DecodedImage {
       throw new FormatError('png', `${name}: CRC mismatch in chunk ${type} (corrupt file)`);
     }
     if (type === 'IHDR') {
+      if (len !== 13) throw new FormatError('png', `${name}: IHDR chunk has ${len} bytes, expected 13`);
       const d = new DataView(body.buffer, body.byteOffset, body.byteLength);
       ihdr = { w: d.getUint32(0), h: d.getUint32(4), depth: body[8]!, color: body[9]!, interlace: body[12]! };
     } else if (type === 'PLTE') palette = body;
@@ -83,6 +84,9 @@ export function decodePng(bytes: Uint8Array, name = 'png'): DecodedImage {
   const spp = CHANNELS[color];
   if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth))
     throw new FormatError('png', `${name}: unsupported color type ${color} / bit depth ${depth}`);
+  if (w === 0 || h === 0 || w > 0x7fffffff || h > 0x7fffffff) {
+    throw new FormatError('png', `${name}: image size ${w}x${h} is invalid (expected 1 to 2^31-1 pixels each way)`);
+  }
   if (ihdr.interlace !== 0) throw new FormatError('png', `${name}: interlaced (Adam7) PNGs are not supported`);
   const total = idat.reduce((a, b) => a + b.length, 0);
   const z = new Uint8Array(total);
