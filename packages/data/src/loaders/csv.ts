@@ -131,6 +131,12 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
         lineNo++;
         const text = pending ? `${pending}\n${line}` : line;
         if (!pending) startLine = lineNo;
+        // An open quoted field can only close at a quote: skip re-splitting the whole pending
+        // record for lines without one (keeps a stray quote from making the read quadratic).
+        if (pending && !line.includes('"')) {
+          pending = text;
+          continue;
+        }
         const fields = splitCsvRecord(text, delimiter, quote);
         if (!fields) {
           pending = text;
@@ -150,13 +156,19 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
         }
         if (!keep) {
           const cols = options.select ?? names;
+          // A column the options name but the data lacks: the file's fault when its header row
+          // names the columns, the options' fault otherwise.
+          const unknownColumn = (option: string, c: string): Error =>
+            useHeaderRow
+              ? new FormatError('csv', `${name} header: no column ${JSON.stringify(c)} (named in ${option}); the header has ${JSON.stringify(names)}`)
+              : new ValueError(`csv ${option} (${name})`, `one of the columns ${JSON.stringify(names)}`, c);
           keep = cols.map((c) => {
             const i = names!.indexOf(c);
-            if (i < 0) throw new ValueError(`csv select`, `one of the columns ${JSON.stringify(names)}`, c);
+            if (i < 0) throw unknownColumn('select', c);
             return i;
           });
           for (const c of Object.keys(options.columns ?? {})) {
-            if (!names.includes(c)) throw new ValueError('csv columns', `one of the columns ${JSON.stringify(names)}`, c);
+            if (!names.includes(c)) throw unknownColumn('columns', c);
           }
           types = keep.map((i) => {
             const col = names![i]!;
