@@ -162,6 +162,11 @@ export class Tokenizer {
     if (!j || !Array.isArray(j.vocab) || j.vocab[0] !== '<pad>' || j.vocab[1] !== '<oov>') {
       throw new ValueError('Tokenizer.fromJSON', "{ level, lowercase, vocab: ['<pad>', '<oov>', ...] }", json);
     }
+    const bad = j.vocab.findIndex((t) => typeof t !== 'string');
+    if (bad >= 0) throw new ValueError(`Tokenizer.fromJSON vocab[${bad}]`, 'a string', j.vocab[bad]);
+    if (j.lowercase !== undefined && typeof j.lowercase !== 'boolean') {
+      throw new ValueError('Tokenizer.fromJSON lowercase', 'a boolean', j.lowercase);
+    }
     const tok = new Tokenizer({ level: j.level ?? 'word', lowercase: j.lowercase ?? true });
     tok.vocab = [...j.vocab];
     tok.index = new Map(tok.vocab.map((t, i) => [t, i]));
