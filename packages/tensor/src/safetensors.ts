@@ -20,6 +20,9 @@ const READ: Record<string, { bytes: number; dtype: DataType }> = {
 
 const WRITE: Partial<Record<DataType, string>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
+/** Largest dimension accepted (a tensor cannot hold more elements than this). */
+const MAX_DIM = 2 ** 31 - 1;
+
 /** Max header size accepted (the reference implementation uses 100 MB). */
 const MAX_HEADER = 100_000_000;
 
@@ -191,8 +194,11 @@ function validateEntry(name: string, raw: unknown): HeaderEntry {
       `${where}: unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(READ).join(', ')})`,
     );
   }
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new FormatError('safetensors', `${where}: shape must be an array of non-negative integers, received ${JSON.stringify(e.shape)}`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM)) {
+    throw new FormatError(
+      'safetensors',
+      `${where}: shape must be an array of non-negative integers up to ${MAX_DIM}, received ${JSON.stringify(e.shape)}`,
+    );
   }
   const o = e.data_offsets;
   if (!Array.isArray(o) || o.length !== 2 || !o.every((d) => Number.isInteger(d) && d >= 0) || o[0] > o[1]) {
