@@ -1,7 +1,8 @@
 import type { StateTree } from '@tessera/core';
-import { FormatError, flattenState, unflattenState } from '@tessera/core';
+import { FormatError, flattenState, stateTensors, TesseraError, unflattenState } from '@tessera/core';
+import { readCheckpointTensors, validateTrainerJson } from './checkpoint-validate.js';
 import type { Tensor } from '@tessera/tensor';
-import { decodeSafetensors, encodeSafetensors } from '@tessera/tensor';
+import { encodeSafetensors } from '@tessera/tensor';
 import type { TrainerSnapshot } from './trainer.js';
 
 /**
@@ -116,37 +117,55 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
     return f;
   };
   const trainerBytes = get(CHECKPOINT_FILES.trainer);
-  let json: TrainerJson;
+  let parsed: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(trainerBytes)) as TrainerJson;
+    parsed = JSON.parse(new TextDecoder().decode(trainerBytes));
   } catch (err) {
     throw new FormatError(FORMAT, `${CHECKPOINT_FILES.trainer} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (json.format !== FORMAT || json.version !== 1) {
-    throw new FormatError(
-      FORMAT,
-      `${CHECKPOINT_FILES.trainer}: expected format "${FORMAT}" version 1, received ${JSON.stringify(json.format)} version ${json.version}`,
-    );
-  }
-  const weights = decodeSafetensors(get(CHECKPOINT_FILES.weights)).tensors;
-  const opt = decodeSafetensors(get(CHECKPOINT_FILES.optimizer)).tensors;
-  for (const [name, t] of Object.entries(weights)) {
-    if (json.weightNames.includes(name)) continue;
-    t.dispose();
-    delete weights[name];
-  }
-  const callbacks =
-    json.callbacks === undefined ? undefined : unflattenState(json.callbacks, decodeSafetensors(get(CHECKPOINT_FILES.callbacks)).tensors);
-  return {
-    step: json.step,
-    epoch: json.epoch,
-    stepInEpoch: json.stepInEpoch,
-    rngKey: json.rngKey,
-    dataState: json.dataState,
-    weights,
-    optimizerState: unflattenState(json.optimizer, opt),
-    ...(json.extra !== undefined ? { extra: unflattenState(json.extra, {}) } : {}),
-    ...(callbacks !== undefined ? { callbacks: callbacks as Record<string, StateTree> } : {}),
-    ownsWeights: true,
+  const json = validateTrainerJson(parsed);
+  const decoded: Tensor[] = [];
+  const read = (file: string): Record<string, Tensor> => {
+    const tensors = readCheckpointTensors(get(file), file);
+    decoded.push(...Object.values(tensors));
+    return tensors;
   };
+  const tree = (field: string, skeleton: unknown, tensors: Record<string, Tensor>): StateTree => {
+    try {
+      return unflattenState(skeleton, tensors);
+    } catch (err) {
+      if (!(err instanceof TesseraError)) throw err;
+      throw new FormatError(FORMAT, `${CHECKPOINT_FILES.trainer} "${field}": ${err.message}`, { cause: err });
+    }
+  };
+  try {
+    const weights = read(CHECKPOINT_FILES.weights);
+    const opt = read(CHECKPOINT_FILES.optimizer);
+    for (const name of Object.keys(weights)) if (!json.weightNames.includes(name)) delete weights[name];
+    const callbacks =
+      json.callbacks === undefined ? undefined : tree('callbacks', json.callbacks, read(CHECKPOINT_FILES.callbacks));
+    const snapshot: TrainerSnapshot = {
+      step: json.step,
+      epoch: json.epoch,
+      stepInEpoch: json.stepInEpoch,
+      rngKey: json.rngKey,
+      dataState: json.dataState,
+      weights,
+      optimizerState: tree('optimizer', json.optimizer, opt),
+      ...(json.extra !== undefined ? { extra: tree('extra', json.extra, {}) } : {}),
+      ...(callbacks !== undefined ? { callbacks: callbacks as Record<string, StateTree> } : {}),
+      ownsWeights: true,
+    };
+    // Tensors in the files that nothing refers to are freed (the snapshot owns the rest).
+    const kept = new Set<Tensor>([
+      ...Object.values(weights),
+      ...stateTensors(snapshot.optimizerState),
+      ...(callbacks !== undefined ? stateTensors(callbacks) : []),
+    ]);
+    for (const t of decoded) if (!kept.has(t)) t.dispose();
+    return snapshot;
+  } catch (err) {
+    for (const t of decoded) t.dispose();
+    throw err;
+  }
 }
