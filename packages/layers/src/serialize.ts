@@ -1,5 +1,5 @@
 import type { ModuleConfig } from '@tessera/core';
-import { FormatError, ValueError } from '@tessera/core';
+import { describeValue, FormatError, TesseraError, ValueError } from '@tessera/core';
 import { builtinLayers } from './builtin-layers.js';
 import { type AnyLayer, registeredLayer } from './registry.js';
 import { isSerialized } from './serializable.js';
@@ -15,12 +15,42 @@ let builtins: ReturnType<typeof builtinLayers> | undefined;
  * ```
  */
 export function layerFromConfig(cfg: ModuleConfig | unknown): AnyLayer {
+  // Layers built so far in this (possibly nested) call: when it fails, their weights are freed.
+  const top = created === undefined;
+  if (top) created = [];
+  try {
+    const layer = buildFromConfig(cfg);
+    created!.push(layer);
+    return layer;
+  } catch (e) {
+    if (top) for (const l of created!) l.dispose();
+    throw e;
+  } finally {
+    if (top) created = undefined;
+  }
+}
+
+let created: AnyLayer[] | undefined;
+
+function buildFromConfig(cfg: unknown): AnyLayer {
   if (!isSerialized(cfg))
     throw new FormatError('layer config', `expected { className, config }, received ${JSON.stringify(cfg)?.slice(0, 80)}`);
   builtins ??= builtinLayers(layerFromConfig);
-  const f = registeredLayer(cfg.className) ?? builtins[cfg.className];
+  const f = registeredLayer(cfg.className) ?? (Object.hasOwn(builtins, cfg.className) ? builtins[cfg.className] : undefined);
   if (!f) throw new ValueError('layer config className', 'a registered layer class', cfg.className);
-  return f({ ...cfg.config });
+  const config = cfg.config as unknown;
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new FormatError('layer config', `${cfg.className}: expected a config object, received ${describeValue(config)}`);
+  }
+  try {
+    return f({ ...(config as Record<string, unknown>) });
+  } catch (e) {
+    // A nested layer's error already says where it is; anything else gets the class and name.
+    if (e instanceof TesseraError && e.message.startsWith('layer config')) throw e;
+    const name = (config as { name?: unknown }).name;
+    const where = typeof name === 'string' ? `${cfg.className} "${name}"` : cfg.className;
+    throw new FormatError('layer config', `${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }
 
 const FORMAT = 'tessera-module';
