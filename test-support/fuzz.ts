@@ -52,15 +52,13 @@ export function byteMutations(seeds: readonly Uint8Array[]): fc.Arbitrary<Mutate
       new DataView(out.buffer).setUint32(at, w, little);
       return { kind: `word ${w} at ${at} (${little ? 'LE' : 'BE'})`, value: out };
     });
-  const tail = fc
-    .tuple(seed, fc.nat(), fc.uint8Array({ maxLength: Math.min(maxLen, 256) }))
-    .map(([s, k, rest]) => {
-      const keep = s.length ? k % s.length : 0;
-      const out = new Uint8Array(keep + rest.length);
-      out.set(s.subarray(0, keep));
-      out.set(rest, keep);
-      return { kind: `first ${keep} bytes + ${rest.length} random`, value: out };
-    });
+  const tail = fc.tuple(seed, fc.nat(), fc.uint8Array({ maxLength: Math.min(maxLen, 256) })).map(([s, k, rest]) => {
+    const keep = s.length ? k % s.length : 0;
+    const out = new Uint8Array(keep + rest.length);
+    out.set(s.subarray(0, keep));
+    out.set(rest, keep);
+    return { kind: `first ${keep} bytes + ${rest.length} random`, value: out };
+  });
   const random = fc.uint8Array({ maxLength: Math.min(maxLen * 2, 1024) }).map((b) => ({ kind: 'random bytes', value: b }));
   return fc.oneof(truncate, flip, word, tail, random);
 }
@@ -83,7 +81,10 @@ export function textMutations(seeds: readonly string[]): fc.Arbitrary<Mutated<st
       return { kind: 'edit', value: out };
     });
   const random = fc
-    .oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: fc.constantFrom(...',"\n\r\t{}[]:0-.e9aZ ') as fc.Arbitrary<string>, maxLength: 300 }))
+    .oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: fc.constantFrom(...',"\n\r\t{}[]:0-.e9aZ ') as fc.Arbitrary<string>, maxLength: 300 }),
+    )
     .map((s) => ({ kind: 'random string', value: s }));
   return fc.oneof(truncate, edit, random);
 }
@@ -92,7 +93,7 @@ const WRONG_VALUES: unknown[] = [null, -1, 0, 1.5, 2 ** 31, 2 ** 53, 1e308, -1e3
 
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) paths(x, [...prefix, i], out);
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
   return out;
 }
@@ -120,10 +121,7 @@ export function jsonMutations(seeds: readonly unknown[]): fc.Arbitrary<Mutated<u
   const all = seeds.map((s) => ({ s, p: paths(s) }));
   const replacement = fc.oneof(fc.constantFrom(...WRONG_VALUES), fc.jsonValue({ maxDepth: 2 }));
   return fc
-    .tuple(
-      fc.nat({ max: seeds.length - 1 }),
-      fc.array(fc.tuple(fc.nat(), replacement, fc.boolean()), { minLength: 1, maxLength: 3 }),
-    )
+    .tuple(fc.nat({ max: seeds.length - 1 }), fc.array(fc.tuple(fc.nat(), replacement, fc.boolean()), { minLength: 1, maxLength: 3 }))
     .map(([i, edits]) => {
       const { p } = all[i]!;
       let v = all[i]!.s;
@@ -135,7 +133,9 @@ export function jsonMutations(seeds: readonly unknown[]): fc.Arbitrary<Mutated<u
         } catch {
           continue; // the path vanished after an earlier edit
         }
-        kinds.push(`${remove ? 'remove' : 'set'} ${path.join('.') || '(root)'}${remove ? '' : ` = ${JSON.stringify(value)?.slice(0, 40)}`}`);
+        kinds.push(
+          `${remove ? 'remove' : 'set'} ${path.join('.') || '(root)'}${remove ? '' : ` = ${JSON.stringify(value)?.slice(0, 40)}`}`,
+        );
       }
       return { kind: kinds.join('; '), value: v };
     });

@@ -71,9 +71,7 @@ const checkAndDispose = (c: SafetensorsContent): void => {
 };
 
 function headerMutations(): fc.Arbitrary<Mutated<Uint8Array>> {
-  return fc.oneof(
-    ...handBuilt.map((f) => jsonMutations([f.header]).map((m) => ({ kind: m.kind, value: build(m.value, f.data) }))),
-  );
+  return fc.oneof(...handBuilt.map((f) => jsonMutations([f.header]).map((m) => ({ kind: m.kind, value: build(m.value, f.data) }))));
 }
 
 describe('fuzzed safetensors decode or throw a FormatError, leaking nothing', () => {
@@ -112,6 +110,8 @@ it('an empty tensor with an impossible dimension is rejected', () => {
     [2 ** 31, 0],
   ]) {
     const bytes = build({ a: { dtype: 'F32', shape, data_offsets: [0, 0] } }, new Uint8Array(0));
-    expect(() => decodeSafetensors(bytes)).toThrow(/safetensors: tensor "a": shape must be an array of non-negative integers up to 2147483647/);
+    expect(() => decodeSafetensors(bytes)).toThrow(
+      /safetensors: tensor "a": shape must be an array of non-negative integers up to 2147483647/,
+    );
   }
 });

@@ -52,9 +52,7 @@ function release(s: TrainerSnapshot): void {
 function fileMutations(): fc.Arbitrary<Mutated<Files>> {
   const names = Object.keys(seed);
   return fc.oneof(
-    ...names.map((name) =>
-      byteMutations([seed[name]!]).map((m) => ({ kind: `${name}: ${m.kind}`, value: { ...seed, [name]: m.value } })),
-    ),
+    ...names.map((name) => byteMutations([seed[name]!]).map((m) => ({ kind: `${name}: ${m.kind}`, value: { ...seed, [name]: m.value } }))),
   );
 }
 
@@ -77,7 +75,9 @@ describe('fuzzed checkpoints decode or throw a FormatError naming the file, leak
     const tally = new Tally();
     fc.assert(
       fc.property(fileMutations(), (m) => {
-        tally.add(checkParse(() => decodeCheckpoint(m.value), size(m.value), { names: /tessera-checkpoint: [a-z]+\.(json|safetensors)/ }, release));
+        tally.add(
+          checkParse(() => decodeCheckpoint(m.value), size(m.value), { names: /tessera-checkpoint: [a-z]+\.(json|safetensors)/ }, release),
+        );
       }),
       { numRuns: 600, seed: 90 },
     );

@@ -1,8 +1,8 @@
 import type { StateTree } from '@tessera/core';
 import { FormatError, flattenState, stateTensors, TesseraError, unflattenState } from '@tessera/core';
-import { readCheckpointTensors, validateTrainerJson } from './checkpoint-validate.js';
 import type { Tensor } from '@tessera/tensor';
 import { encodeSafetensors } from '@tessera/tensor';
+import { readCheckpointTensors, validateTrainerJson } from './checkpoint-validate.js';
 import type { TrainerSnapshot } from './trainer.js';
 
 /**
@@ -142,8 +142,7 @@ export function decodeCheckpoint(files: Record<string, Uint8Array | undefined>):
     const weights = read(CHECKPOINT_FILES.weights);
     const opt = read(CHECKPOINT_FILES.optimizer);
     for (const name of Object.keys(weights)) if (!json.weightNames.includes(name)) delete weights[name];
-    const callbacks =
-      json.callbacks === undefined ? undefined : tree('callbacks', json.callbacks, read(CHECKPOINT_FILES.callbacks));
+    const callbacks = json.callbacks === undefined ? undefined : tree('callbacks', json.callbacks, read(CHECKPOINT_FILES.callbacks));
     const snapshot: TrainerSnapshot = {
       step: json.step,
       epoch: json.epoch,

@@ -15,7 +15,7 @@ function idx(type: number, shape: number[], body: Uint8Array): Uint8Array {
   const view = new DataView(out.buffer);
   out[2] = type;
   out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
   out.set(body, 4 + 4 * shape.length);
   return out;
 }
@@ -85,7 +85,11 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
   });
 
   it('gzip: 600 cases', () => {
-    const seeds = [gzipSync(ramp(300, 7)), gzipSync(new Uint8Array(2000)), gzipSync(new TextEncoder().encode('hello, tessera\n'.repeat(20)))];
+    const seeds = [
+      gzipSync(ramp(300, 7)),
+      gzipSync(new Uint8Array(2000)),
+      gzipSync(new TextEncoder().encode('hello, tessera\n'.repeat(20))),
+    ];
     const tally = new Tally();
     fc.assert(
       fc.property(byteMutations(seeds), (m) => {

@@ -160,7 +160,10 @@ export function csv(source: ByteSource, options: CsvOptions = {}): Dataset<Recor
           // names the columns, the options' fault otherwise.
           const unknownColumn = (option: string, c: string): Error =>
             useHeaderRow
-              ? new FormatError('csv', `${name} header: no column ${JSON.stringify(c)} (named in ${option}); the header has ${JSON.stringify(names)}`)
+              ? new FormatError(
+                  'csv',
+                  `${name} header: no column ${JSON.stringify(c)} (named in ${option}); the header has ${JSON.stringify(names)}`,
+                )
               : new ValueError(`csv ${option} (${name})`, `one of the columns ${JSON.stringify(names)}`, c);
           keep = cols.map((c) => {
             const i = names!.indexOf(c);

@@ -199,7 +199,10 @@ const MAX_DEFLATE_RATIO = 1032;
  * declared size up front): the sizes must be possible for this archive, and the number of members
  * must fit in it (a central directory record takes at least 46 bytes).
  */
-function memberCheck(archiveBytes: number, name: string): (f: { name: string; size: number; originalSize: number; compression: number }) => boolean {
+function memberCheck(
+  archiveBytes: number,
+  name: string,
+): (f: { name: string; size: number; originalSize: number; compression: number }) => boolean {
   let seen = 0;
   return (f) => {
     if (++seen > archiveBytes / 46) {

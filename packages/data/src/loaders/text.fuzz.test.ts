@@ -32,7 +32,11 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
     const tally = new Tally();
     await fc.assert(
       fc.asyncProperty(textMutations(csvSeeds), async (m) => {
-        tally.add(await checkParseAsync(() => drain(csv(m.value, { name: 'iris.csv', missing: 'fill' })), m.value.length * 2, { names: /iris\.csv/ }));
+        tally.add(
+          await checkParseAsync(() => drain(csv(m.value, { name: 'iris.csv', missing: 'fill' })), m.value.length * 2, {
+            names: /iris\.csv/,
+          }),
+        );
       }),
       { numRuns: 800, seed: 60 },
     );
@@ -44,7 +48,11 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
     const tally = new Tally();
     await fc.assert(
       fc.asyncProperty(textMutations(csvSeeds), async (m) => {
-        tally.add(await checkParseAsync(() => drain(csv(m.value, { name: 'iris.csv', columns: typed })), m.value.length * 2, { names: /iris\.csv/ }));
+        tally.add(
+          await checkParseAsync(() => drain(csv(m.value, { name: 'iris.csv', columns: typed })), m.value.length * 2, {
+            names: /iris\.csv/,
+          }),
+        );
       }),
       { numRuns: 800, seed: 61 },
     );
