@@ -237,3 +237,14 @@ export class Tally {
     return this.counts.parsed + this.counts.rejected;
   }
 }
+
+/**
+ * fast-check parameters of a fuzz property: `numRuns` cases from a fixed seed, so CI runs are
+ * reproducible. `TESSERA_FUZZ_SEED=<n>` shifts every seed (explore new cases) and
+ * `TESSERA_FUZZ_SCALE=<k>` multiplies every case count (longer local runs).
+ */
+export function fuzzParams(numRuns: number, seed: number): { numRuns: number; seed: number } {
+  const shift = Number(process.env.TESSERA_FUZZ_SEED ?? 0) || 0;
+  const scale = Number(process.env.TESSERA_FUZZ_SCALE ?? 1) || 1;
+  return { numRuns: Math.round(numRuns * scale), seed: seed + shift };
+}

@@ -91,9 +91,12 @@ function functionalFromConfig(c: Record<string, unknown>, fromConfig: (cfg: unkn
   }
   const inputs = (c.inputs as number[]).map((i) => produced[i]?.[0] as SymbolicTensor);
   const outputs = (c.outputs as Ref[]).map(([ni, ti]) => produced[ni]?.[ti] as SymbolicTensor);
-  return new Model({
+  const m = new Model({
     name: c.name as string,
     inputs: c.multiInput ? inputs : (inputs[0] as SymbolicTensor),
     outputs: c.multiOutput ? outputs : (outputs[0] as SymbolicTensor),
   });
+  // Layers the config lists but no output depends on were built and are not part of the model.
+  for (const layer of layers.values()) if (!m.layers.includes(layer)) layer.dispose();
+  return m;
 }

@@ -8,7 +8,7 @@ import { useBackend } from '@tessera/core';
 import { tensorCount } from '@tessera/tensor';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkParse, jsonMutations, Tally, textMutations } from '../../../test-support/fuzz.js';
+import { checkParse, fuzzParams, jsonMutations, Tally, textMutations } from '../../../test-support/fuzz.js';
 import { input } from './graph/input-layer.js';
 import { model } from './graph/model.js';
 import { sequential } from './graph/sequential.js';
@@ -43,7 +43,9 @@ beforeAll(async () => {
   texts = [mlp, cnn, rnn, functional].map(serializeModule);
 });
 
-const names = /tessera-module|layer config/;
+// Rebuilding a model creates its weights (an orthogonal LSTM kernel takes tens of ms on a busy
+// 2-core machine), so a case may take up to 1 s here.
+const limits = { names: /tessera-module|layer config/, maxMs: 1000 };
 const release = (layer: AnyLayer): void => layer.dispose();
 
 describe('fuzzed module JSON rebuilds a layer or throws a FormatError', () => {
@@ -56,9 +58,11 @@ describe('fuzzed module JSON rebuilds a layer or throws a FormatError', () => {
     const tally = new Tally();
     fc.assert(
       fc.property(textMutations(texts), (m) => {
-        tally.add(checkParse(() => deserializeModule(m.value), m.value.length, { names }, release));
+        const live = tensorCount();
+        tally.add(checkParse(() => deserializeModule(m.value), m.value.length, limits, release));
+        expect(tensorCount()).toBe(live);
       }),
-      { numRuns: 500, seed: 100 },
+      fuzzParams(500, 100),
     );
     expect(tensorCount()).toBe(before);
     expect(tally.counts.rejected).toBeGreaterThan(100);
@@ -70,9 +74,11 @@ describe('fuzzed module JSON rebuilds a layer or throws a FormatError', () => {
     const tally = new Tally();
     fc.assert(
       fc.property(jsonMutations(seeds), (m) => {
-        tally.add(checkParse(() => deserializeModule(m.value as object), 1024, { names }, release));
+        const live = tensorCount();
+        tally.add(checkParse(() => deserializeModule(m.value as object), 1024, limits, release));
+        expect(tensorCount()).toBe(live);
       }),
-      { numRuns: 1000, seed: 101 },
+      fuzzParams(1000, 101),
     );
     expect(tensorCount()).toBe(before);
     expect(tally.counts.parsed).toBeGreaterThan(20);
@@ -82,9 +88,11 @@ describe('fuzzed module JSON rebuilds a layer or throws a FormatError', () => {
   it('random JSON: 200 cases', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => {
-        checkParse(() => deserializeModule({ format: 'tessera-module', version: 1, module: v }), 1024, { names }, release);
+        const live = tensorCount();
+        checkParse(() => deserializeModule({ format: 'tessera-module', version: 1, module: v }), 1024, limits, release);
+        expect(tensorCount()).toBe(live);
       }),
-      { numRuns: 200, seed: 102 },
+      fuzzParams(200, 102),
     );
   });
 });

@@ -9,7 +9,7 @@ import { useBackend } from '@tessera/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCpu } from '../../../test-support/backends.js';
-import { byteMutations, checkParse, jsonMutations, type Mutated, Tally } from '../../../test-support/fuzz.js';
+import { byteMutations, checkParse, fuzzParams, jsonMutations, type Mutated, Tally } from '../../../test-support/fuzz.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from './safetensors.js';
 
 beforeAll(async () => {
@@ -81,9 +81,11 @@ describe('fuzzed safetensors decode or throw a FormatError, leaking nothing', ()
     const tally = new Tally();
     fc.assert(
       fc.property(byteMutations(seeds), (m) => {
+        const live = memory().numTensors;
         tally.add(checkParse(() => decodeSafetensors(m.value), m.value.length, { names: /safetensors/ }, checkAndDispose));
+        expect(memory().numTensors).toBe(live);
       }),
-      { numRuns: 1200, seed: 80 },
+      fuzzParams(1200, 80),
     );
     expect(memory().numTensors).toBe(before);
     expect(tally.counts.rejected).toBeGreaterThan(100);
@@ -95,9 +97,11 @@ describe('fuzzed safetensors decode or throw a FormatError, leaking nothing', ()
     const tally = new Tally();
     fc.assert(
       fc.property(headerMutations(), (m) => {
+        const live = memory().numTensors;
         tally.add(checkParse(() => decodeSafetensors(m.value), m.value.length, { names: /safetensors/ }, checkAndDispose));
+        expect(memory().numTensors).toBe(live);
       }),
-      { numRuns: 800, seed: 81 },
+      fuzzParams(800, 81),
     );
     expect(memory().numTensors).toBe(before);
     expect(tally.counts.rejected).toBeGreaterThan(100);

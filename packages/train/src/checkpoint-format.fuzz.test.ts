@@ -9,7 +9,7 @@ import { stateTensors, useBackend } from '@tessera/core';
 import { tensor, tensorCount } from '@tessera/tensor';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byteMutations, checkParse, jsonMutations, type Mutated, Tally } from '../../../test-support/fuzz.js';
+import { byteMutations, checkParse, fuzzParams, jsonMutations, type Mutated, Tally } from '../../../test-support/fuzz.js';
 import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 import type { TrainerSnapshot } from './trainer.js';
 
@@ -79,7 +79,7 @@ describe('fuzzed checkpoints decode or throw a FormatError naming the file, leak
           checkParse(() => decodeCheckpoint(m.value), size(m.value), { names: /tessera-checkpoint: [a-z]+\.(json|safetensors)/ }, release),
         );
       }),
-      { numRuns: 600, seed: 90 },
+      fuzzParams(600, 90),
     );
     expect(tensorCount()).toBe(before);
     expect(tally.counts.rejected).toBeGreaterThan(100);
@@ -90,9 +90,11 @@ describe('fuzzed checkpoints decode or throw a FormatError naming the file, leak
     const tally = new Tally();
     fc.assert(
       fc.property(jsonFileMutations(), (m) => {
+        const live = tensorCount();
         tally.add(checkParse(() => decodeCheckpoint(m.value), size(m.value), { names: /tessera-checkpoint: trainer\.json/ }, release));
+        expect(tensorCount()).toBe(live);
       }),
-      { numRuns: 500, seed: 91 },
+      fuzzParams(500, 91),
     );
     expect(tensorCount()).toBe(before);
     expect(tally.counts.rejected).toBeGreaterThan(100);
@@ -103,7 +105,9 @@ describe('fuzzed checkpoints decode or throw a FormatError naming the file, leak
     for (const name of Object.keys(seed)) {
       const files: Record<string, Uint8Array | undefined> = { ...seed, [name]: undefined };
       expect(() => decodeCheckpoint(files)).toThrow(`tessera-checkpoint: missing file ${name}`);
+      const live = tensorCount();
       checkParse(() => decodeCheckpoint(files), size(seed), { names: new RegExp(name.replace('.', '\\.')) }, release);
+      expect(tensorCount()).toBe(live);
     }
     expect(tensorCount()).toBe(before);
   });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { byteMutations, checkParse, Tally } from '../../../../test-support/fuzz.js';
+import { byteMutations, checkParse, fuzzParams, Tally } from '../../../../test-support/fuzz.js';
 import { gunzip } from '../io/gzip.js';
 import { parseIdx } from './idx.js';
 import { encodeNpy, encodeNpz, parseNpy, parseNpz } from './npy.js';
@@ -45,9 +45,9 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
       fc.property(byteMutations(seeds), (m) => {
         tally.add(checkParse(() => parseIdx(m.value, { name: 'train-images' }), m.value.length, { names: /train-images/ }));
       }),
-      { numRuns: 1200, seed: 42 },
+      fuzzParams(1200, 42),
     );
-    expect(tally.total).toBe(1200);
+    expect(tally.total).toBe(fuzzParams(1200, 42).numRuns);
     expect(tally.counts.rejected).toBeGreaterThan(100);
   });
 
@@ -65,7 +65,7 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
       fc.property(byteMutations(seeds), (m) => {
         tally.add(checkParse(() => parseNpy(m.value, 'x.npy'), m.value.length, { names: /x\.npy/ }));
       }),
-      { numRuns: 1200, seed: 43 },
+      fuzzParams(1200, 43),
     );
     expect(tally.counts.rejected).toBeGreaterThan(100);
     expect(tally.counts.parsed).toBeGreaterThan(10);
@@ -79,7 +79,7 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
       fc.property(byteMutations(seeds), (m) => {
         tally.add(checkParse(() => parseNpz(m.value, 'data.npz'), m.value.length, { names: /data\.npz/ }));
       }),
-      { numRuns: 800, seed: 44 },
+      fuzzParams(800, 44),
     );
     expect(tally.counts.rejected).toBeGreaterThan(100);
   });
@@ -95,7 +95,7 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
       fc.property(byteMutations(seeds), (m) => {
         tally.add(checkParse(() => gunzip(m.value, 'labels.gz'), m.value.length, { names: /labels\.gz/ }));
       }),
-      { numRuns: 600, seed: 45 },
+      fuzzParams(600, 45),
     );
     expect(tally.counts.rejected).toBeGreaterThan(100);
   });

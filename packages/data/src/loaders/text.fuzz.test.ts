@@ -5,7 +5,7 @@
 // Cases per run: csv inferred 800 + csv typed 800 + csv bytes 400 + jsonl 600 + jsonl bytes 300 = 2900.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byteMutations, checkParseAsync, Tally, textMutations } from '../../../../test-support/fuzz.js';
+import { byteMutations, checkParseAsync, fuzzParams, Tally, textMutations } from '../../../../test-support/fuzz.js';
 import { csv } from './csv.js';
 import { jsonl } from './jsonl.js';
 
@@ -38,7 +38,7 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
           }),
         );
       }),
-      { numRuns: 800, seed: 60 },
+      fuzzParams(800, 60),
     );
     expect(tally.counts.parsed).toBeGreaterThan(50);
     expect(tally.counts.rejected).toBeGreaterThan(50);
@@ -54,7 +54,7 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
           }),
         );
       }),
-      { numRuns: 800, seed: 61 },
+      fuzzParams(800, 61),
     );
     expect(tally.counts.rejected).toBeGreaterThan(50);
   });
@@ -65,7 +65,7 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
       fc.asyncProperty(byteMutations(seeds), async (m) => {
         await checkParseAsync(() => drain(csv(m.value, { name: 'iris.csv' })), m.value.length, { names: /iris\.csv/ });
       }),
-      { numRuns: 400, seed: 62 },
+      fuzzParams(400, 62),
     );
   });
 
@@ -82,7 +82,7 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
       fc.asyncProperty(textMutations(jsonlSeeds), async (m) => {
         tally.add(await checkParseAsync(() => drain(jsonl(m.value, { name: 'log.jsonl' })), m.value.length * 2, { names: /log\.jsonl/ }));
       }),
-      { numRuns: 600, seed: 63 },
+      fuzzParams(600, 63),
     );
     expect(tally.counts.parsed).toBeGreaterThan(50);
     expect(tally.counts.rejected).toBeGreaterThan(50);
@@ -94,7 +94,7 @@ describe('fuzzed text loaders yield records or throw a FormatError', () => {
       fc.asyncProperty(byteMutations(seeds), async (m) => {
         await checkParseAsync(() => drain(jsonl(m.value, { name: 'log.jsonl' })), m.value.length, { names: /log\.jsonl/ });
       }),
-      { numRuns: 300, seed: 64 },
+      fuzzParams(300, 64),
     );
   });
 });

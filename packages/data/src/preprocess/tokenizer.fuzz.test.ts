@@ -4,7 +4,7 @@
 // Cases per run: 600 mutated + 300 random JSON = 900.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkParse, jsonMutations, Tally } from '../../../../test-support/fuzz.js';
+import { checkParse, fuzzParams, jsonMutations, Tally } from '../../../../test-support/fuzz.js';
 import { Tokenizer } from './tokenizer.js';
 
 const seeds = [
@@ -28,7 +28,7 @@ describe('fuzzed Tokenizer.fromJSON builds a working tokenizer or throws a Value
       fc.property(jsonMutations(seeds), (m) => {
         tally.add(checkParse(() => useTokenizer(m.value), 1024, { names: /Tokenizer/ }));
       }),
-      { numRuns: 600, seed: 70 },
+      fuzzParams(600, 70),
     );
     expect(tally.counts.parsed).toBeGreaterThan(20);
     expect(tally.counts.rejected).toBeGreaterThan(100);
@@ -39,7 +39,7 @@ describe('fuzzed Tokenizer.fromJSON builds a working tokenizer or throws a Value
       fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => {
         checkParse(() => useTokenizer(v), 1024, { names: /Tokenizer/ });
       }),
-      { numRuns: 300, seed: 71 },
+      fuzzParams(300, 71),
     );
   });
 });
