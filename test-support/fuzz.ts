@@ -7,6 +7,16 @@
 // so a hang fails the case instead of the whole run), and never allocates more ArrayBuffer memory
 // than `allocFactor` times its input plus `allocSlack` bytes (a lying size field must be rejected
 // before allocating).
+//
+// Cases per run (numRuns set in each file; TESSERA_FUZZ_SCALE multiplies them):
+//   packages/data/src/loaders/binary.fuzz.test.ts       3,800  (IDX, NPY, NPZ, gzip)
+//   packages/data/src/loaders/image.fuzz.test.ts        3,000  (PNG, PNG chunks, JPEG, decodeImage)
+//   packages/data/src/loaders/text.fuzz.test.ts         2,900  (CSV, JSONL)
+//   packages/data/src/preprocess/tokenizer.fuzz.test.ts   900  (Tokenizer.fromJSON)
+//   packages/tensor/src/safetensors.fuzz.test.ts        2,000  (safetensors)
+//   packages/train/src/checkpoint-format.fuzz.test.ts   1,108  (checkpoints)
+//   packages/layers/src/serialize.fuzz.test.ts          1,700  (serialized models)
+//   total                                              15,408
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { TesseraError } from '../packages/core/src/errors.js';
@@ -182,16 +192,18 @@ function checkError(e: unknown, limits: CaseLimits): void {
 
 function checkCost(ms: number, grown: number, inputBytes: number, limits: CaseLimits): void {
   const maxMs = limits.maxMs ?? 200;
-  if (ms > maxMs) throw new Error(`case took ${ms.toFixed(1)} ms (limit ${maxMs} ms)`);
+  if (ms > maxMs) throw new Error(`case took ${ms.toFixed(1)} ms twice (limit ${maxMs} ms)`);
   const maxAlloc = (limits.allocFactor ?? 64) * inputBytes + (limits.allocSlack ?? 2 ** 20);
   if (grown > maxAlloc) throw new Error(`ArrayBuffer memory grew by ${grown} bytes for a ${inputBytes}-byte input (limit ${maxAlloc})`);
 }
 
-/**
- * Checks one synchronous parse of a fuzzed input against the contract (see the file comment).
- * `dispose` releases what a successful parse returned (tensors).
- */
-export function checkParse<T>(parse: () => T, inputBytes: number, limits: CaseLimits, dispose?: (value: T) => void): Outcome {
+interface Run {
+  outcome: Outcome;
+  ms: number;
+  grown: number;
+}
+
+function runOnce<T>(parse: () => T, limits: CaseLimits, dispose?: (value: T) => void): Run {
   const mem0 = process.memoryUsage().arrayBuffers;
   const t0 = performance.now();
   let outcome: Outcome;
@@ -207,12 +219,22 @@ export function checkParse<T>(parse: () => T, inputBytes: number, limits: CaseLi
   const ms = performance.now() - t0;
   const grown = process.memoryUsage().arrayBuffers - mem0;
   if (value !== undefined) dispose?.(value);
-  checkCost(ms, grown, inputBytes, limits);
-  return outcome;
+  return { outcome, ms, grown };
 }
 
-/** Async form of {@link checkParse} (streamed parsers); a hang is caught by the time limit only after it ends. */
-export async function checkParseAsync<T>(parse: () => Promise<T>, inputBytes: number, limits: CaseLimits): Promise<Outcome> {
+/**
+ * Checks one synchronous parse of a fuzzed input against the contract (see the file comment).
+ * `dispose` releases what a successful parse returned (tensors). A case over the time limit is run
+ * once more and fails only when it is slow again (a GC pause or a busy machine is not a bug).
+ */
+export function checkParse<T>(parse: () => T, inputBytes: number, limits: CaseLimits, dispose?: (value: T) => void): Outcome {
+  let run = runOnce(parse, limits, dispose);
+  if (run.ms > (limits.maxMs ?? 200)) run = runOnce(parse, limits, dispose);
+  checkCost(run.ms, run.grown, inputBytes, limits);
+  return run.outcome;
+}
+
+async function runOnceAsync<T>(parse: () => Promise<T>, limits: CaseLimits): Promise<Run> {
   const mem0 = process.memoryUsage().arrayBuffers;
   const t0 = performance.now();
   let outcome: Outcome;
@@ -223,8 +245,15 @@ export async function checkParseAsync<T>(parse: () => Promise<T>, inputBytes: nu
     checkError(e, limits);
     outcome = 'rejected';
   }
-  checkCost(performance.now() - t0, process.memoryUsage().arrayBuffers - mem0, inputBytes, limits);
-  return outcome;
+  return { outcome, ms: performance.now() - t0, grown: process.memoryUsage().arrayBuffers - mem0 };
+}
+
+/** Async form of {@link checkParse} (streamed parsers); a hang is caught by the time limit only after it ends. */
+export async function checkParseAsync<T>(parse: () => Promise<T>, inputBytes: number, limits: CaseLimits): Promise<Outcome> {
+  let run = await runOnceAsync(parse, limits);
+  if (run.ms > (limits.maxMs ?? 200)) run = await runOnceAsync(parse, limits);
+  checkCost(run.ms, run.grown, inputBytes, limits);
+  return run.outcome;
 }
 
 /** Counts outcomes so a suite can assert that both parsing and rejecting were exercised. */

@@ -145,7 +145,9 @@ describe('fuzzed image decoders decode or throw a FormatError', () => {
     new DataView(bytes.buffer).setUint16(sof + 5, 9000);
     new DataView(bytes.buffer).setUint16(sof + 7, 9000);
     const mem0 = process.memoryUsage().arrayBuffers;
-    expect(() => decodeJpeg(bytes, 'dog.jpg')).toThrow(/dog\.jpg: frame header declares 9000x9000 pixels, which need at least \d+ bytes of image data; the file holds \d+/);
+    expect(() => decodeJpeg(bytes, 'dog.jpg')).toThrow(
+      /dog\.jpg: frame header declares 9000x9000 pixels, which need at least \d+ bytes of image data; the file holds \d+/,
+    );
     expect(process.memoryUsage().arrayBuffers - mem0).toBeLessThan(2 ** 20);
   });
 
