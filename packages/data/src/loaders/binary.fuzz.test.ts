@@ -100,3 +100,26 @@ describe('fuzzed binary loaders parse or throw a FormatError', () => {
     expect(tally.counts.rejected).toBeGreaterThan(100);
   });
 });
+
+describe('lying size fields are rejected before allocating', () => {
+  it('a gzip trailer claiming 4 GiB', () => {
+    const bytes = gzipSync(ramp(100));
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, 0xffffffff, true);
+    const mem0 = process.memoryUsage().arrayBuffers;
+    expect(() => gunzip(bytes, 'labels.gz')).toThrow(
+      'labels.gz: truncated or corrupt gzip stream (trailer says 4294967295 bytes, decompressed 100)',
+    );
+    expect(process.memoryUsage().arrayBuffers - mem0).toBeLessThan(2 ** 20);
+  });
+
+  it('a zip directory entry claiming 2 GiB for a deflated member', () => {
+    const bytes = encodeNpz({ x: { data: new Float32Array(4), shape: [4] } }, true);
+    const view = new DataView(bytes.buffer);
+    let cd = bytes.length - 22;
+    while (view.getUint32(cd, true) !== 0x02014b50) cd--;
+    view.setUint32(cd + 24, 0x7fffffff, true); // uncompressed size
+    const mem0 = process.memoryUsage().arrayBuffers;
+    expect(() => parseNpz(bytes, 'data.npz')).toThrow(/data\.npz\/x\.npy: declared size 2147483647 is impossible for \d+ deflated bytes/);
+    expect(process.memoryUsage().arrayBuffers - mem0).toBeLessThan(2 ** 20);
+  });
+});
