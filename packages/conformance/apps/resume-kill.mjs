@@ -7,8 +7,13 @@
 //   node resume-kill.mjs resume <backend> <dir>        a fresh process resuming from <dir>; prints the final weights
 // Iris (../shared/datasets/iris or TESSERA_DATASETS), standardized; MLP 4-16-16-3 with dropout and
 // auto-generated layer names; adam; a seeded shuffle; EPOCHS epochs of batch 16 (8 steps each).
-import { open } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+// Every run also has stateful callbacks whose decisions change the weights or the files: early
+// stopping and reduce-LR on a plateau (a minDelta no epoch meets), an accuracy metric, and CSV and
+// JSONL loggers (in <dir>/logs, or a fresh temporary folder for `full`); the output holds the
+// per-epoch logs, the callbacks' decisions and both log files.
+import { mkdtemp, open, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
@@ -17,8 +22,8 @@ import { fitNormalizer, iris, split } from '@tessera/data';
 import { dense, dropout, sequential } from '@tessera/layers';
 import { sparseCategoricalCrossentropy } from '@tessera/losses';
 import { adam } from '@tessera/optimizers';
-import { fit } from '@tessera/train';
-import { checkpoint, latestCheckpoint, nodeIO } from '@tessera/train/node';
+import { accuracy, earlyStopping, fit, reduceLROnPlateau } from '@tessera/train';
+import { checkpoint, csvLogger, jsonlLogger, latestCheckpoint, nodeIO } from '@tessera/train/node';
 
 const EVERY = 3;
 const EPOCHS = 4;
@@ -59,7 +64,10 @@ const tornIO = {
 };
 
 let firstStep = null; // the first step this process trained (1-based): > 1 after a resume
-const callbacks = [];
+const logDir = dir ? join(dir, 'logs') : await mkdtemp(join(tmpdir(), 'tessera-resume-full-'));
+const stopper = earlyStopping({ monitor: 'loss', patience: 3, minDelta: 1e6 }); // stops after epoch 3
+const reduce = reduceLROnPlateau({ monitor: 'loss', patience: 2, factor: 0.5, minDelta: 1e6 }); // halves the rate after epoch 2
+const callbacks = [stopper, reduce, csvLogger(join(logDir, 'log.csv')), jsonlLogger(join(logDir, 'log.jsonl'), { batchEvery: 2 })];
 if (mode === 'kill' || mode === 'torn') {
   callbacks.push(checkpoint(dir, { every: EVERY, io: mode === 'torn' ? tornIO : nodeIO }));
   if (mode === 'kill') {
@@ -87,7 +95,11 @@ const history = await fit(model, train, {
   optimizer: adam({ learningRate: 0.01 }),
   epochs: EPOCHS,
   seed: 11,
+  metrics: [accuracy()],
   callbacks,
 });
+const files = { csv: await readFile(join(logDir, 'log.csv'), 'utf8'), jsonl: await readFile(join(logDir, 'log.jsonl'), 'utf8') };
 const weights = Object.fromEntries(Object.entries(model.parameters()).map(([k, v]) => [k, Array.from(v.dataSync())]));
-console.log(JSON.stringify({ backend: backendName, firstStep, steps: history.trainer.step, loss: history.history.loss.at(-1), weights }));
+const decisions = { stoppedEpoch: stopper.stoppedEpoch, bestEpoch: stopper.bestEpoch, reductions: reduce.reductions };
+const out = { backend: backendName, firstStep, steps: history.trainer.step, loss: history.history.loss.at(-1), weights };
+console.log(JSON.stringify({ ...out, epochs: history.epoch, logs: history.logs, decisions, files }));

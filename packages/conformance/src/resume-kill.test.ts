@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
  * A real kill: `apps/resume-kill.mjs` trains an Iris MLP (dropout, adam, seeded shuffle,
  * auto-generated layer names) through the BUILT packages in its own process, checkpointing
  * every 3 steps, and SIGKILLs itself mid-epoch; a fresh process resumes from the checkpoint
- * directory. Its final weights must match an uninterrupted run's within 1e-6.
+ * directory. Its final weights must match an uninterrupted run's within 1e-6, and its stateful
+ * callbacks (early stopping, reduce-LR, a metric, CSV and JSONL loggers) must log, decide and write
+ * exactly what the uninterrupted run did.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const script = resolve(here, '../apps/resume-kill.mjs');
@@ -40,6 +42,17 @@ interface Result {
   firstStep: number;
   steps: number;
   weights: Record<string, number[]>;
+  epochs: number[];
+  logs: Array<Record<string, number>>;
+  decisions: { stoppedEpoch: number; bestEpoch: number; reductions: number[] };
+  files: { csv: string; jsonl: string };
+}
+
+/** The resumed run logs the epochs it ran exactly as the uninterrupted one, decides the same and leaves the same files. */
+function sameRun(a: Result, c: Result): void {
+  expect(c.logs).toEqual(a.logs.slice(c.epochs[0]));
+  expect(c.decisions).toEqual(a.decisions);
+  expect(c.files).toEqual(a.files);
 }
 
 async function finished(args: string[]): Promise<Result> {
@@ -80,6 +93,9 @@ describe.each(['cpu', 'wasm'])('a training process SIGKILLed and resumed in a fr
     expect(c.firstStep).toBe(13); // resumed, not retrained from scratch
     expect(c.steps).toBe(32);
     expect(maxDiff(a, c)).toBeLessThanOrEqual(1e-6);
+    expect(a.decisions).toEqual({ stoppedEpoch: 3, bestEpoch: 0, reductions: [2] });
+    expect(c.epochs).toEqual([1, 2, 3]);
+    sameRun(a, c);
   });
 
   it('while a checkpoint is half written: resumes from the previous complete one and still matches', async () => {
@@ -97,6 +113,7 @@ describe.each(['cpu', 'wasm'])('a training process SIGKILLed and resumed in a fr
     const c = await finished(['resume', backend, dir]);
     expect(c.firstStep).toBe(19);
     expect(maxDiff(a, c)).toBeLessThanOrEqual(1e-6);
+    sameRun(a, c);
     // the resumed run's first save removed the dead writer's temporary directory
     expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
