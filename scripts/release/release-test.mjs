@@ -8,7 +8,8 @@
 // tree's versions and changesets are never touched) -> start verdaccio on 127.0.0.1 (free port,
 // storage in the temp dir; @tessera/* published locally, everything else proxied from the
 // registry npm is configured with) -> `changeset publish` -> fresh installs:
-//   1. only @tessera/core + @tessera/backend-cpu: nothing else of @tessera may come along;
+//   1. only @tessera/core + @tessera/backend-cpu: exactly core, kernels and backend-cpu of @tessera
+//      come along (the plugin registers @tessera/kernels' fixes), third-party packages only tfjs' own;
 //   2. only layers + optimizers + losses + train + backend-wasm: a small training run in ESM
 //      (.mjs) and in CJS (.cjs) whose loss must decrease (skipped, with the reason, while any of
 //      those packages does not exist yet).
@@ -29,6 +30,8 @@ const SKIP_BUILD = process.env.RELEASE_TEST_SKIP_BUILD === '1';
 const TRACKED_ONLY = process.env.RELEASE_TEST_TRACKED_ONLY === '1';
 const TRAIN_SET = ['@tessera/layers', '@tessera/optimizers', '@tessera/losses', '@tessera/train', '@tessera/backend-wasm'];
 const MINIMAL_SET = ['@tessera/core', '@tessera/backend-cpu'];
+/** What installing MINIMAL_SET may bring of @tessera: the plugin registers @tessera/kernels' fixes. */
+const MINIMAL_TESSERA = ['@tessera/backend-cpu', '@tessera/core', '@tessera/kernels'];
 const timings = [];
 // Whole-run bound: every command gets at most the time left before this deadline.
 const DEADLINE = T0 + 1000 * Number(process.env.RELEASE_TEST_TIMEOUT_S ?? 600);
@@ -443,9 +446,9 @@ async function main() {
         .sort();
       log(`  @tessera packages installed: ${tessera.join(', ')}`);
       log(`  everything else (${others.length}): ${others.join(', ')}`);
-      const extra = tessera.filter((n) => !MINIMAL_SET.includes(n));
+      const extra = tessera.filter((n) => !MINIMAL_TESSERA.includes(n));
       if (extra.length) throw new Error(`installing ${MINIMAL_SET.join(' + ')} also installed ${extra.join(', ')}`);
-      const missing = MINIMAL_SET.filter((n) => !installed.has(n));
+      const missing = MINIMAL_TESSERA.filter((n) => !installed.has(n));
       if (missing.length) throw new Error(`not installed: ${missing.join(', ')}`);
       // Third-party packages: only what tfjs-core and tfjs-backend-cpu themselves need.
       const allowed = dependencyClosure(dir, ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu']);
@@ -459,15 +462,18 @@ async function main() {
       writeFileSync(
         path.join(dir, 'smoke.mjs'),
         `import { getGradient, getKernel } from '@tensorflow/tfjs-core';
-import { activeBackend, conv2dBackpropFilterKernel, tesseraGradientConfigs, unsortedSegmentSumKernel, useBackend } from '@tessera/core';
+import { activeBackend, useBackend } from '@tessera/core';
+import { conv2dBackpropFilterKernel, gradientFixes, unsortedSegmentSumKernel } from '@tessera/kernels';
 import { cpu } from '@tessera/backend-cpu';
+const everyBackend = gradientFixes.filter((f) => f.backendName === undefined).map((f) => f.config);
 await useBackend(cpu());
 const b = activeBackend();
 console.log('active backend:', typeof b === 'string' ? b : b?.name);
 if (getKernel('Conv2DBackpropFilter', 'cpu')?.kernelFunc !== conv2dBackpropFilterKernel) throw new Error('cpu() did not register the im2col Conv2DBackpropFilter');
 if (getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc !== unsortedSegmentSumKernel) throw new Error('cpu() did not register the one-pass UnsortedSegmentSum');
-for (const c of tesseraGradientConfigs) if (getGradient(c.kernelName)?.gradFunc !== c.gradFunc) throw new Error('useBackend did not register the ' + c.kernelName + ' gradient');
-console.log('kernels and gradients applied by default: Conv2DBackpropFilter, UnsortedSegmentSum (cpu); gradients ' + tesseraGradientConfigs.map((c) => c.kernelName).join(', '));
+for (const c of everyBackend) if (getGradient(c.kernelName)?.gradFunc !== c.gradFunc) throw new Error('cpu() did not register the ' + c.kernelName + ' gradient');
+if (!getGradient('Conv2D')) throw new Error("useBackend did not register tfjs-core's gradients");
+console.log('kernels and gradients applied by default: Conv2DBackpropFilter, UnsortedSegmentSum (cpu); gradients ' + everyBackend.map((c) => c.kernelName).join(', '));
 `,
       );
       run(process.execPath, ['smoke.mjs'], { cwd: dir, timeoutMs: 60_000 });

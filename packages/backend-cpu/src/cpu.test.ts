@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { add, getBackend, tensor1d } from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterKernel, unsortedSegmentSumKernel, useBackend } from '@tessera/core';
+import { useBackend } from '@tessera/core';
+import { conv2dBackpropFilterKernel, unsortedSegmentSumKernel } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
 import { cpu } from './cpu.js';
 

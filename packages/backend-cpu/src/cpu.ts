@@ -1,6 +1,6 @@
-import { engine, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { engine } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
-import { conv2dBackpropFilterConfig, unsortedSegmentSumConfig } from '@tessera/core';
+import { registerCpuKernels, registerGradientFixes } from '@tessera/kernels';
 
 /**
  * Options of {@link cpu}.
@@ -24,7 +24,8 @@ export interface CpuOptions {
 
 /**
  * The plain-JavaScript backend: runs everywhere, slowest. The reference for conformance tests.
- * Registers Tessera's cpu Conv2DBackpropFilter and UnsortedSegmentSum unless `kernels: false`.
+ * Registers `@tessera/kernels`' gradient fixes (the ones for every backend) and, unless
+ * `kernels: false`, its cpu Conv2DBackpropFilter and UnsortedSegmentSum (for cpu only).
  *
  * @example
  * ```ts
@@ -40,13 +41,8 @@ export function cpu(options: CpuOptions = {}): BackendPlugin {
     isAvailable: () => true,
     async load() {
       await import('@tensorflow/tfjs-backend-cpu');
-      if (options.kernels === false) return;
-      for (const fast of [conv2dBackpropFilterConfig('cpu'), unsortedSegmentSumConfig('cpu')]) {
-        const current = getKernel(fast.kernelName, 'cpu');
-        if (current?.kernelFunc === fast.kernelFunc) continue;
-        if (current) unregisterKernel(fast.kernelName, 'cpu');
-        registerKernel(fast);
-      }
+      registerGradientFixes();
+      if (options.kernels !== false) registerCpuKernels();
     },
     afterActivate() {
       // tfjs-backend-cpu prints an advertisement for tfjs-node on its first write in Node;

@@ -1,5 +1,6 @@
 import type { BackendPlugin } from '@tessera/core';
 import { BackendUnavailableError, detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
+import { registerGradientFixes } from '@tessera/kernels';
 
 /**
  * What differs between the tfjs-node and tfjs-node-gpu plugins (the argument of {@link tfjsNodePlugin}).
@@ -76,6 +77,8 @@ export function tfjsNodePlugin(flavor: TfjsNodeFlavor): BackendPlugin {
           { cause },
         );
       }
+      // tfjs-node imports the whole @tensorflow/tfjs, which registers tfjs-core's gradients: Tessera's go on top.
+      registerGradientFixes();
       const core = await resolveInNode('@tensorflow/tfjs-core', entry);
       if (core) recordTfjsCore(core, 'unknown', flavor.pkg);
     },

@@ -25,10 +25,11 @@ export interface WasmOptions {
    */
   threads?: number | 'auto';
   /**
-   * Register Tessera's training kernels for wasm (default true): Conv2DBackpropFilter,
+   * Register `@tessera/kernels`' training kernels for wasm (default true): Conv2DBackpropFilter,
    * UnsortedSegmentSum and a correct MaxPoolGrad, which tfjs-backend-wasm lacks or gets wrong,
-   * and Tessera's gradients (matMul without transposed products; second-order-safe LeakyRelu,
-   * Elu and Maximum).
+   * faster BatchMatMul and Conv2DBackpropInput, and the wasm-only BatchMatMul gradient without
+   * transposed products. All apply on wasm only. The gradient fixes for every backend (Einsum,
+   * StridedSlice, second-order-safe LeakyRelu, Elu and Maximum) are registered either way.
    */
   kernels?: boolean;
   /** Where the .wasm files are served from (a URL prefix or a per-file map); resolved automatically in Node. */
@@ -57,10 +58,8 @@ export function wasm(options: WasmOptions = {}): BackendPlugin {
     async load() {
       if (loaded) return;
       const mod = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.kernels !== false) {
-        registerWasmKernels();
-        registerGradientFixes();
-      }
+      registerGradientFixes();
+      if (options.kernels !== false) registerWasmKernels();
       if (options.simd === false) env().set('WASM_HAS_SIMD_SUPPORT', false);
       if (typeof options.threads === 'number') mod.setThreadsCount(options.threads);
       const inNode = detectRuntime() === 'node';

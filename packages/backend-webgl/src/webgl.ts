@@ -1,5 +1,6 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
+import { registerGradientFixes } from '@tessera/kernels';
 
 /**
  * Options of {@link webgl}.
@@ -75,6 +76,7 @@ export function webgl(options: WebglOptions = {}): BackendPlugin {
     async load() {
       if (loaded) return;
       await import('@tensorflow/tfjs-backend-webgl');
+      registerGradientFixes();
       for (const [flag, value] of Object.entries(options.flags ?? {})) env().set(flag, value);
       loaded = true;
     },

@@ -1,5 +1,6 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { BackendPlugin } from '@tessera/core';
+import { registerGradientFixes } from '@tessera/kernels';
 
 /**
  * Options of {@link webgpu}.
@@ -68,6 +69,7 @@ export function webgpu(options: WebgpuOptions = {}): BackendPlugin {
     async load() {
       if (loaded) return;
       await import('@tensorflow/tfjs-backend-webgpu');
+      registerGradientFixes();
       for (const [flag, value] of Object.entries(options.flags ?? {})) env().set(flag, value);
       loaded = true;
     },

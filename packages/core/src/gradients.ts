@@ -1,31 +1,11 @@
 import type { GradConfig } from '@tensorflow/tfjs-core';
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { gradientConfigs } from './gradient-configs.js';
-import { einsumGradConfig } from './gradient-fixes/einsum.js';
-import { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradient-fixes/second-order.js';
-import { stridedSliceGradConfig } from './gradient-fixes/strided-slice.js';
-
-/**
- * The gradients Tessera adds to or replaces in tfjs-core, for every backend: Einsum and
- * StridedSlice (tfjs-core has none) and second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
- * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP).
- *
- * @example
- * ```ts
- * tesseraGradientConfigs.map((c) => c.kernelName); // ['Einsum', 'StridedSlice', 'LeakyRelu', 'Elu', 'Maximum']
- * ```
- */
-export const tesseraGradientConfigs: readonly GradConfig[] = [
-  einsumGradConfig,
-  stridedSliceGradConfig,
-  leakyReluGradConfig,
-  eluGradConfig,
-  maximumGradConfig,
-];
 
 /**
  * tfjs-core's own gradients (its `register_all_gradients` list), as {@link registerCoreGradients}
- * registers them before Tessera's replacements.
+ * registers them. Tessera's additions and replacements live in `@tessera/kernels` (`gradientFixes`),
+ * which the backend plugins register.
  *
  * @example
  * ```ts
@@ -37,10 +17,10 @@ export const tfjsGradientConfigs: readonly GradConfig[] = gradientConfigs as Gra
 let registered = false;
 
 /**
- * Registers tfjs-core's gradients (bare tfjs-core registers none), then Tessera's additions and
- * replacements ({@link tesseraGradientConfigs}). Gradients are global, so this serves every
- * backend. Idempotent; called by `useBackend`, exported for apps that set a backend through tfjs
- * directly.
+ * Registers tfjs-core's gradients (bare tfjs-core registers none) for every kernel that has no
+ * gradient yet, so a gradient registered before (e.g. Tessera's from `@tessera/kernels`, which
+ * the backend plugins register when they load) is kept. Idempotent; called by `useBackend`,
+ * exported for apps that set a backend through tfjs directly.
  *
  * @example
  * ```ts
@@ -51,9 +31,6 @@ export function registerCoreGradients(): void {
   if (registered) return;
   for (const config of tfjsGradientConfigs) {
     if (getGradient(config.kernelName) == null) registerGradient(config);
-  }
-  for (const config of tesseraGradientConfigs) {
-    if (getGradient(config.kernelName)?.gradFunc !== config.gradFunc) registerGradient(config);
   }
   registered = true;
 }

@@ -30,14 +30,7 @@ export {
   TesseraError,
   ValueError,
 } from './errors.js';
-export { einsumGradConfig } from './gradient-fixes/einsum.js';
-export { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradient-fixes/second-order.js';
-export { stridedSliceGradConfig } from './gradient-fixes/strided-slice.js';
-export { unbroadcast } from './gradient-fixes/unbroadcast.js';
-export { registerCoreGradients, tesseraGradientConfigs, tfjsGradientConfigs } from './gradients.js';
-export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
-export { kernelInputView } from './kernels/input-view.js';
-export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
+export { registerCoreGradients, tfjsGradientConfigs } from './gradients.js';
 export type { ScaleLearningRateOptions } from './learning-rate.js';
 export { getLearningRate, scaleLearningRate, setLearningRate } from './learning-rate.js';
 export { permutation } from './permutation.js';

@@ -1,4 +1,4 @@
-import type { DataType, TensorInfo } from '@tessera/tensor';
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The parts of a tfjs backend a JavaScript kernel needs to read inputs and write an output. */
 export interface HeapBackend {

@@ -1,85 +1,52 @@
-import {
-  einsumGradConfig,
-  eluGradConfig,
-  leakyReluGradConfig,
-  maximumGradConfig,
-  registerCoreGradients,
-  stridedSliceGradConfig,
-  unbroadcast,
-} from '@tessera/core';
-import type { GradConfig, NamedAttrMap, Tensor } from '@tessera/tensor';
-import { BatchMatMul, matMul, registerGradient, transpose } from '@tessera/tensor';
+import type { GradConfig } from '@tensorflow/tfjs-core';
+import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
+import { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
+import { einsumGradConfig } from './gradients/einsum.js';
+import { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradients/second-order.js';
+import { stridedSliceGradConfig } from './gradients/strided-slice.js';
 
-/** Transposes the last two axes (materialized, so the following matMul takes the fast path). */
-function t(x: Tensor): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  const n = perm.length;
-  [perm[n - 2], perm[n - 1]] = [perm[n - 1] as number, perm[n - 2] as number];
-  return transpose(x, perm);
+/**
+ * One gradient Tessera adds to or replaces in tfjs-core, as listed in {@link gradientFixes}.
+ *
+ * @example
+ * ```ts
+ * const fix: GradientFix = { config: batchMatMulGradConfig, backendName: 'wasm' };
+ * ```
+ */
+export interface GradientFix {
+  /** The gradient. */
+  readonly config: GradConfig;
+  /** The one backend it applies on (registered with `registerBackendGradient`); absent: every backend. */
+  readonly backendName?: string;
 }
 
 /**
- * BatchMatMul gradient with every product untransposed: the transposes are materialized first.
- * tfjs' own gradient uses transposed products, 20–45× slower than plain ones on wasm.
+ * Every gradient Tessera adds to or replaces in tfjs-core, in one list: for every backend, Einsum
+ * and StridedSlice (tfjs-core has none) and second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
+ * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP); for wasm only, a BatchMatMul
+ * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower).
  *
  * @example
  * ```ts
- * registerGradient(batchMatMulGradConfig); // registerGradientFixes() does this
+ * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'wasm: BatchMatMul']
  * ```
  */
-export const batchMatMulGradConfig: GradConfig = {
-  kernelName: BatchMatMul,
-  inputsToSave: ['a', 'b'],
-  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-    const g = dy as Tensor;
-    const [a, b] = saved as [Tensor, Tensor];
-    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    let da: () => Tensor;
-    let db: () => Tensor;
-    if (!transposeA && !transposeB) {
-      da = () => matMul(g, t(b));
-      db = () => matMul(t(a), g);
-    } else if (!transposeA && transposeB) {
-      da = () => matMul(g, b);
-      db = () => matMul(t(g), a);
-    } else if (transposeA && !transposeB) {
-      da = () => matMul(b, t(g));
-      db = () => matMul(a, g);
-    } else {
-      da = () => matMul(t(b), t(g));
-      db = () => matMul(t(g), t(a));
-    }
-    return { a: () => unbroadcast(da(), a.shape), b: () => unbroadcast(db(), b.shape) };
-  },
-};
+export const gradientFixes: readonly GradientFix[] = [
+  { config: einsumGradConfig },
+  { config: stridedSliceGradConfig },
+  { config: leakyReluGradConfig },
+  { config: eluGradConfig },
+  { config: maximumGradConfig },
+  { config: batchMatMulGradConfig, backendName: 'wasm' },
+];
 
 /**
- * Every gradient Tessera replaces: the wasm-oriented BatchMatMul gradient (this package) and the
- * second-order-safe LeakyRelu, Elu and Maximum gradients (from `@tessera/core`).
- *
- * @example
- * ```ts
- * gradientConfigs.map((c) => c.kernelName); // ['BatchMatMul', 'LeakyRelu', 'Elu', 'Maximum']
- * ```
- */
-export const gradientConfigs: GradConfig[] = [batchMatMulGradConfig, leakyReluGradConfig, eluGradConfig, maximumGradConfig];
-
-/**
- * Gradients tfjs-core lacks, which Tessera adds: Einsum and StridedSlice (from `@tessera/core`,
- * registered by every `useBackend`).
- *
- * @example
- * ```ts
- * addedGradientConfigs.map((c) => c.kernelName); // ['Einsum', 'StridedSlice']
- * ```
- */
-export const addedGradientConfigs: GradConfig[] = [einsumGradConfig, stridedSliceGradConfig];
-
-/**
- * Registers Tessera's gradients (global, all backends): a BatchMatMul gradient that avoids
- * transposed products, plus what `useBackend` registers on every backend anyway (tfjs-core's
- * gradients; Einsum and StridedSlice gradients; second-order-safe LeakyRelu, Elu and Maximum).
- * Idempotent; the wasm plugin calls it.
+ * Registers the gradients of {@link gradientFixes} that apply on every backend (Einsum,
+ * StridedSlice, second-order-safe LeakyRelu, Elu and Maximum), in place of tfjs-core's where it
+ * has one. Every backend plugin calls it when it loads, so they behave the same on every backend;
+ * the backend-specific ones are registered with that backend's kernels (`registerWasmKernels()`).
+ * Idempotent.
  *
  * @example
  * ```ts
@@ -88,6 +55,7 @@ export const addedGradientConfigs: GradConfig[] = [einsumGradConfig, stridedSlic
  * ```
  */
 export function registerGradientFixes(): void {
-  registerCoreGradients();
-  for (const c of [...gradientConfigs, ...addedGradientConfigs]) registerGradient(c);
+  for (const { config, backendName } of gradientFixes) {
+    if (backendName === undefined && getGradient(config.kernelName)?.gradFunc !== config.gradFunc) registerGradient(config);
+  }
 }

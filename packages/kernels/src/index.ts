@@ -1,4 +1,14 @@
-export { addedGradientConfigs, batchMatMulGradConfig, gradientConfigs, registerGradientFixes } from './gradients.js';
+export { gradientOn, registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
+export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/conv2d-backprop-filter.js';
+export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
+export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
+export { einsumGradConfig } from './gradients/einsum.js';
+export { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradients/second-order.js';
+export { stridedSliceGradConfig } from './gradients/strided-slice.js';
+export { unbroadcast } from './gradients/unbroadcast.js';
+export type { GradientFix } from './gradients.js';
+export { gradientFixes, registerGradientFixes } from './gradients.js';
+export { kernelInputView } from './kernel-input-view.js';
 export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';

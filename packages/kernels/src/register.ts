@@ -1,6 +1,9 @@
-import { conv2dBackpropFilterConfig, unsortedSegmentSumConfig } from '@tessera/core';
-import type { KernelConfig } from '@tessera/tensor';
-import { getKernel, registerKernel, unregisterKernel } from '@tessera/tensor';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
+import { conv2dBackpropFilterConfig } from './cpu/conv2d-backprop-filter.js';
+import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
+import { gradientFixes } from './gradients.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
 import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
@@ -10,6 +13,16 @@ import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
 const replaced = new Map<string, KernelConfig | undefined>();
+
+const scopedGradients = new Set<string>();
+
+function installGradients(backendName: string): void {
+  for (const fix of gradientFixes) {
+    if (fix.backendName !== backendName) continue;
+    registerBackendGradient(backendName, fix.config);
+    scopedGradients.add(`${backendName}/${fix.config.kernelName}`);
+  }
+}
 
 function install(config: KernelConfig): void {
   const key = `${config.backendName}/${config.kernelName}`;
@@ -43,10 +56,11 @@ export function wasmKernelConfigs(): KernelConfig[] {
 }
 
 /**
- * Registers Tessera's wasm kernels: Conv2DBackpropFilter (conv and conv-transpose weights can
- * train), UnsortedSegmentSum (Embedding/gather weights can train), a correct MaxPoolGrad and a
- * BatchMatMul that runs transposed and batched products on the fast plain 2-D path.
- * Idempotent; `@tessera/backend-wasm` calls it when the backend is activated.
+ * Registers Tessera's wasm kernels, for the wasm backend only: Conv2DBackpropFilter (conv and
+ * conv-transpose weights can train), UnsortedSegmentSum (Embedding/gather weights can train), a
+ * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
+ * 2-D path, and the wasm-only gradients of `gradientFixes` (BatchMatMul without transposed
+ * products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
  * ```ts
@@ -56,6 +70,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  */
 export function registerWasmKernels(): void {
   for (const config of wasmKernelConfigs()) install(config);
+  installGradients('wasm');
 }
 
 /**
@@ -71,10 +86,9 @@ export function cpuKernelConfigs(): KernelConfig[] {
 }
 
 /**
- * Registers Tessera's cpu kernels: a Conv2DBackpropFilter by im2col and one matMul in place of
- * tfjs-backend-cpu's naive loop, and a one-pass UnsortedSegmentSum in place of its
- * numSegments × rows one. Idempotent; `@tessera/backend-cpu` registers the same kernels on
- * activation by itself (it does not depend on this package).
+ * Registers Tessera's cpu kernels, for the cpu backend only: a Conv2DBackpropFilter by im2col and
+ * one matMul in place of tfjs-backend-cpu's naive loop, and a one-pass UnsortedSegmentSum in place
+ * of its numSegments × rows one. Idempotent; `cpu()` calls it when it loads.
  *
  * @example
  * ```ts
@@ -84,10 +98,12 @@ export function cpuKernelConfigs(): KernelConfig[] {
  */
 export function registerCpuKernels(): void {
   for (const config of cpuKernelConfigs()) install(config);
+  installGradients('cpu');
 }
 
 /**
- * Restores the kernels that {@link registerWasmKernels} replaced (and removes the ones it added).
+ * Restores the kernels that {@link registerWasmKernels} and {@link registerCpuKernels} replaced
+ * (and removes the ones they added), and removes their backend-only gradients.
  *
  * @example
  * ```ts
@@ -101,4 +117,9 @@ export function unregisterTesseraKernels(): void {
     if (original) registerKernel(original);
   }
   replaced.clear();
+  for (const key of scopedGradients) {
+    const [backendName, kernelName] = key.split('/') as [string, string];
+    unregisterBackendGradient(backendName, kernelName);
+  }
+  scopedGradients.clear();
 }

@@ -1,6 +1,6 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
-import type { Tensor } from '@tessera/tensor';
-import * as tf from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { registerWasmKernels } from './register.js';

@@ -1,6 +1,6 @@
-import { kernelInputView } from '@tessera/core';
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
-import { BatchMatMul, getKernel, matMul, reshape, stack, tidy, transpose, unstack } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { BatchMatMul, getKernel, matMul, reshape, stack, tidy, transpose, unstack } from '@tensorflow/tfjs-core';
+import { kernelInputView } from '../kernel-input-view.js';
 
 function swapLast(x: Tensor): Tensor {
   const perm = x.shape.map((_, i) => i);

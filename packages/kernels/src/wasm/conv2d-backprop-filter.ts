@@ -1,6 +1,7 @@
-import { kernelInputView } from '@tessera/core';
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
-import { backend_util, Conv2DBackpropFilter, conv2d, pad, slice, tidy, transpose } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, conv2d, pad, slice, tidy, transpose } from '@tensorflow/tfjs-core';
+import { convInfo, requireNhwc } from '../conv-info.js';
+import { kernelInputView } from '../kernel-input-view.js';
 
 /**
  * Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) as one forward conv2d on the fast
@@ -17,24 +18,7 @@ import { backend_util, Conv2DBackpropFilter, conv2d, pad, slice, tidy, transpose
  */
 export const wasmConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (Tessera kernel): only NHWC is supported, received NCHW');
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(attrs, { xShape: x.shape }) ?? requireNhwc(Conv2DBackpropFilter);
   const { top, bottom, left, right } = info.padInfo;
   const xt = kernelInputView(x, backend);
   const dyt = kernelInputView(dy, backend);

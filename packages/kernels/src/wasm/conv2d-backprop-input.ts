@@ -1,7 +1,5 @@
-import { kernelInputView } from '@tessera/core';
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  backend_util,
   Conv2DBackpropInput,
   conv2d,
   getKernel,
@@ -13,7 +11,9 @@ import {
   tidy,
   transpose,
   zerosLike,
-} from '@tessera/tensor';
+} from '@tensorflow/tfjs-core';
+import { convInfo } from '../conv-info.js';
+import { kernelInputView } from '../kernel-input-view.js';
 
 let stockKernel: KernelFunc | undefined;
 let stockSetup: KernelConfig['setupFunc'];
@@ -47,24 +47,8 @@ function dilate(x: Tensor, axis: 1 | 2, s: number): Tensor {
 export const wasmConv2dBackpropInputKernel: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  if (a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as [number, number, number, number],
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(attrs, { filterShape: filter.shape });
+  if (!info || dy.dtype !== 'float32' || filter.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const dilatedH = (outHeight - 1) * strideHeight + 1;

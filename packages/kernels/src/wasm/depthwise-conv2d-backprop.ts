@@ -1,17 +1,7 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tessera/tensor';
-import { backend_util, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput } from '@tessera/tensor';
+import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs-core';
 import { read, wasmOutput } from '../backend-io.js';
-
-type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
-
-interface DepthwiseAttrs {
-  strides: [number, number] | number;
-  pad: Pad;
-  dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-type Shape4 = [number, number, number, number];
+import { convInfo } from '../conv-info.js';
 
 /**
  * Visits every (output position, filter tap) pair that lands inside the input: `f(xOff, yOff, wOff)`
@@ -39,11 +29,6 @@ function forEachTap(info: backend_util.Conv2DInfo, f: (xOff: number, yOff: numbe
   }
 }
 
-function convInfo(xShape: Shape4, filterShape: Shape4, attrs: DepthwiseAttrs): backend_util.Conv2DInfo {
-  const { strides, pad, dilations, dimRoundingMode } = attrs;
-  return backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations ?? [1, 1], pad, dimRoundingMode, true /* depthwise */);
-}
-
 /**
  * DepthwiseConv2dNativeBackpropFilter for NHWC input: `dW[r, c, d, m] = Σ x[b, y·s + r·dil − pad, d] ·
  * dy[b, y, d·M + m]` over batch and output positions. Honours strides, valid/same/explicit padding,
@@ -57,8 +42,7 @@ function convInfo(xShape: Shape4, filterShape: Shape4, attrs: DepthwiseAttrs): b
  */
 export const depthwiseConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as DepthwiseAttrs & { filterShape: Shape4 };
-  const info = convInfo(x.shape as Shape4, a.filterShape, a);
+  const info = convInfo(attrs, { xShape: x.shape }, true) as backend_util.Conv2DInfo;
   const xv = read(backend, x);
   const g = read(backend, dy);
   const { info: dw, values: out } = wasmOutput(backend, [...info.filterShape]);
@@ -88,8 +72,7 @@ export const depthwiseConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backen
  */
 export const depthwiseConv2dBackpropInputKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as DepthwiseAttrs & { inputShape: Shape4 };
-  const info = convInfo(a.inputShape, filter.shape as Shape4, a);
+  const info = convInfo(attrs, { filterShape: filter.shape }, true) as backend_util.Conv2DInfo;
   const w = read(backend, filter);
   const g = read(backend, dy);
   const { info: dx, values: out } = wasmOutput(backend, [...info.inShape]);

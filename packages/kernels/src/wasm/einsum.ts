@@ -1,6 +1,6 @@
-import { kernelInputView } from '@tessera/core';
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tessera/tensor';
-import { backend_util, Einsum, mul, reshape, sum, tidy, transpose } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, Einsum, mul, reshape, sum, tidy, transpose } from '@tensorflow/tfjs-core';
+import { kernelInputView } from '../kernel-input-view.js';
 
 /**
  * Einsum from ops (tfjs-backend-wasm has no Einsum kernel, forward included): every operand is

@@ -1,5 +1,5 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tessera/tensor';
-import { backend_util, MaxPoolGrad } from '@tessera/tensor';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import { read, wasmOutput } from '../backend-io.js';
 
 /**

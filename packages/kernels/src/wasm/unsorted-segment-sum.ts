@@ -1,9 +1,9 @@
-import { unsortedSegmentSumConfig } from '@tessera/core';
-import type { KernelConfig } from '@tessera/tensor';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { unsortedSegmentSumConfig } from '../cpu/unsorted-segment-sum.js';
 
 /**
  * UnsortedSegmentSum for the wasm backend, which has none (the gradient of gather, so Embedding
- * weights can train): `@tessera/core`'s one-pass `unsortedSegmentSumKernel`, the kernel `cpu()`
+ * weights can train): the one-pass `unsortedSegmentSumKernel`, the kernel `cpu()`
  * registers in place of tfjs-backend-cpu's numSegments × rows one.
  *
  * @example

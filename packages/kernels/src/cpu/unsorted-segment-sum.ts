@@ -13,7 +13,7 @@ interface ValuesBackend {
  * are dropped, as in TF. tfjs-backend-cpu's kernel compares every id with every segment
  * (numSegments × rows × width: over a minute for one Embedding gradient with a vocabulary of
  * 8,000); tfjs-backend-wasm has none. Plain JavaScript, so it runs on any CPU-memory backend:
- * `@tessera/backend-cpu` registers it for cpu, `@tessera/kernels` for wasm.
+ * `registerCpuKernels()` registers it for cpu, `registerWasmKernels()` for wasm.
  *
  * @example
  * ```ts

@@ -34,7 +34,7 @@ function contract(operands: { sub: string; t: Tensor }[], target: string, shape:
  *
  * @example
  * ```ts
- * registerGradient(einsumGradConfig); // registerCoreGradients() does this
+ * registerGradient(einsumGradConfig); // registerGradientFixes() does this
  * const [da, db] = grads((a, b) => sum(einsum('ij,jk->ik', a, b)))([a, b]);
  * ```
  */

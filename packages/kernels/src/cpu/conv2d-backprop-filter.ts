@@ -1,13 +1,14 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { backend_util, Conv2DBackpropFilter, matMul, pad, reshape, stack, stridedSlice, tidy, transpose } from '@tensorflow/tfjs-core';
-import { kernelInputView } from './input-view.js';
+import { Conv2DBackpropFilter, matMul, pad, reshape, stack, stridedSlice, tidy, transpose } from '@tensorflow/tfjs-core';
+import { convInfo, requireNhwc } from '../conv-info.js';
+import { kernelInputView } from '../kernel-input-view.js';
 
 /**
  * Conv2DBackpropFilter by im2col and one plain matrix product:
  * dW[kh·kw·ci, co] = patches(x)ᵀ · dy, with the transpose materialized so the backend's fast
  * untransposed matMul path runs (wasm's transposed paths are 20–45× slower). NHWC only.
- * Built from ops, so it runs on any backend: `@tessera/backend-cpu` registers it in place of
- * tfjs-backend-cpu's naive loop (on wasm `@tessera/kernels` registers a faster forward-conv one).
+ * Built from ops, so it runs on any backend: `registerCpuKernels()` (which `cpu()` calls) registers
+ * it in place of tfjs-backend-cpu's naive loop (wasm gets a faster forward-conv one).
  *
  * @example
  * ```ts
@@ -16,30 +17,7 @@ import { kernelInputView } from './input-view.js';
  */
 export const conv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const {
-    strides,
-    pad: padding,
-    dataFormat,
-    dimRoundingMode,
-    filterShape,
-  } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (Tessera kernel): only NHWC is supported, received NCHW');
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    padding,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(attrs, { xShape: x.shape }) ?? requireNhwc(Conv2DBackpropFilter);
   const { batchSize, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, inChannels, outChannels } = info;
   const { top, bottom, left, right } = info.padInfo;
   const xt = kernelInputView(x, backend);

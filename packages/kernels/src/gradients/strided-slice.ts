@@ -7,7 +7,7 @@ import { mul, reshape, StridedSlice, scatterND, slice_util, tensor2d } from '@te
  *
  * @example
  * ```ts
- * registerGradient(stridedSliceGradConfig); // registerCoreGradients() does this
+ * registerGradient(stridedSliceGradConfig); // registerGradientFixes() does this
  * grad((x) => sum(stridedSlice(x, [0, 1], [4, 6], [2, 2])))(x); // ones at the sliced positions
  * ```
  */

@@ -8,7 +8,7 @@ import { unbroadcast } from './unbroadcast.js';
  *
  * @example
  * ```ts
- * registerGradient(leakyReluGradConfig); // registerCoreGradients() does this
+ * registerGradient(leakyReluGradConfig); // registerGradientFixes() does this
  * grad((x) => sum(grad((y) => sum(leakyRelu(y, 0.2)))(x)))(x); // grad of grad works
  * ```
  */
@@ -27,7 +27,7 @@ export const leakyReluGradConfig: GradConfig = {
  *
  * @example
  * ```ts
- * registerGradient(eluGradConfig); // registerCoreGradients() does this
+ * registerGradient(eluGradConfig); // registerGradientFixes() does this
  * grad((x) => sum(grad((y) => sum(elu(y)))(x)))(x); // grad of grad works
  * ```
  */
@@ -48,7 +48,7 @@ export const eluGradConfig: GradConfig = {
  *
  * @example
  * ```ts
- * registerGradient(maximumGradConfig); // registerCoreGradients() does this
+ * registerGradient(maximumGradConfig); // registerGradientFixes() does this
  * grad((x) => sum(grad((y) => sum(maximum(y, 0)))(x)))(x); // grad of grad works
  * ```
  */

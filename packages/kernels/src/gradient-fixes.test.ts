@@ -1,22 +1,27 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { dispose, getGradient, grad, memory, mul, stridedSlice, sum, tensor2d } from '@tensorflow/tfjs-core';
+import { tfjsGradientConfigs, useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
-import { useBackend } from './backend/use-backend.js';
-import { tesseraGradientConfigs, tfjsGradientConfigs } from './gradients.js';
+import { gradientFixes, registerGradientFixes } from './gradients.js';
 
-describe.each([testCpu, testWasm])("useBackend registers tfjs-core's and Tessera's gradients ($name)", (plugin) => {
+// What a backend plugin does: registerGradientFixes() in load(), then useBackend registers tfjs-core's.
+const everyBackend = gradientFixes.filter((f) => f.backendName === undefined).map((f) => f.config);
+
+describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-core's and Tessera's gradients ($name)", (plugin) => {
   it("has every tfjs-core gradient and Tessera's in place of the stock ones", async () => {
+    registerGradientFixes();
     await useBackend(plugin);
-    const ours = new Set(tesseraGradientConfigs.map((c) => c.kernelName));
+    const ours = new Set(everyBackend.map((c) => c.kernelName));
     expect([...ours].sort()).toEqual(['Einsum', 'Elu', 'LeakyRelu', 'Maximum', 'StridedSlice']);
-    for (const c of tesseraGradientConfigs) expect(getGradient(c.kernelName)?.gradFunc).toBe(c.gradFunc);
+    for (const c of everyBackend) expect(getGradient(c.kernelName)?.gradFunc).toBe(c.gradFunc);
     for (const c of tfjsGradientConfigs) {
       if (!ours.has(c.kernelName)) expect(getGradient(c.kernelName)).toBeDefined();
     }
   });
 
   it('StridedSlice gradient scatters dy to the sliced positions, leak-free', async () => {
+    registerGradientFixes();
     await useBackend(plugin);
     const x = tensor2d([
       [1, 2, 3],
