@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { StateTree } from './contracts/gradient-transform.js';
 import { ValueError } from './errors.js';
+import { mapTensors, treeTensors } from './tensor-tree.js';
 
 /**
  * A state tree split into its tensors (by path) and a JSON skeleton with the rest, as returned
@@ -20,10 +21,6 @@ export interface FlatState {
   skeleton: unknown;
 }
 
-function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
-}
-
 /**
  * Flattens a state tree into named tensors plus a JSON-serializable skeleton, so optimizer
  * state can be written to safetensors + JSON and restored with {@link unflattenState}.
@@ -36,20 +33,15 @@ function isTensor(x: unknown): x is Tensor {
  */
 export function flattenState(tree: StateTree, prefix = ''): FlatState {
   const tensors: Record<string, Tensor> = {};
-  const walk = (node: StateTree, path: string): unknown => {
-    if (isTensor(node)) {
-      tensors[path] = node;
+  const skeleton = mapTensors<unknown>(
+    tree,
+    (t, path) => {
+      tensors[path] = t;
       return { $tensor: path };
-    }
-    if (Array.isArray(node)) return node.map((child, i) => walk(child, path ? `${path}/${i}` : String(i)));
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = walk(v, path ? `${path}/${k}` : k);
-      return out;
-    }
-    return node;
-  };
-  return { tensors, skeleton: walk(tree, prefix) };
+    },
+    prefix,
+  );
+  return { tensors, skeleton };
 }
 
 /**
@@ -89,5 +81,5 @@ export function unflattenState(skeleton: unknown, tensors: Record<string, Tensor
  * ```
  */
 export function stateTensors(tree: StateTree): Tensor[] {
-  return Object.values(flattenState(tree).tensors);
+  return treeTensors(tree);
 }

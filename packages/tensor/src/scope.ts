@@ -1,6 +1,6 @@
-import type { Tensor, TensorContainer } from '@tensorflow/tfjs-core';
+import type { TensorContainer } from '@tensorflow/tfjs-core';
 import { engine, memory, tidy } from '@tensorflow/tfjs-core';
-import { TesseraError } from '@tessera/core';
+import { TesseraError, treeTensors } from '@tessera/core';
 
 /**
  * Runs `fn` in a memory scope: every tensor it creates is freed when it returns, except the
@@ -32,30 +32,8 @@ export async function asyncScope<T>(fn: () => Promise<T>): Promise<T> {
     result = await fn();
     return result;
   } finally {
-    e.endScope(collectTensors(result) as unknown as TensorContainer);
+    e.endScope(treeTensors(result) as unknown as TensorContainer);
   }
-}
-
-function collectTensors(x: unknown, out: Tensor[] = [], depth = 0): Tensor[] {
-  if (x == null || depth > 8) return out;
-  if (isTensor(x)) out.push(x);
-  else if (Array.isArray(x)) for (const v of x) collectTensors(v, out, depth + 1);
-  else if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
-    for (const v of Object.values(x)) collectTensors(v, out, depth + 1);
-  }
-  return out;
-}
-
-/**
- * True for tfjs tensors (works across bundled copies).
- *
- * @example
- * ```ts
- * isTensor(zeros([2])); // true
- * ```
- */
-export function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
 }
 
 /**
