@@ -1,9 +1,11 @@
 // Test helpers: what a backend runs, to check that activating one backend plugin leaves every
 // other backend's kernels and gradients as they were.
+
+import { getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { knownKernelNames, tfjsGradientConfigs } from '@tessera/core';
 import { gradientFixes, gradientOn } from '@tessera/kernels';
 import type { Tensor } from '@tessera/tensor';
-import { getKernelsForBackend, grads, matMul, profile, sum, tensor2d } from '@tessera/tensor';
+import { grads, matMul, profile, sum, tensor2d } from '@tessera/tensor';
 
 /** The kernel functions registered for a backend and the gradient function each kernel gets there. */
 export interface BackendSnapshot {

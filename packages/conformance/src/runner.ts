@@ -1,5 +1,6 @@
+import { getKernel } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tessera/tensor';
-import { getBackend, getKernel, memory, tidy } from '@tessera/tensor';
+import { getBackend, memory, tidy } from '@tessera/tensor';
 import type { ConformanceCase } from './case.js';
 
 /** Values a case produced: one flat array (and shape) per output tensor. */
