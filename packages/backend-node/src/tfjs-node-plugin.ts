@@ -44,7 +44,8 @@ export function fileUrl(path: string): string {
 /**
  * Builds a plugin for a libtensorflow-based Node backend (tfjs registers it as 'tensorflow').
  * The package is an optional peer: when missing, `isAvailable()` is false and loading throws
- * a {@link BackendUnavailableError} that says what to install.
+ * a {@link BackendUnavailableError} that says what to install. Loading registers
+ * `@tessera/kernels`' gradient fixes (the ones for every backend) over tfjs-node's gradients.
  *
  * @example
  * ```ts

@@ -56,7 +56,8 @@ function probeWebgl2(): { ok: boolean; reason: string } {
 
 /**
  * The WebGL2 backend: GPU training in every modern browser. Available when a WebGL2 context can
- * be created here; in Node it is never available (use wasm or node).
+ * be created here; in Node it is never available (use wasm or node). Registers `@tessera/kernels`'
+ * gradient fixes (the ones for every backend) when it loads.
  *
  * @example
  * ```ts

@@ -49,7 +49,8 @@ function probeWebgpu(): Promise<{ ok: boolean; reason: string }> {
 /**
  * The WebGPU backend: compute shaders, the fastest browser backend where a GPU adapter exists.
  * Available when `navigator.gpu` gives an adapter; `useBackend` then checks that tfjs really
- * switched to it (tfjs falls back silently when the adapter cannot start).
+ * switched to it (tfjs falls back silently when the adapter cannot start). Registers
+ * `@tessera/kernels`' gradient fixes (the ones for every backend) when it loads.
  *
  * @example
  * ```ts
