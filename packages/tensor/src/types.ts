@@ -10,6 +10,7 @@ export type {
   NamedTensorMap,
   NumericDataType,
   Rank,
+  RecursiveArray,
   Scalar,
   ScalarLike,
   Tensor1D,
