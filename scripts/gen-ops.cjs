@@ -25,8 +25,9 @@ const DENY = {
     'AdamaxOptimizer',
     'RMSPropOptimizer',
   ],
-  // Collides with @tessera/core's `Reduction` (a loss reduction name there, an enum here).
-  collisions: ['Reduction'],
+  // Collide with Tessera's own: @tessera/core's `Reduction` (a loss reduction name there, an enum
+  // here) and @tessera/tensor's `valueAndGrad` over named parameter trees (value-and-grad.ts).
+  collisions: ['Reduction', 'valueAndGrad'],
   // Backend selection and the environment: `useBackend` / `auto` in @tessera/core own them.
   backends: [
     'setBackend',

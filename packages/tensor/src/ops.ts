@@ -231,7 +231,6 @@ export {
   unstack,
   upcastType,
   upperBound,
-  valueAndGrad,
   valueAndGrads,
   variable,
   variableGrads,
