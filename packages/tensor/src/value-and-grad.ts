@@ -1,7 +1,6 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { clone, engine, keep, scalar, valueAndGrad as tfValueAndGrad, zerosLike } from '@tensorflow/tfjs-core';
-import { ValueError } from '@tessera/core';
-import { isTensor } from './scope.js';
+import { isTensor, ValueError } from '@tessera/core';
 
 /**
  * Options of {@link valueAndGrad}.
