@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = process.argv[2] ?? process.env.TESSERA_DATASETS ?? resolve(root, '../shared/datasets');
 const epochs = Number(process.argv[3] ?? 2);
-const tf = await import('@tensorflow/tfjs-core');
+const tf = await import('@tessera/tensor');
 const { useBackend } = await import('@tessera/core');
 const dataModule = process.env.TESSERA_DATA_MODULE;
 const { mnist } = await import(dataModule ? pathToFileURL(resolve(dataModule)).href : '@tessera/data');

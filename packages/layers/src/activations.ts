@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { add, elu, erf, leakyRelu, mul, relu, sigmoid, softmax, tanh } from '@tessera/tensor';
 
 /**

@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { NamedTensors } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 
 /** New values of state variables written during one outermost layer call. */
 export interface StateSink {

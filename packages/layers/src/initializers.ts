@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { RngKey, rngKey, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { fill, linalg, mul, normal, ones, reshape, scope, transpose, truncNormal, uniform, zeros } from '@tessera/tensor';
 import { isSerialized, type Serialized } from './serializable.js';
 

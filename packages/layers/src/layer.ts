@@ -1,6 +1,6 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { CallOptions, Module, ModuleConfig, NamedTensors, NamedVariables, RngKey, StatelessResult } from '@tessera/core';
 import { rngKey, ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { addN, assertShape, clone, dispose, engine, isTensor, scope, variable, zeros } from '@tessera/tensor';
 import { newSink, overrideStack, type StateSink, sinkStack, sinkTensors } from './call-context.js';
 import { isSymbolic, makeNode, type SymbolicTensor } from './graph/symbolic.js';

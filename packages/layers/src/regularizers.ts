@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { abs, add, mul, scalar, square, sum } from '@tessera/tensor';
 import { isSerialized, type Serialized } from './serializable.js';
 

@@ -1,5 +1,5 @@
-import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { FormatError, ValueError } from '@tessera/core';
+import type { Tensor3D } from '@tessera/tensor';
 import { tensor3d } from '@tessera/tensor';
 import jpeg from 'jpeg-js';
 import { type BinarySource, toBytes } from '../io/source.js';

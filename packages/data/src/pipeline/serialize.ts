@@ -1,5 +1,5 @@
-import type { DataType } from '@tensorflow/tfjs-core';
 import { FormatError } from '@tessera/core';
+import type { DataType } from '@tessera/tensor';
 import { isTensor, tensor } from '@tessera/tensor';
 
 const ARRAYS = {

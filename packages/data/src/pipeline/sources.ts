@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { isTensor, scope, slice, squeeze } from '@tessera/tensor';
 import { cloneElement } from '../util/tree.js';
 import { Dataset } from './dataset.js';

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { isTensor, stack, tensor } from '@tessera/tensor';
 import type { ElementSpec, LeafSpec } from './spec.js';
 

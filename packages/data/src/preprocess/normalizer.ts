@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { div, isTensor, scope, sub, tensor1d } from '@tessera/tensor';
 
 /**

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tessera/tensor';
 import { clone, isTensor } from '@tessera/tensor';
 
 /** Every tensor inside an element (nested plain objects and arrays). */

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { makeNode, type SymbolicTensor } from './symbolic.js';

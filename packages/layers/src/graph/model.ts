@@ -1,6 +1,6 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { clone, isTensor, scope } from '@tessera/tensor';
 import { Layer, type LayerInput } from '../layer.js';
 import { mergeMasks } from '../masks.js';

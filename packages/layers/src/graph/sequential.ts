@@ -1,6 +1,6 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Cache, CallOptions, InitCacheOptions, Stepper } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { clone, scope } from '@tessera/tensor';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
 import { isShapeList, type Shape } from '../shape.js';

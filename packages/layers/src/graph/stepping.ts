@@ -1,6 +1,6 @@
-import type { Tensor, TensorContainer } from '@tensorflow/tfjs-core';
 import type { Cache, CallOptions, InitCacheOptions, Stepper } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, TensorContainer } from '@tessera/tensor';
 import { clone, scope } from '@tessera/tensor';
 import type { Layer } from '../layer.js';
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';

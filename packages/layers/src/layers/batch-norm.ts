@@ -1,6 +1,6 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { add, moments, mul, rsqrt, sub } from '@tessera/tensor';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';

@@ -1,6 +1,6 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { add, concat, div, expandDims, mul, reverse, where, zerosLike } from '@tessera/tensor';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
 import { sequenceMask } from '../masks.js';

@@ -1,4 +1,4 @@
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor4D } from '@tessera/tensor';
 import { conv2dTranspose } from '@tessera/tensor';
 import type { Shape } from '../shape.js';
 import { Conv, type ConvOptions } from './conv.js';

@@ -1,5 +1,5 @@
-import type { Tensor, Tensor3D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Tensor3D, Tensor4D, Variable } from '@tessera/tensor';
 import { add, conv1d, conv2d } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';

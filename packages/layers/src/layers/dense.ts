@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { add, matMul, reshape } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { add, div, floor, mul, randomUniform, uniform } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';

@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { cast, gather, isTensor, notEqual } from '@tessera/tensor';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';

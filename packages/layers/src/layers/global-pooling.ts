@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CallOptions } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { max, mean } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import { maskedPool1d, sequenceMask } from '../masks.js';

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { addN, concat } from '@tessera/tensor';
 import type { SymbolicTensor } from '../graph/symbolic.js';
 import { Layer, type LayerOptions } from '../layer.js';

@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { add, mean, moments, mul, reshape, rsqrt, square, sub } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';

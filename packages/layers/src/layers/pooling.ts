@@ -1,4 +1,4 @@
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor4D } from '@tessera/tensor';
 import { avgPool, expandDims, maxPool, squeeze } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';

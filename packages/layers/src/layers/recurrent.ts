@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tessera/tensor';
 import { add, concat, matMul, mul, ones, scope, sub, unstack, zeros } from '@tessera/tensor';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';

@@ -1,6 +1,6 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { CallOptions, InitCacheOptions, Stepper } from '@tessera/core';
 import { ValueError } from '@tessera/core';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { add, clone, isTensor, matMul, reshape, scope, split, stack, transpose, unstack, where, zeros } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
 import { reshape } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import { type Shape, sizeOf } from '../shape.js';

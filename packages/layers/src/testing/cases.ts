@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tessera/tensor';
 import { input } from '../graph/input-layer.js';
 import { model } from '../graph/model.js';
 import { sequential } from '../graph/sequential.js';

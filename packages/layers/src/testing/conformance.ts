@@ -1,8 +1,8 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { type RngKey, rngKey } from '@tessera/core';
 // the package's own entry (not relative files): the published `@tessera/layers/testing` shares the
 // layer classes and the registerLayer registry of `@tessera/layers` instead of bundling copies
 import { deserializeModule, type Layer, serializeModule } from '@tessera/layers';
+import type { Tensor, Variable } from '@tessera/tensor';
 import { addN, dispose, mul, scope, sum, tensor, tensorCount, tidy, variable, variableGrads } from '@tessera/tensor';
 import { isShapeList, type Shape } from '../shape.js';
 
