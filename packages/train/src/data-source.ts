@@ -1,5 +1,5 @@
 import type { Batch, Dataset, IteratorState, TensorTree } from '@tessera/core';
-import { permutation, ValueError } from '@tessera/core';
+import { disposeTree, permutation, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { gather, isTensor, slice, tensor1d, tidy } from '@tessera/tensor';
 
@@ -149,15 +149,7 @@ function tensorSource(data: TensorData): BatchSource {
  */
 export function disposeBatch(batch: Batch): void {
   if (typeof batch !== 'object' || batch === null) return;
-  const free = (t: TensorTree | undefined) => {
-    if (!t) return;
-    if (isTensor(t)) t.dispose();
-    else if (Array.isArray(t)) for (const v of t) isTensor(v) && v.dispose();
-    else if (typeof t === 'object') for (const v of Object.values(t)) isTensor(v) && v.dispose();
-  };
-  free(batch.x);
-  free(batch.y);
-  batch.sampleWeight?.dispose();
+  disposeTree([batch.x, batch.y, batch.sampleWeight]);
 }
 
 /**

@@ -1,12 +1,8 @@
 import type { Module, TensorTree } from '@tessera/core';
-import { ValueError } from '@tessera/core';
+import { disposeTree, treeTensors, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { concat, isTensor, slice, tidy } from '@tessera/tensor';
 import { type DataInput, disposeBatch, toBatchSource } from './data-source.js';
-
-function leaves(tree: TensorTree): Tensor[] {
-  return isTensor(tree) ? [tree] : Object.values(tree);
-}
 
 function forward(model: Module, x: TensorTree): TensorTree {
   return tidy(() => {
@@ -34,7 +30,7 @@ function join(parts: TensorTree[]): TensorTree {
     for (const k of Object.keys(first)) rec[k] = joinLeaf(parts.map((p) => (p as Record<string, Tensor>)[k] as Tensor));
     out = rec;
   }
-  for (const p of parts) for (const t of leaves(p)) t.dispose();
+  disposeTree(parts);
   return out;
 }
 
@@ -68,7 +64,7 @@ export async function predict<O extends TensorTree = Tensor>(
         } finally {
           x.dispose();
         }
-        if (parts.length % 16 === 0) await (leaves(parts[parts.length - 1] as TensorTree)[0] as Tensor).data();
+        if (parts.length % 16 === 0) await (treeTensors(parts[parts.length - 1] as TensorTree)[0] as Tensor).data();
       }
     } else {
       const source = toBatchSource(data);
@@ -82,7 +78,7 @@ export async function predict<O extends TensorTree = Tensor>(
     }
     return join(parts) as O;
   } catch (err) {
-    for (const p of parts) for (const t of leaves(p)) if (!t.isDisposed) t.dispose();
+    disposeTree(parts);
     throw err;
   }
 }

@@ -11,7 +11,7 @@ import type {
   TrainingControl,
   TrainStep,
 } from '@tessera/core';
-import { RngKey, rngKey, stateTensors, TesseraError, ValueError } from '@tessera/core';
+import { disposeTree, RngKey, rngKey, TesseraError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { isTensor } from '@tessera/tensor';
 import type { LossSpec, MetricSpec } from './steps/outputs.js';
@@ -334,12 +334,8 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
   }
 }
 
-function disposeTree(tree: StateTree): void {
-  for (const t of stateTensors(tree)) if (!t.isDisposed) t.dispose();
-}
-
 function disposeWeights(s: StepSnapshot): void {
-  for (const t of Object.values(s.weights)) if (!t.isDisposed) t.dispose();
+  disposeTree(s.weights);
 }
 
 /**
@@ -360,7 +356,7 @@ export async function readLogs(logs: StepLogs): Promise<Record<string, number>> 
       out[k] = typeof v === 'number' ? v : ((v as ArrayLike<number>)[0] as number);
     });
   } finally {
-    for (const v of Object.values(logs)) if (isTensor(v) && !v.isDisposed) v.dispose();
+    disposeTree(logs);
   }
   return out;
 }

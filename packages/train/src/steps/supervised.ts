@@ -11,9 +11,9 @@ import type {
   TensorTree,
   TrainStep,
 } from '@tessera/core';
-import { stateTensors, TesseraError, ValueError } from '@tessera/core';
+import { disposeTree, TesseraError, treeTensors, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
-import { add, applyGradients, isTensor, tidy, valueAndGrad } from '@tessera/tensor';
+import { add, applyGradients, tidy, valueAndGrad } from '@tessera/tensor';
 import { firstNonFinite, leaves, nonFiniteCause } from './finite.js';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from './module-weights.js';
 import { headLosses, type LossSpec, type MetricSpec, outputHeads, pick } from './outputs.js';
@@ -61,8 +61,8 @@ function checkBatch(batch: Batch, step: number): void {
 }
 
 function freeStale(old: StateTree, next: StateTree): void {
-  const live = new Set(stateTensors(next));
-  for (const t of stateTensors(old)) if (!live.has(t) && !t.isDisposed) t.dispose();
+  const live = new Set(treeTensors(next));
+  for (const t of treeTensors(old)) if (!live.has(t) && !t.isDisposed) t.dispose();
 }
 
 /**
@@ -138,7 +138,7 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
         }
         next = applyGradients(optimizer, state.opt, params, grads).state;
       } catch (err) {
-        disposeOutputs(pred);
+        disposeTree(pred);
         for (const t of [value, ...Object.values(aux.parts)]) t.dispose();
         throw err;
       } finally {
@@ -148,7 +148,7 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
       try {
         updateMetrics(batch, pred);
       } finally {
-        disposeOutputs(pred);
+        disposeTree(pred);
       }
       return { state: { opt: next }, logs };
     },
@@ -173,13 +173,8 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
       return { opt };
     },
     dispose(state) {
-      for (const t of stateTensors(state.opt)) if (!t.isDisposed) t.dispose();
+      disposeTree(state.opt);
     },
   };
   return step;
-}
-
-function disposeOutputs(p: TensorTree): void {
-  if (isTensor(p)) p.dispose();
-  else for (const t of Object.values(p)) (t as Tensor).dispose();
 }
