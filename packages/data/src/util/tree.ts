@@ -1,36 +1,15 @@
-import type { Tensor } from '@tessera/tensor';
+import { disposeTree, treeTensors } from '@tessera/core';
 import { clone, isTensor } from '@tessera/tensor';
 
-/** Every tensor inside an element (nested plain objects and arrays). */
-export function tensorsIn(x: unknown, out: Tensor[] = []): Tensor[] {
-  if (x == null || typeof x !== 'object') return out;
-  if (isTensor(x)) {
-    out.push(x);
-  } else if (Array.isArray(x)) {
-    for (const v of x) tensorsIn(v, out);
-  } else if (Object.getPrototypeOf(x) === Object.prototype) {
-    for (const v of Object.values(x)) tensorsIn(v, out);
-  }
-  return out;
-}
-
-/**
- * Disposes every tensor of an element that was dropped (filtered, skipped, left in a buffer).
- *
- * @example
- * ```ts
- * disposeElement({ x: tensor([1]), y: 3 });
- * ```
- */
 export function disposeElement(x: unknown): void {
-  for (const t of tensorsIn(x)) if (!t.isDisposed) t.dispose();
+  disposeTree(x);
 }
 
 /** Disposes the tensors of `input` that `output` does not hold (an operator consumed `input`). */
 export function disposeConsumed(input: unknown, output: unknown): void {
-  const inputs = tensorsIn(input);
+  const inputs = treeTensors(input);
   if (inputs.length === 0) return;
-  const kept = new Set(tensorsIn(output).map((t) => t.id));
+  const kept = new Set(treeTensors(output).map((t) => t.id));
   for (const t of inputs) if (!kept.has(t.id) && !t.isDisposed) t.dispose();
 }
 
