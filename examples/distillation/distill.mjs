@@ -1,14 +1,10 @@
 // A custom TrainStep: knowledge distillation (Hinton et al., 2015). The student learns from the
 // labels and from a frozen teacher's predictions softened by a temperature. `fit` drives it like
 // any step: callbacks, validation, logging and exact resume come with it.
-import { stateTensors } from '@tessera/core';
+import { disposeTree, stateTensors } from '@tessera/core';
 import { sparseCategoricalCrossentropy } from '@tessera/losses';
 import { add, applyGradients, div, logSoftmax, mean, mul, softmax, sub, sum, tidy, valueAndGrad } from '@tessera/tensor';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from '@tessera/train';
-
-const free = (tree) => {
-  for (const t of stateTensors(tree)) if (!t.isDisposed) t.dispose();
-};
 
 /** T² · KL(softmax(teacher / T) ‖ softmax(student / T)), averaged over the batch. */
 export function softTargetLoss(teacherLogits, studentLogits, temperature) {
@@ -48,7 +44,7 @@ export function distill(student, teacher, { optimizer, temperature, alpha, metri
       )(student.parameters());
       const next = applyGradients(optimizer, state.opt, student.parameters(), grads);
       for (const m of metrics) m.update(batch.y, aux, batch.sampleWeight);
-      free([grads, teacherLogits, aux]);
+      disposeTree([grads, teacherLogits, aux]);
       return { state: { opt: next.state }, logs: { loss: value } };
     },
     evalStep(_state, batch) {
@@ -62,7 +58,7 @@ export function distill(student, teacher, { optimizer, temperature, alpha, metri
     restore(snapshot, batch, previous) {
       if (batch) ensureBuilt(student, batch.x);
       restoreModuleWeights({ student }, snapshot.weights, 'distill restore');
-      if (previous) free(previous.opt);
+      if (previous) disposeTree(previous.opt);
       return { opt: snapshot.optimizerState };
     },
     withOptimizerState(state, opt) {
@@ -70,6 +66,6 @@ export function distill(student, teacher, { optimizer, temperature, alpha, metri
       for (const t of stateTensors(state.opt)) if (!live.has(t) && !t.isDisposed) t.dispose();
       return { opt };
     },
-    dispose: (state) => free(state.opt),
+    dispose: (state) => disposeTree(state.opt),
   };
 }
