@@ -44,6 +44,11 @@ export interface FitOptions {
   seed?: number;
   /** Ends an epoch after this many batches (for endless datasets). */
   stepsPerEpoch?: number;
+  /**
+   * Batch logs include the metrics' running values every this many steps (each read is a sync);
+   * epoch logs always do. Default 10.
+   */
+  metricsEvery?: number;
   /** Adds a {@link progressBar} writing to stdout. Default false. */
   verbose?: boolean;
   /** Continue from a snapshot (e.g. `await loadCheckpoint(dir)` from `@tessera/train/node`). */
@@ -85,7 +90,6 @@ export interface History {
   trainer: Trainer<unknown, Batch>;
 }
 
-const METRIC_READ_MS = 500;
 
 async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promise<void> {
   for (const cb of callbacks) await fn(cb);
@@ -121,6 +125,8 @@ export async function fit(model: Module | TrainStep<unknown, Batch>, data: DataI
   const steps = options.stepsPerEpoch;
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
     throw new ValueError('fit stepsPerEpoch', 'a positive integer', steps);
+  const every = options.metricsEvery;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new ValueError('fit metricsEvery', 'a positive integer', every);
   const trainer =
     options.trainer ??
     new Trainer(
@@ -152,6 +158,7 @@ async function runFit(
   steps: number | undefined,
 ): Promise<History> {
   const metrics = trainer.metrics;
+  const metricsEvery = options.metricsEvery ?? 10;
   const val = options.validation ? toBatchSource(options.validation) : null;
   const callbacks = [...(options.verbose ? [progressBar()] : []), ...(options.callbacks ?? [])];
   const history: History = { epoch: [], history: {}, logs: [], trainer };
@@ -212,7 +219,6 @@ async function runFit(
       });
     } else if (carried) for (const t of stateTensors(carried.metrics)) t.dispose();
     await call(callbacks, (cb) => cb.onEpochBegin?.(epoch, trainer));
-    let lastRead = Date.now();
     let i = 0;
     let complete = true;
     for await (const batch of source.pass()) {
@@ -246,10 +252,9 @@ async function runFit(
       pos.stepInEpoch = i;
       const logs: Logs = { ...means.means(), size: n };
       if ('loss' in values) logs.batch_loss = values.loss as number;
-      if (metrics.length && Date.now() - lastRead >= METRIC_READ_MS) {
-        Object.assign(logs, metricLogs(metrics));
-        lastRead = Date.now();
-      }
+      // metric values are read (a sync) every `metricsEvery` steps: on step numbers, not on a clock,
+      // so a resumed run logs exactly what an uninterrupted one did
+      if (metrics.length && trainer.step % metricsEvery === 0) Object.assign(logs, metricLogs(metrics));
       await call(callbacks, (cb) => cb.onBatchEnd?.(trainer.step, logs, trainer));
       if (trainer.stopRequested) {
         complete = steps !== undefined ? i >= steps : source.batchesPerPass !== undefined && i >= source.batchesPerPass;
