@@ -90,7 +90,6 @@ export interface History {
   trainer: Trainer<unknown, Batch>;
 }
 
-
 async function call(callbacks: Callback[], fn: (cb: Callback) => unknown): Promise<void> {
   for (const cb of callbacks) await fn(cb);
 }
