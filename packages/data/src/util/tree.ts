@@ -1,6 +1,14 @@
 import { disposeTree, treeTensors } from '@tessera/core';
 import { clone, isTensor } from '@tessera/tensor';
 
+/**
+ * Disposes every tensor of an element that was dropped (filtered, skipped, left in a buffer).
+ *
+ * @example
+ * ```ts
+ * disposeElement({ x: tensor([1]), y: 3 });
+ * ```
+ */
 export function disposeElement(x: unknown): void {
   disposeTree(x);
 }
