@@ -1,5 +1,5 @@
-import type { backend_util, NamedAttrMap } from '@tensorflow/tfjs-core';
-import { backend_util as util } from '@tensorflow/tfjs-core';
+import type { backend_util, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { pad, backend_util as util } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
 
 type Shape4 = [number, number, number, number];
@@ -56,4 +56,23 @@ export function convInfo(
  */
 export function requireNhwc(kernelName: string): never {
   throw new ValueError(`${kernelName} (Tessera kernel) dataFormat`, "'NHWC'", 'NCHW');
+}
+
+/**
+ * The NHWC input zero-padded by a conv's explicit padding (the input itself when there is none);
+ * the filter-gradient kernels correlate this with `dy`. Call it inside a memory scope.
+ *
+ * @example
+ * ```ts
+ * const padded = padInput(xt, info.padInfo);
+ * ```
+ */
+export function padInput(x: Tensor, p: { top: number; bottom: number; left: number; right: number }): Tensor {
+  if (!(p.top || p.bottom || p.left || p.right)) return x;
+  return pad(x, [
+    [0, 0],
+    [p.top, p.bottom],
+    [p.left, p.right],
+    [0, 0],
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { Conv2DBackpropFilter, matMul, pad, reshape, stack, stridedSlice, tidy, transpose } from '@tensorflow/tfjs-core';
-import { convInfo, requireNhwc } from '../conv-info.js';
+import { Conv2DBackpropFilter, matMul, reshape, stack, stridedSlice, tidy, transpose } from '@tensorflow/tfjs-core';
+import { convInfo, padInput, requireNhwc } from '../conv-info.js';
 import { kernelInputView } from '../kernel-input-view.js';
 
 /**
@@ -19,19 +19,10 @@ export const conv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs 
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfo(attrs, { xShape: x.shape }) ?? requireNhwc(Conv2DBackpropFilter);
   const { batchSize, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, inChannels, outChannels } = info;
-  const { top, bottom, left, right } = info.padInfo;
   const xt = kernelInputView(x, backend);
   const dyt = kernelInputView(dy, backend);
   const result = tidy(() => {
-    const padded =
-      top || bottom || left || right
-        ? pad(xt, [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ])
-        : xt;
+    const padded = padInput(xt, info.padInfo);
     const patches: Tensor[] = [];
     for (let fh = 0; fh < filterHeight; fh++) {
       for (let fw = 0; fw < filterWidth; fw++) {
