@@ -230,6 +230,11 @@ export function checkNoLeak(c: LayerCase, runs = 3): { before: number; after: nu
   return { before, after };
 }
 
+/** Fresh tensors holding the variables' current values, by name (the caller disposes them). */
+function copyValues(vars: Record<string, Variable>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, tensor(v.dataSync().slice(), v.shape, v.dtype)]));
+}
+
 /**
  * Checks that `apply` with the layer's own variables (as plain tensors) gives the output of `call`,
  * in inference and in training mode (same random key).
@@ -246,9 +251,7 @@ export function checkApply(c: LayerCase): void {
   const problems: string[] = [];
   for (const training of [false, true]) {
     const opts = { training, rng: KEY };
-    const params = Object.fromEntries(
-      Object.entries(layer.variables()).map(([k, v]) => [k, tensor(v.dataSync().slice(), v.shape, v.dtype)]),
-    );
+    const params = copyValues(layer.variables());
     const before = snapshot(layer);
     const viaApply = outputs(layer.apply(params, arg(c, xs), opts));
     // apply in training mode assigns state like call does: restore it before the reference call
@@ -280,10 +283,8 @@ export function checkStatelessCall(c: LayerCase): void {
   for (const training of [false, true]) {
     const opts = { training, rng: KEY };
     const before = snapshot(layer);
-    const copy = (vs: Record<string, Variable>) =>
-      Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, tensor(v.dataSync().slice(), v.shape, v.dtype)]));
-    const params = copy(layer.parameters());
-    const state = copy(layer.state());
+    const params = copyValues(layer.parameters());
+    const state = copyValues(layer.state());
     const { output, state: next } = layer.statelessCall(params, state, arg(c, xs), opts);
     const changed = Object.keys(before).filter(
       (k) => maxAbsDiffArrays(before[k] as ArrayLike<number>, layer.variables()[k]?.dataSync() ?? []) > 0,
