@@ -21,4 +21,5 @@ export {
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
+export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
 export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
