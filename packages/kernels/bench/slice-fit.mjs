@@ -1,18 +1,19 @@
-// fit throughput on wasm with in-memory tensors ({ x, y, batchSize }, batches cut by Slice) vs
-// pre-batched data, with tfjs-backend-wasm's stock Slice and with Tessera's. MLP 784-128-10, adam,
+// fit throughput on wasm with in-memory tensors ({ x, y, batchSize }, batches cut by Slice;
+// shuffle: true, batches cut by GatherV2) vs pre-batched data, with tfjs-backend-wasm's stock
+// Slice and GatherV2 and with Tessera's. MLP 784-128-10, adam,
 // 5120 random MNIST-shaped rows, batch 128. Not a test: run `node packages/kernels/bench/slice-fit.mjs`
 // after `npx turbo run build --filter=@tessera/train... --filter=@tessera/backend-wasm...`.
 import * as tf from '@tensorflow/tfjs-core';
 import { wasm } from '@tessera/backend-wasm';
 import { useBackend } from '@tessera/core';
-import { registerWasmKernels, wasmSliceConfig } from '@tessera/kernels';
+import { registerWasmKernels, wasmGatherV2Config, wasmSliceConfig } from '@tessera/kernels';
 import { dense, sequential } from '@tessera/layers';
 import { sparseCategoricalCrossentropy } from '@tessera/losses';
 import { adam } from '@tessera/optimizers';
 import { fit } from '@tessera/train';
 
 await useBackend(wasm({ kernels: false }));
-const stockSlice = tf.getKernel('Slice', 'wasm');
+const stock = [tf.getKernel('Slice', 'wasm'), tf.getKernel('GatherV2', 'wasm')];
 registerWasmKernels();
 
 const rows = 5120;
@@ -24,9 +25,11 @@ for (let i = 0; i < rows; i += batchSize) {
   batches.push({ x: tf.slice(x, [i, 0], [batchSize, -1]), y: tf.slice(y, [i], [batchSize]) });
 }
 
-function useSlice(config) {
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel(config);
+function useKernels(configs) {
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
 }
 
 async function samplesPerSecond(data, epochs) {
@@ -38,11 +41,15 @@ async function samplesPerSecond(data, epochs) {
   return (rows * epochs) / ((performance.now() - t0) / 1000);
 }
 
-function sliceMs() {
+const index = tf.tensor1d(
+  Array.from({ length: batchSize }, (_, k) => (k * 997) % rows),
+  'int32',
+);
+function medianMs(f) {
   const times = [];
   for (let i = 0; i < 25; i++) {
     const t0 = performance.now();
-    tf.slice(x, [(i * 128) % rows, 0], [batchSize, -1]).dispose();
+    f(i).dispose();
     times.push(performance.now() - t0);
   }
   return times.slice(5).sort((a, b) => a - b)[10];
@@ -50,17 +57,19 @@ function sliceMs() {
 
 const results = [];
 for (const [name, config] of [
-  ['stock Slice', stockSlice],
-  ['Tessera Slice', wasmSliceConfig],
+  ['stock', stock],
+  ['Tessera', [wasmSliceConfig, wasmGatherV2Config]],
 ]) {
-  useSlice(config);
-  const ms = sliceMs();
+  useKernels(config);
+  const sliceMs = medianMs((i) => tf.slice(x, [(i * 128) % rows, 0], [batchSize, -1]));
+  const gatherMs = medianMs(() => tf.gather(x, index));
   const sliced = await samplesPerSecond({ x, y, batchSize }, 2);
   const shuffled = await samplesPerSecond({ x, y, batchSize, shuffle: true, seed: 1 }, 2);
   const prebatched = await samplesPerSecond(batches, 2);
   results.push({
-    slice: name,
-    'ms per 128-row slice': +ms.toFixed(3),
+    kernels: name,
+    'slice ms': +sliceMs.toFixed(3),
+    'gather ms': +gatherMs.toFixed(3),
     '{ x, y, batchSize }': Math.round(sliced),
     'shuffle: true': Math.round(shuffled),
     'pre-batched': Math.round(prebatched),

@@ -20,6 +20,7 @@ export {
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
+export { wasmGatherV2Config, wasmGatherV2Kernel } from './wasm/gather-v2.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
 export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

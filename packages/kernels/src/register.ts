@@ -9,6 +9,7 @@ import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js
 import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 import { wasmEinsumConfig } from './wasm/einsum.js';
+import { wasmGatherV2Config } from './wasm/gather-v2.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmSliceConfig } from './wasm/slice.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
@@ -54,6 +55,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmEinsumConfig,
     wasmConv2dBackpropInputConfig(),
     wasmSliceConfig,
+    wasmGatherV2Config,
   ];
 }
 
@@ -61,7 +63,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * Registers Tessera's wasm kernels, for the wasm backend only: Conv2DBackpropFilter (conv and
  * conv-transpose weights can train), UnsortedSegmentSum (Embedding/gather weights can train), a
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
- * 2-D path, a Slice that copies only the sliced region out of the wasm heap, and the wasm-only gradients of `gradientFixes` (BatchMatMul without transposed
+ * 2-D path, a Slice that copies only the sliced region out of the wasm heap, a GatherV2 that copies whole rows, and the wasm-only gradients of `gradientFixes` (BatchMatMul without transposed
  * products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example

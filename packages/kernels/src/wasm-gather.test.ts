@@ -1,0 +1,109 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@tessera/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { registerWasmKernels } from './register.js';
+import { data } from './test-values.js';
+import { wasmGatherV2Config } from './wasm/gather-v2.js';
+
+beforeAll(async () => {
+  await useBackend(testWasm);
+  registerWasmKernels();
+});
+
+async function on(backend: 'cpu' | 'wasm', f: () => Tensor): Promise<{ values: unknown[]; shape: number[]; dtype: string }> {
+  await useBackend(backend === 'cpu' ? testCpu : testWasm);
+  expect(tf.getBackend()).toBe(backend);
+  const before = tf.memory().numTensors;
+  const t = tf.tidy(f);
+  const out = { values: Array.from((await t.data()) as ArrayLike<unknown>), shape: [...t.shape], dtype: t.dtype };
+  t.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  return out;
+}
+
+const source = (shape: number[], dtype: 'float32' | 'int32' | 'bool'): Tensor => {
+  const v = Array.from(
+    data(
+      shape.reduce((a, b) => a * b, 1),
+      5,
+    ),
+  );
+  if (dtype === 'float32') return tf.tensor(v, shape);
+  if (dtype === 'int32')
+    return tf.tensor(
+      v.map((x) => Math.round(x * 1000)),
+      shape,
+      'int32',
+    );
+  return tf.tensor(
+    v.map((x) => x > 0),
+    shape,
+    'bool',
+  );
+};
+
+const cases: [string, number[], number[], number[], number, number][] = [
+  ['rows of a matrix', [10, 20], [4], [7, 0, 9, 7], 0, 0],
+  ['columns of a matrix', [6, 5], [3], [4, 0, 2], 1, 0],
+  ['a 2-D index into axis 1 of a 3-D tensor', [3, 6, 4], [2, 2], [5, 1, 0, 5], 1, 0],
+  ['the innermost axis', [3, 4, 5], [2], [4, 1], 2, 0],
+  ['with batchDims 1', [3, 5, 2], [3, 2], [0, 4, 1, 1, 3, 2], 1, 1],
+  ['no index', [4, 3], [0], [], 0, 0],
+];
+
+describe('wasm GatherV2 copies whole slices', () => {
+  it('is the registered wasm kernel', async () => {
+    await useBackend(testWasm);
+    expect(tf.getKernel('GatherV2', 'wasm')?.kernelFunc).toBe(wasmGatherV2Config.kernelFunc);
+  });
+
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    it.each(cases)(`${dtype}: %s matches cpu`, async (_, shape, indexShape, index, axis, batchDims) => {
+      const f = () => tf.gather(source(shape, dtype), tf.tensor(index, indexShape, 'int32'), axis, batchDims);
+      expect(await on('wasm', f)).toEqual(await on('cpu', f));
+    });
+  }
+
+  it('the gradient of gather matches cpu', async () => {
+    const f = () => tf.grad((x: Tensor) => tf.sum(tf.mul(tf.gather(x, tf.tensor1d([2, 0, 2], 'int32')), 3)))(source([4, 5], 'float32'));
+    expect(await on('wasm', f)).toEqual(await on('cpu', f));
+  });
+
+  it('rejects an index out of range', async () => {
+    await useBackend(testWasm);
+    const before = tf.memory().numTensors;
+    const x = tf.zeros([4, 3]);
+    const idx = tf.tensor1d([1, 4], 'int32');
+    expect(() => tf.gather(x, idx)).toThrow('GatherV2: the index value 4 is not in [0, 3]');
+    tf.dispose([x, idx]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('costs the same whatever the size of the source', async () => {
+    await useBackend(testWasm);
+    const before = tf.memory().numTensors;
+    const small = tf.zeros([1024, 784]);
+    const large = tf.zeros([16384, 784]);
+    const idx = tf.tensor1d(
+      Array.from({ length: 128 }, (_, k) => (k * 7) % 1024),
+      'int32',
+    );
+    const median = (x: Tensor): number => {
+      const times: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const t0 = performance.now();
+        const g = tf.gather(x, idx);
+        times.push(performance.now() - t0);
+        g.dispose();
+      }
+      return times.slice(5).sort((a, b) => a - b)[10] as number;
+    };
+    const ratios: number[] = [];
+    for (let round = 0; round < 3; round++) ratios.push(median(large) / Math.max(median(small), 0.005));
+    tf.dispose([small, large, idx]);
+    expect(Math.min(...ratios)).toBeLessThan(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
