@@ -2,8 +2,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { testWasm } from '../../../test-support/backends.js';
 import { registerWasmKernels } from './register.js';
+import { runOn } from './test-run-on.js';
 import { data } from './test-values.js';
 import { wasmGatherV2Config } from './wasm/gather-v2.js';
 
@@ -12,16 +13,7 @@ beforeAll(async () => {
   registerWasmKernels();
 });
 
-async function on(backend: 'cpu' | 'wasm', f: () => Tensor): Promise<{ values: unknown[]; shape: number[]; dtype: string }> {
-  await useBackend(backend === 'cpu' ? testCpu : testWasm);
-  expect(tf.getBackend()).toBe(backend);
-  const before = tf.memory().numTensors;
-  const t = tf.tidy(f);
-  const out = { values: Array.from((await t.data()) as ArrayLike<unknown>), shape: [...t.shape], dtype: t.dtype };
-  t.dispose();
-  expect(tf.memory().numTensors).toBe(before);
-  return out;
-}
+const on = runOn;
 
 const source = (shape: number[], dtype: 'float32' | 'int32' | 'bool'): Tensor => {
   const v = Array.from(

@@ -2,8 +2,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { testWasm } from '../../../test-support/backends.js';
 import { registerWasmKernels, wasmKernelConfigs } from './register.js';
+import { runOn } from './test-run-on.js';
 import { data } from './test-values.js';
 
 // The wasm plugin of @tessera/backend-wasm registers these after importing tfjs-backend-wasm
@@ -13,16 +14,7 @@ beforeAll(async () => {
   registerWasmKernels();
 });
 
-async function on(backend: 'cpu' | 'wasm', f: () => Tensor): Promise<{ values: number[]; shape: number[] }> {
-  await useBackend(backend === 'cpu' ? testCpu : testWasm);
-  expect(tf.getBackend()).toBe(backend);
-  const before = tf.memory().numTensors;
-  const t = tf.tidy(f);
-  const out = { values: Array.from(await t.data()), shape: [...t.shape] };
-  t.dispose();
-  expect(tf.memory().numTensors).toBe(before);
-  return out;
-}
+const on = (backend: 'cpu' | 'wasm', f: () => Tensor) => runOn<number>(backend, f);
 
 async function sameOnBoth(f: () => Tensor, tol = 1e-4): Promise<void> {
   const ref = await on('cpu', f);
