@@ -26,43 +26,23 @@ export interface BadInputRow extends BadInputExpectation {
   run: () => unknown;
 }
 
+/** A row builder for one error class and code. */
+const rowOf =
+  (error: BadInputExpectation['error'], code: TesseraErrorCode) =>
+  (
+    pkg: string,
+    label: string,
+    run: () => unknown,
+    arg: string | RegExp,
+    expected: string | RegExp,
+    received: string | RegExp,
+  ): BadInputRow => ({ pkg, label, run, error, code, arg, expected, received });
+
 /** Builds a row whose message is a ValueError (`code: VALUE`). */
-export const value = (
-  pkg: string,
-  label: string,
-  run: () => unknown,
-  arg: string | RegExp,
-  expected: string | RegExp,
-  received: string | RegExp,
-): BadInputRow => ({
-  pkg,
-  label,
-  run,
-  error: ValueError,
-  code: 'VALUE',
-  arg,
-  expected,
-  received,
-});
+export const value = rowOf(ValueError, 'VALUE');
 
 /** Builds a row whose message is a ShapeError (`code: SHAPE`). */
-export const shape = (
-  pkg: string,
-  label: string,
-  run: () => unknown,
-  arg: string | RegExp,
-  expected: string | RegExp,
-  received: string | RegExp,
-): BadInputRow => ({
-  pkg,
-  label,
-  run,
-  error: ShapeError,
-  code: 'SHAPE',
-  arg,
-  expected,
-  received,
-});
+export const shape = rowOf(ShapeError, 'SHAPE');
 
 /** Runs a row's call and returns what it threw (undefined when it did not throw). */
 export async function thrownBy(run: () => unknown): Promise<unknown> {
