@@ -1,7 +1,7 @@
 // A custom TrainStep: knowledge distillation (Hinton et al., 2015). The student learns from the
 // labels and from a frozen teacher's predictions softened by a temperature. `fit` drives it like
 // any step: callbacks, validation, logging and exact resume come with it.
-import { disposeTree, stateTensors } from '@tessera/core';
+import { disposeStale, disposeTree } from '@tessera/core';
 import { sparseCategoricalCrossentropy } from '@tessera/losses';
 import { add, applyGradients, div, logSoftmax, mean, mul, softmax, sub, sum, tidy, valueAndGrad } from '@tessera/tensor';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from '@tessera/train';
@@ -62,8 +62,7 @@ export function distill(student, teacher, { optimizer, temperature, alpha, metri
       return { opt: snapshot.optimizerState };
     },
     withOptimizerState(state, opt) {
-      const live = new Set(stateTensors(opt));
-      for (const t of stateTensors(state.opt)) if (!live.has(t) && !t.isDisposed) t.dispose();
+      disposeStale(state.opt, opt);
       return { opt };
     },
     dispose: (state) => disposeTree(state.opt),

@@ -37,4 +37,4 @@ export { permutation } from './permutation.js';
 export { Prng, RngKey, rngKey } from './rng.js';
 export type { FlatState } from './state-tree.js';
 export { flattenState, stateTensors, unflattenState } from './state-tree.js';
-export { disposeTree, isTensor, mapTensors, treeTensors } from './tensor-tree.js';
+export { disposeStale, disposeTree, isTensor, mapTensors, treeTensors } from './tensor-tree.js';

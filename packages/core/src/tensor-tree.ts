@@ -85,3 +85,19 @@ export function mapTensors<T>(tree: T, fn: (t: Tensor, path: string) => unknown,
 export function disposeTree(tree: unknown): void {
   for (const t of treeTensors(tree)) if (!t.isDisposed) t.dispose();
 }
+
+/**
+ * Disposes the tensors of `old` that `next` no longer holds: what an update of a state tree
+ * (optimizer state, a step's state) leaves behind when parts pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * const [updates, next] = tx.update(grads, state, params);
+ * disposeStale(state, next);
+ * state = next;
+ * ```
+ */
+export function disposeStale(old: unknown, next: unknown): void {
+  const kept = new Set(treeTensors(next));
+  for (const t of treeTensors(old)) if (!kept.has(t) && !t.isDisposed) t.dispose();
+}

@@ -1,5 +1,5 @@
-import type { NamedTensors, NamedVariables, StateTree } from '@tessera/core';
-import { stateTensors, ValueError } from '@tessera/core';
+import type { NamedTensors, NamedVariables } from '@tessera/core';
+import { ValueError } from '@tessera/core';
 import { add, tidy } from '@tessera/tensor';
 
 /**
@@ -19,20 +19,4 @@ export function applyUpdates(params: NamedVariables, updates: NamedTensors): voi
       p.assign(add(p, u));
     }
   });
-}
-
-/**
- * Disposes the tensors of an old optimizer state that the new state no longer holds (transforms
- * may pass parts of their state through unchanged).
- *
- * @example
- * ```ts
- * const [updates, next] = tx.update(grads, state, params);
- * disposeStale(state, next);
- * state = next;
- * ```
- */
-export function disposeStale(oldState: StateTree, newState: StateTree): void {
-  const kept = new Set(stateTensors(newState));
-  for (const t of stateTensors(oldState)) if (!kept.has(t) && !t.isDisposed) t.dispose();
 }

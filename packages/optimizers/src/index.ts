@@ -1,9 +1,9 @@
 export type { GradientTransform, ScaleLearningRateOptions, StateTree } from '@tessera/core';
-export { getLearningRate, scaleLearningRate, setLearningRate } from '@tessera/core';
+export { disposeStale, getLearningRate, scaleLearningRate, setLearningRate } from '@tessera/core';
 export type { Applied } from '@tessera/tensor';
 export { applyGradients } from '@tessera/tensor';
 export { accumulate } from './accumulate.js';
-export { applyUpdates, disposeStale } from './apply.js';
+export { applyUpdates } from './apply.js';
 export { chain, named, namedChain } from './combine.js';
 export { ema, emaParams } from './ema.js';
 export type { LearningRateState } from './learning-rate.js';

@@ -1,7 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { add, keep, tidy } from '@tensorflow/tfjs-core';
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
-import { stateTensors, ValueError } from '@tessera/core';
+import { disposeStale, stateTensors, ValueError } from '@tessera/core';
 
 const isVariable = (t: Tensor): t is Variable => typeof (t as Variable).assign === 'function';
 
@@ -70,7 +70,6 @@ export function applyGradients<P extends NamedTensors, S extends StateTree>(
     next = s;
   });
   const newState = next as S;
-  const live = new Set(stateTensors(newState));
-  for (const t of stateTensors(state)) if (!live.has(t) && !t.isDisposed) t.dispose();
+  disposeStale(state, newState);
   return { params: out as P, state: newState };
 }

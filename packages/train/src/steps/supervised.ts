@@ -11,7 +11,7 @@ import type {
   TensorTree,
   TrainStep,
 } from '@tessera/core';
-import { disposeTree, TesseraError, treeTensors, ValueError } from '@tessera/core';
+import { disposeStale, disposeTree, TesseraError, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
 import { add, applyGradients, tidy, valueAndGrad } from '@tessera/tensor';
 import { firstNonFinite, leaves, nonFiniteCause } from './finite.js';
@@ -58,11 +58,6 @@ export interface SupervisedState {
 function checkBatch(batch: Batch, step: number): void {
   const ok = typeof batch === 'object' && batch !== null && batch.x !== undefined && batch.y !== undefined;
   if (!ok) throw new ValueError(`batch at step ${step}`, 'an object { x, y, sampleWeight? }', batch);
-}
-
-function freeStale(old: StateTree, next: StateTree): void {
-  const live = new Set(treeTensors(next));
-  for (const t of treeTensors(old)) if (!live.has(t) && !t.isDisposed) t.dispose();
 }
 
 /**
@@ -165,11 +160,11 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     restore(snap: StepSnapshot, batch, previous) {
       if (batch) ensureBuilt(model, batch.x);
       restoreModuleWeights({ model }, snap.weights, 'supervised restore');
-      if (previous) freeStale(previous.opt, snap.optimizerState);
+      if (previous) disposeStale(previous.opt, snap.optimizerState);
       return { opt: snap.optimizerState };
     },
     withOptimizerState(state, opt) {
-      freeStale(state.opt, opt);
+      disposeStale(state.opt, opt);
       return { opt };
     },
     dispose(state) {
