@@ -10,12 +10,12 @@ async function compute(): Promise<Record<string, Float32Array>> {
   const outs = tf.tidy(() => {
     const a = tf.randomUniform([256, 384], -1, 1, 'float32', 1);
     const b = tf.randomUniform([384, 192], -1, 1, 'float32', 2);
-    const x = tf.randomUniform([8, 28, 28, 16], -1, 1, 'float32', 3);
-    const w = tf.randomUniform([3, 3, 16, 32], -0.5, 0.5, 'float32', 4);
+    const x = tf.randomUniform([8, 28, 28, 16], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 16, 32], -0.5, 0.5, 'float32', 4) as tf.Tensor4D;
     const y = tf.conv2d(x, w, 1, 'same');
     const dense = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.relu(tf.matMul(p, q)));
     const [da, db] = tf.grads(dense)([a, b]);
-    const [dx, dw] = tf.grads((p: tf.Tensor4D, q: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(p, q, 1, 'same'))))([x, w]);
+    const [dx, dw] = tf.grads((p, q) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'same'))))([x, w]);
     return {
       matMul: tf.matMul(a, b),
       matMulTransposed: tf.matMul(a, a, false, true),
@@ -72,10 +72,11 @@ describe('wasm() threads in Node', () => {
     for (const name of Object.keys(one)) expect(relativeDiff(again[name] as Float32Array, one[name] as Float32Array), name).toBe(0);
   });
 
-  it("keeps a running backend's count: 'auto' accepts it, another explicit count is refused", async () => {
+  it("keeps a running backend's count: the default and 'auto' accept it, another explicit count is refused", async () => {
     tf.removeBackend('wasm');
     await useBackend(wasm({ threads: 2 }));
     await useBackend(wasm());
+    await useBackend(wasm({ threads: 'auto' }));
     expect(getThreadsCount()).toBe(2);
     const refused = useBackend(wasm({ threads: 3 }));
     await expect(refused).rejects.toThrow(TesseraError);

@@ -7,23 +7,25 @@ afterEach(() => {
 });
 
 describe('threadsRequest', () => {
-  it("takes the option first, then TESSERA_WASM_THREADS, then 'auto'", () => {
-    expect(threadsRequest(undefined)).toEqual({ value: 'auto', explicit: false });
-    expect(threadsRequest(3)).toEqual({ value: 3, explicit: true });
-    expect(threadsRequest('auto')).toEqual({ value: 'auto', explicit: false });
-    vi.stubEnv('TESSERA_WASM_THREADS', '1');
-    expect(threadsRequest(undefined)).toEqual({ value: 1, explicit: true });
-    expect(threadsRequest(2)).toEqual({ value: 2, explicit: true });
+  it('takes the option first, then TESSERA_WASM_THREADS, then the fallback', () => {
+    vi.stubEnv('TESSERA_WASM_THREADS', '');
+    expect(threadsRequest(undefined, 1)).toEqual({ value: 1, explicit: false });
+    expect(threadsRequest(undefined, 'auto')).toEqual({ value: 'auto', explicit: false });
+    expect(threadsRequest(3, 1)).toEqual({ value: 3, explicit: true });
+    expect(threadsRequest('auto', 1)).toEqual({ value: 'auto', explicit: false });
+    vi.stubEnv('TESSERA_WASM_THREADS', '2');
+    expect(threadsRequest(undefined, 1)).toEqual({ value: 2, explicit: true });
+    expect(threadsRequest(1, 1)).toEqual({ value: 1, explicit: true });
     vi.stubEnv('TESSERA_WASM_THREADS', ' auto ');
-    expect(threadsRequest(undefined)).toEqual({ value: 'auto', explicit: false });
+    expect(threadsRequest(undefined, 1)).toEqual({ value: 'auto', explicit: false });
   });
   it('refuses anything but an integer from 1 to 8 or auto, naming where it came from', () => {
     for (const bad of [0, -1, 1.5, MAX_WASM_THREADS + 1, Number.NaN]) {
-      expect(() => threadsRequest(bad)).toThrow(ValueError);
+      expect(() => threadsRequest(bad, 1)).toThrow(ValueError);
     }
-    expect(() => threadsRequest(9)).toThrow("wasm threads: expected an integer from 1 to 8 or 'auto', received 9");
+    expect(() => threadsRequest(9, 1)).toThrow("wasm threads: expected an integer from 1 to 8 or 'auto', received 9");
     vi.stubEnv('TESSERA_WASM_THREADS', 'two');
-    expect(() => threadsRequest(undefined)).toThrow('TESSERA_WASM_THREADS: expected an integer from 1 to 8 or \'auto\', received "two"');
+    expect(() => threadsRequest(undefined, 1)).toThrow('TESSERA_WASM_THREADS: expected an integer from 1 to 8 or \'auto\', received "two"');
   });
 });
 

@@ -1,28 +1,37 @@
 import { readEnv, ValueError } from '@tessera/core';
 
 /**
- * The most threads tfjs-backend-wasm 4.22's threaded build can run: it starts a pool of 8 pthread
- * workers and caps its XNNPACK thread pool there.
+ * The most threads {@link wasm} runs: tfjs-backend-wasm 4.22's threaded build starts a pool of 8
+ * pthread workers and caps its XNNPACK thread pool there.
  *
  * @example
  * ```ts
- * await useBackend(wasm({ threads: Math.min(16, MAX_WASM_THREADS) }));
+ * await useBackend(wasm({ threads: Math.min(availableParallelism(), MAX_WASM_THREADS) }));
  * ```
  */
 export const MAX_WASM_THREADS = 8;
 
-/** A `threads` request: a count, or 'auto'. */
+/**
+ * A `threads` request of {@link wasm}: a count from 1 to {@link MAX_WASM_THREADS}, or 'auto'.
+ *
+ * @example
+ * ```ts
+ * const threads: ThreadsRequest = process.env.CI ? 1 : 'auto';
+ * await useBackend(wasm({ threads }));
+ * ```
+ */
 export type ThreadsRequest = number | 'auto';
 
 /**
  * The `threads` request of a plugin: the option when given, else `TESSERA_WASM_THREADS` (a count
- * or 'auto'), else 'auto'. `explicit` is true when a count was asked for (option or variable).
- * Throws a ValueError for anything but an integer from 1 to {@link MAX_WASM_THREADS} or 'auto'.
+ * or 'auto'), else `fallback` (the runtime's default). `explicit` is true when a count was asked
+ * for (option or variable). Throws a ValueError for anything but an integer from 1 to
+ * {@link MAX_WASM_THREADS} or 'auto'.
  */
-export function threadsRequest(option: ThreadsRequest | undefined): { value: ThreadsRequest; explicit: boolean } {
+export function threadsRequest(option: ThreadsRequest | undefined, fallback: ThreadsRequest): { value: ThreadsRequest; explicit: boolean } {
   if (option !== undefined) return { value: checked('wasm threads', option), explicit: option !== 'auto' };
   const fromEnv = readEnv('TESSERA_WASM_THREADS')?.trim();
-  if (!fromEnv) return { value: 'auto', explicit: false };
+  if (!fromEnv) return { value: fallback, explicit: false };
   const value = fromEnv === 'auto' ? 'auto' : /^\d+$/.test(fromEnv) ? Number(fromEnv) : fromEnv;
   return { value: checked('TESSERA_WASM_THREADS', value), explicit: value !== 'auto' };
 }

@@ -13,8 +13,9 @@ describe('wasm()', () => {
     await useBackend(plugin);
     expect(getBackend()).toBe('wasm');
     expect(await env().getAsync('WASM_HAS_SIMD_SUPPORT')).toBe(true);
-    // 'auto' in Node: one thread per core (at most 8).
-    expect(getThreadsCount()).toBe(Math.min(availableParallelism(), 8));
+    // One thread by default in Node (TESSERA_WASM_THREADS may ask for more).
+    const asked = process.env.TESSERA_WASM_THREADS;
+    expect(getThreadsCount()).toBe(asked === 'auto' ? Math.min(availableParallelism(), 8) : Number(asked || 1));
     const c = matMul(
       tensor2d([
         [1, 2],

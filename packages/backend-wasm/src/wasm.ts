@@ -5,7 +5,7 @@ import { registerGradientFixes, registerWasmKernels } from '@tessera/kernels';
 import { type NodeWasmFiles, nodeWasmFiles } from './node-backend.js';
 import { nodeBuiltin } from './node-builtin.js';
 import { registerNodeWasm } from './node-registration.js';
-import { coreCount, nodeThreadCount, threadsRequest } from './threads.js';
+import { coreCount, nodeThreadCount, type ThreadsRequest, threadsRequest } from './threads.js';
 import { wasmFileUrls } from './wasm-files.js';
 
 /**
@@ -13,7 +13,7 @@ import { wasmFileUrls } from './wasm-files.js';
  *
  * @example
  * ```ts
- * await useBackend(wasm({ threads: 1 })); // the single-threaded build (Node's default: one thread per core)
+ * await useBackend(wasm({ threads: 'auto' })); // in Node: one thread per core, tfjs's threaded build
  * await useBackend(wasm({ threads: 4, wasmPaths: '/static/tfjs-wasm/' }));
  * await useBackend(wasm({ simd: false, kernels: false })); // stock tfjs-backend-wasm, no SIMD
  * ```
@@ -25,14 +25,14 @@ export interface WasmOptions {
   simd?: boolean;
   /**
    * Threads for XNNPACK: an integer from 1 to 8 (`MAX_WASM_THREADS`), or 'auto'. `1` runs the
-   * single-threaded build. Default: `TESSERA_WASM_THREADS` when set (a count or 'auto'), else 'auto'.
-   * In Node, 'auto' is the core count (`os.availableParallelism()`, at most 8) and more than one
-   * thread runs tfjs's threaded SIMD build under worker_threads. In a browser, threads are used only
-   * when the page is cross-origin isolated (COOP/COEP headers) and `threads` is not 1; 'auto' is
-   * tfjs's choice there (half the logical cores, at most 4). The count is fixed when the backend
-   * first starts in a process.
+   * single-threaded build. When not given: `TESSERA_WASM_THREADS` (a count or 'auto') if set, else
+   * 1 in Node and 'auto' in browsers. In Node, 'auto' is one thread per core
+   * (`os.availableParallelism()`, at most 8), and more than one thread runs tfjs's threaded SIMD
+   * build under worker_threads. In a browser, threads are used only when the page is cross-origin
+   * isolated (COOP/COEP headers) and `threads` is not 1; 'auto' is tfjs's choice there (half the
+   * logical cores, at most 4). The count is fixed when the backend first starts in a process.
    */
-  threads?: number | 'auto';
+  threads?: ThreadsRequest;
   /**
    * Register `@tessera/kernels`' training kernels for wasm (default true): Conv2DBackpropFilter,
    * UnsortedSegmentSum and a correct MaxPoolGrad, which tfjs-backend-wasm lacks or gets wrong,
@@ -66,12 +66,14 @@ export function wasm(options: WasmOptions = {}): BackendPlugin {
     unavailableReason: () => 'this runtime has no WebAssembly support',
     async load() {
       if (loaded) return;
-      const request = threadsRequest(options.threads);
+      const inNode = detectRuntime() === 'node';
+      // Node: one thread unless asked (more were slower for the bench's models on 2 shared cores).
+      const request = threadsRequest(options.threads, inNode ? 1 : 'auto');
       const mod = await import('@tensorflow/tfjs-backend-wasm');
       registerGradientFixes();
       if (options.kernels !== false) registerWasmKernels();
       if (options.simd === false) env().set('WASM_HAS_SIMD_SUPPORT', false);
-      if (detectRuntime() === 'node') await loadInNode(mod, request, options);
+      if (inNode) await loadInNode(mod, request, options);
       else {
         if (typeof request.value === 'number') mod.setThreadsCount(request.value);
         // Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers).
