@@ -1,7 +1,9 @@
 // One benchmark run in its own process:
 //   node child.mjs <tessera|tfjs> <wasm|cpu|node> <mlp|cnn|lstm> <steps> [prebatched|tensors|shuffle|dataset]
-// (data path default `tensors`). Prints one JSON line: samples/s over the 2 × steps timed steps
-// (after one warm-up step), per second of the process' CPU time (user + system, all threads), peak RSS, tensors leaked, the data's fingerprint and threads used.
+// (data path default `tensors`). Prints one JSON line: samples/s over the two timed epochs of
+// `steps` steps (after one warm-up step; the epochs' own time, from epoch-begin to epoch-end
+// callbacks), the same per second of the process' CPU time (user + system, all threads) and per
+// second of the whole fit call (its set-up included), peak RSS, tensors leaked, the data's fingerprint and threads used.
 import * as data from './data.mjs';
 import { tfjsLayersSide } from './peers/tfjs-layers.mjs';
 import { BATCH } from './spec.mjs';
@@ -25,6 +27,7 @@ try {
       ok: true,
       samplesPerSec: ((2 * steps * batch) / r.ms) * 1000,
       samplesPerCpuSec: ((2 * steps * batch) / r.cpuMs) * 1000,
+      callSamplesPerSec: ((2 * steps * batch) / r.callMs) * 1000,
       steps,
       batch,
       leaked: r.tensorsAfter - r.tensorsBefore,

@@ -59,3 +59,27 @@ export function runSide(command, args, { cwd, timeoutMs, env }) {
     return { ok: false, error: why.slice(0, 160), wallMs };
   }
 }
+
+/**
+ * Sums wall and process CPU time between `begin()` and `end()` calls: the sides call them at
+ * every epoch's start and end, so the rate counts the training steps and each epoch's own data
+ * work, not the set-up a `fit` call does once.
+ */
+export function epochClock() {
+  let t0 = 0;
+  let cpu0 = null;
+  const clock = {
+    ms: 0,
+    cpuMs: 0,
+    begin() {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+    },
+    end() {
+      clock.ms += performance.now() - t0;
+      const u = process.cpuUsage(cpu0);
+      clock.cpuMs += (u.user + u.system) / 1000;
+    },
+  };
+  return clock;
+}

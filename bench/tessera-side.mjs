@@ -2,6 +2,7 @@
 // `steps` batches through one data path (see PATHS in spec.mjs). Returns the timed milliseconds
 // and the live tensors before and after.
 import { cpus } from 'node:os';
+import { epochClock } from './spec.mjs';
 
 async function plugin(backend) {
   if (backend === 'wasm') return (await import('@tessera/backend-wasm')).wasm();
@@ -62,17 +63,17 @@ export async function tesseraSide({ backend, model, steps, path, batch: b, set }
   const timed = input(b, steps);
   await fit(net, warm, { loss, optimizer: adam(), epochs: 1, trainer });
   const before = tf.memory().numTensors;
+  const clock = epochClock();
   const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
   // With a trainer, fit's `epochs` is the total (Keras' final epoch): the warm-up was epoch 1, so 3
   // trains two more epochs, as tfjs-layers' `epochs: 2` does.
-  await fit(net, timed, { loss, optimizer: adam(), epochs: 3, trainer });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
+  await fit(net, timed, { loss, optimizer: adam(), epochs: 3, trainer, callbacks: [{ onEpochBegin: clock.begin, onEpochEnd: clock.end }] });
+  const callMs = performance.now() - t0;
   if (trainer.step !== 1 + 2 * steps) throw new Error(`expected ${1 + 2 * steps} trained steps, the trainer counted ${trainer.step}`);
   return {
-    ms,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    ms: clock.ms,
+    cpuMs: clock.cpuMs,
+    callMs,
     tensorsBefore: before,
     tensorsAfter: tf.memory().numTensors,
     threads: backend === 'node' ? cpus().length : 1,

@@ -3,7 +3,8 @@
     python keras_peer.py <mlp|cnn|lstm> <steps> <prebatched|tensors|shuffle|dataset>
 
 Same model, data, batch and optimizer (adam 1e-3) as ../child.mjs; one warm-up step through the
-same path (it traces the train function), then two timed epochs of `steps` batches:
+same path (it traces the train function), then two epochs of `steps` batches, timed from each
+epoch's begin to its end (a callback with epoch hooks only), and the whole call:
 - prebatched: `train_on_batch` over a list of batch tensors made before the clock;
 - tensors / shuffle: `model.fit(x, y, batch_size=b, shuffle=...)` on NumPy arrays;
 - dataset: `model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(b))`.
@@ -66,6 +67,17 @@ def main():
     m = network(keras, model, data)
     x, y = data["x"], data["y"]
 
+    clock = peer_data.EpochClock()
+
+    class Clock(keras.callbacks.Callback):  # epoch hooks only: no per-batch work added
+        def on_epoch_begin(self, epoch, logs=None):
+            clock.begin()
+
+        def on_epoch_end(self, epoch, logs=None):
+            clock.end()
+
+    timing = [Clock()]
+
     def prepare(start, batches):
         xs, ys = x[start : start + batches * b], y[start : start + batches * b]
         if path == "prebatched":
@@ -73,33 +85,35 @@ def main():
 
             def run(epochs):
                 for _ in range(epochs):
+                    clock.begin()
                     for bx, by in listed:
                         m.train_on_batch(bx, by)
+                    clock.end()
 
             return run
         if path in ("tensors", "shuffle"):
-            return lambda epochs: m.fit(xs, ys, batch_size=b, epochs=epochs, shuffle=path == "shuffle", verbose=0)
+            return lambda epochs: m.fit(xs, ys, batch_size=b, epochs=epochs, shuffle=path == "shuffle", verbose=0, callbacks=timing)
         ds = tf.data.Dataset.from_tensor_slices((xs, ys)).batch(b)
-        return lambda epochs: m.fit(ds, epochs=epochs, verbose=0)
+        return lambda epochs: m.fit(ds, epochs=epochs, verbose=0, callbacks=timing)
 
     warm, timed = prepare(0, 1), prepare(b, steps)
     warm(1)
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    clock.seconds = clock.cpu_seconds = 0.0
+    t0 = time.perf_counter()
     timed(2)
-    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - cpu0
+    call_seconds = time.perf_counter() - t0
     peer_data.report(
-        {
-            **out,
-            "ok": True,
-            "samplesPerSec": 2 * steps * b / seconds,
-            "samplesPerCpuSec": 2 * steps * b / cpu_seconds,
-            "steps": steps,
-            "batch": b,
-            "peakRssMB": peer_data.peak_rss_mb(),
-            "threads": threads or os.cpu_count(),
-            "versions": f"keras {keras.__version__}, tensorflow {tf.__version__}",
-            "data": peer_data.fingerprint(data),
-        }
+        peer_data.result(
+            out,
+            clock,
+            call_seconds,
+            2 * steps * b,
+            steps=steps,
+            batch=b,
+            threads=threads or os.cpu_count(),
+            versions=f"keras {keras.__version__}, tensorflow {tf.__version__}",
+            data=peer_data.fingerprint(data),
+        )
     )
 
 

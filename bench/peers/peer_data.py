@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import time
 
 import numpy as np
 
@@ -70,6 +71,37 @@ def args():
     if model not in BATCH or steps < 1 or path not in PATHS:
         raise SystemExit(f"usage: {sys.argv[0]} <mlp|cnn|lstm> <steps> <{'|'.join(PATHS)}>")
     return model, steps, path
+
+
+class EpochClock:
+    """Sums wall and process CPU time (all threads) between begin() and end(), called at every
+    epoch's start and end: the rate counts the steps and each epoch's own data work, not the
+    set-up a fit call does once (as ../spec.mjs's epochClock)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.cpu_seconds = 0.0
+        self._t0 = self._c0 = 0.0
+
+    def begin(self, *_):
+        self._t0, self._c0 = time.perf_counter(), time.process_time()
+
+    def end(self, *_):
+        self.seconds += time.perf_counter() - self._t0
+        self.cpu_seconds += time.process_time() - self._c0
+
+
+def result(out, clock, call_seconds, samples, **extra):
+    """The JSON line of a finished run."""
+    return {
+        **out,
+        "ok": True,
+        "samplesPerSec": samples / clock.seconds,
+        "samplesPerCpuSec": samples / clock.cpu_seconds,
+        "callSamplesPerSec": samples / call_seconds,
+        "peakRssMB": peak_rss_mb(),
+        **extra,
+    }
 
 
 def report(out):

@@ -23,13 +23,13 @@ export function printTable({ model, batch, steps, rows }) {
   const fingerprint = rows.flatMap((r) => r.runs ?? []).find((x) => x.ok && x.data)?.data;
   console.log(`\n### ${model}: batch ${batch}, ${steps} steps × 2 epochs after a warm-up step (samples/s, median)\n`);
   console.log(
-    '| framework | backend | data path | threads | samples/s | per CPU s | runs | × Keras fit(x, y) | × tfjs-layers, same backend and path | notes |',
+    '| framework | backend | data path | threads | samples/s | per CPU s | whole call | runs | × Keras fit(x, y) | × tfjs-layers, same backend and path | notes |',
   );
-  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const name = NAMES[r.framework] ?? r.framework;
     if (r.skipped) {
-      console.log(`| ${name} | ${r.backend} | — | — | — | — | 0 | — | — | skipped: ${r.skipped} |`);
+      console.log(`| ${name} | ${r.backend} | — | — | — | — | — | 0 | — | — | skipped: ${r.skipped} |`);
       continue;
     }
     const ok = r.runs.filter((x) => x.ok);
@@ -37,8 +37,9 @@ export function printTable({ model, batch, steps, rows }) {
     const vsTfjs = r.framework === 'tessera' ? times(r.samplesPerSec, tfjs(r)) : '';
     const sps = r.samplesPerSec ? rate(r.samplesPerSec) : '—';
     const cps = r.samplesPerCpuSec ? rate(r.samplesPerCpuSec) : '—';
+    const call = r.callSamplesPerSec ? rate(r.callSamplesPerSec) : '—';
     console.log(
-      `| ${name} | ${r.backend} | ${r.path} | ${threads} | ${sps} | ${cps} | ${ok.length} | ${times(r.samplesPerSec, keras)} | ${vsTfjs} | ${notes(r, fingerprint)} |`,
+      `| ${name} | ${r.backend} | ${r.path} | ${threads} | ${sps} | ${cps} | ${call} | ${ok.length} | ${times(r.samplesPerSec, keras)} | ${vsTfjs} | ${notes(r, fingerprint)} |`,
     );
   }
 }

@@ -3,7 +3,8 @@
 // paths), Keras 3 on TensorFlow (CPU) and PyTorch (CPU). Every run is its own time-bounded process;
 // rounds alternate the order (forward, then backward); a row that failed is not retried, and a
 // row whose first run took over SLOW_S seconds (default 15) runs once. Prints one table per model
-// (median samples/s and samples per CPU second, ratio to Keras' fit(x, y)) and writes bench/results/peers-<date>.json.
+// (median samples/s over the epochs, per CPU second, and over the whole fit call; ratios to Keras'
+// fit(x, y)) and writes bench/results/peers-<date>.json.
 // Env: ROUNDS (3), STEPS (20: the MLP's steps per epoch; CNN a quarter, LSTM half), MODELS,
 // FRAMEWORKS, BACKENDS, PATHS, FULL=1, THREADS (peers' threads), TESSERA_KERAS_PYTHON,
 // TESSERA_TORCH_PYTHON.
@@ -44,6 +45,7 @@ for (const model of models) {
     const ok = r.runs.filter((x) => x.ok);
     r.samplesPerSec = ok.length ? median(ok.map((x) => x.samplesPerSec)) : undefined;
     r.samplesPerCpuSec = ok.length ? median(ok.map((x) => x.samplesPerCpuSec)) : undefined;
+    r.callSamplesPerSec = ok.length ? median(ok.map((x) => x.callSamplesPerSec)) : undefined;
     r.failure = ok.length ? undefined : r.runs[0]?.error;
     r.crawls = r.runs.some((x) => x.crawls);
   }

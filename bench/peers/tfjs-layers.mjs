@@ -5,6 +5,7 @@
 // - tensors / shuffle: `model.fit(x, y, { batchSize, shuffle })`;
 // - dataset: `model.fitDataset(tf.data.zip({ xs, ys }).batch(b))` over per-sample slices.
 import { cpus } from 'node:os';
+import { epochClock } from '../spec.mjs';
 
 async function engine(backend) {
   const tf = await import('@tensorflow/tfjs');
@@ -55,30 +56,35 @@ export async function tfjsLayersSide({ backend, model, steps, path, batch: b, se
     tf.data.generator(function* () {
       for (let i = 0; i < t.shape[0]; i++) yield tf.tidy(() => tf.squeeze(tf.slice(t, i, 1), [0]));
     });
+  const clock = epochClock();
+  // onEpochBegin/End time the epochs; yieldEvery 'never': no event-loop yields a callback would add
+  const timing = { callbacks: { onEpochBegin: async () => clock.begin(), onEpochEnd: async () => clock.end() }, yieldEvery: 'never' };
   // trains `epochs` epochs over samples [from, from + batches * b) through the path
   const prepare = (from, batches) => {
     if (path === 'prebatched') {
       const list = Array.from({ length: batches }, (_, i) => part(from + i * b, b)).map(({ x, y }) => ({ xs: x, ys: y }));
-      return (epochs) => m.fitDataset(tf.data.array(list), { epochs, verbose: 0 });
+      return (epochs) => m.fitDataset(tf.data.array(list), { epochs, verbose: 0, ...timing });
     }
     const { x, y } = part(from, batches * b);
     if (path === 'tensors' || path === 'shuffle')
-      return (epochs) => m.fit(x, y, { batchSize: b, epochs, verbose: 0, shuffle: path === 'shuffle' });
-    if (path === 'dataset') return (epochs) => m.fitDataset(tf.data.zip({ xs: rows(x), ys: rows(y) }).batch(b), { epochs, verbose: 0 });
+      return (epochs) => m.fit(x, y, { batchSize: b, epochs, verbose: 0, shuffle: path === 'shuffle', ...timing });
+    if (path === 'dataset')
+      return (epochs) => m.fitDataset(tf.data.zip({ xs: rows(x), ys: rows(y) }).batch(b), { epochs, verbose: 0, ...timing });
     throw new Error(`unknown data path ${path}`);
   };
   const warm = prepare(0, 1);
   const timed = prepare(b, steps);
   await warm(1);
+  clock.ms = 0;
+  clock.cpuMs = 0;
   const before = tf.memory().numTensors;
   const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
   await timed(2);
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
+  const callMs = performance.now() - t0;
   return {
-    ms,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    ms: clock.ms,
+    cpuMs: clock.cpuMs,
+    callMs,
     tensorsBefore: before,
     tensorsAfter: tf.memory().numTensors,
     threads: backend === 'node' ? cpus().length : 1,

@@ -4,7 +4,7 @@
 
 Same model, data, batch and optimizer (Adam 1e-3) as ../child.mjs, in a hand-written loop
 (zero_grad, forward, loss, backward, step); one warm-up step, then two timed epochs of `steps`
-batches:
+batches (each epoch's loop timed, as the other sides' epoch callbacks do):
 - prebatched: a list of batch tensors made before the clock;
 - tensors: slices `x[i:i+b]` of one tensor;
 - shuffle: a `randperm` every epoch and `x[idx]` gathers;
@@ -101,24 +101,26 @@ def main():
     warm, timed = prepare(0, 1), prepare(b, steps)
     for bx, by in warm():
         step(bx, by)
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    clock = peer_data.EpochClock()
+    t0 = time.perf_counter()
     for _ in range(2):
+        clock.begin()
         for bx, by in timed():
             step(bx, by)
-    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - cpu0
+        clock.end()
+    call_seconds = time.perf_counter() - t0
     peer_data.report(
-        {
-            **out,
-            "ok": True,
-            "samplesPerSec": 2 * steps * b / seconds,
-            "samplesPerCpuSec": 2 * steps * b / cpu_seconds,
-            "steps": steps,
-            "batch": b,
-            "peakRssMB": peer_data.peak_rss_mb(),
-            "threads": torch.get_num_threads(),
-            "versions": f"torch {torch.__version__}",
-            "data": peer_data.fingerprint(data),
-        }
+        peer_data.result(
+            out,
+            clock,
+            call_seconds,
+            2 * steps * b,
+            steps=steps,
+            batch=b,
+            threads=torch.get_num_threads(),
+            versions=f"torch {torch.__version__}",
+            data=peer_data.fingerprint(data),
+        )
     )
 
 
