@@ -87,7 +87,7 @@ for (const b of ['cpu', 'wasm']) {
 
 const fmt = (s) => (s.ok ? `${Math.round(s.samplesPerSec)}` : s.error?.startsWith('crawls') ? s.error : `fails: ${s.error}`);
 console.log(
-  '\n| backend | model | data path | Tessera fit (samples/s) | tfjs-layers (samples/s) | ratio | Tessera peak RSS | leaked tensors |',
+  '\n| backend | model | data path | Tessera fit (samples/s) | tfjs-layers (samples/s) | ratio | ratio per CPU s | Tessera peak RSS | leaked tensors |',
 );
 console.log('|---|---|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
