@@ -1,5 +1,7 @@
 // The benchmark's data, read the same way by both sides: the first N MNIST training images
-// (IDX gz from ../shared/datasets) and SMS messages as padded word ids.
+// (IDX gz from ../shared/datasets) and SMS messages as padded word ids. The Python peers read the
+// same files the same way (peers/peer_data.py); `fingerprint` lets a driver check they agree.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +41,12 @@ export function sms(n, len = 40, vocab = 2000) {
     });
   });
   return { x, y: Float32Array.from(rows, (r) => r.y), len, vocab };
+}
+
+/** First 12 hex digits of the SHA-256 of `x`'s then `y`'s bytes (the same in peers/peer_data.py). */
+export function fingerprint({ x, y }) {
+  const h = createHash('sha256');
+  h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  h.update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
+  return h.digest('hex').slice(0, 12);
 }
