@@ -1,0 +1,222 @@
+import type { Cache, CallOptions, InitCacheOptions } from '@tessera/core';
+import { Prng, ShapeError, stateTensors, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { dispose, reshape, scope, slice, tensor1d, tensor2d } from '@tessera/tensor';
+import { checkSampling, type SamplingOptions, sampleToken } from './sample.js';
+
+/**
+ * What {@link generate} needs of a model: a forward pass from int32 ids `[batch, time]` to
+ * logits `[batch, time, vocab]`, and, for cached decoding, core's `Stepper` (`initCache`,
+ * `step`). A Sequential of Embedding, recurrent layers and Dense is one; so is a decoder-only
+ * transformer implementing `Stepper`. `blockSize`, when present, is the context length.
+ *
+ * @example
+ * ```ts
+ * const lm: CausalLM = sequential([embedding(65, 32), lstm(64, { returnSequences: true }), dense(65)]);
+ * ```
+ */
+export interface CausalLM {
+  /** Logits `[batch, time, vocab]` for ids `[batch, time]`. */
+  call(ids: Tensor, options?: CallOptions): Tensor;
+  /** A fresh cache for `batchSize` sequences (core's `Stepper`). */
+  initCache?(batchSize: number, options?: InitCacheOptions): Cache;
+  /** Logits for the chunk `ids` after the positions in `cache`, and the new cache (core's `Stepper`). */
+  step?(ids: Tensor, cache: Cache, options?: CallOptions): [Tensor, Cache];
+  /** The context length, when the model has one. */
+  readonly blockSize?: number;
+}
+
+/**
+ * Options of {@link generate}.
+ *
+ * @example
+ * ```ts
+ * const options: GenerateOptions = { maxNewTokens: 200, temperature: 0.8, topK: 40, seed: 1, stopToken: eot };
+ * ```
+ */
+export interface GenerateOptions extends SamplingOptions {
+  /** Tokens to generate (fewer when every sequence met a stop token). */
+  maxNewTokens: number;
+  /** Seed of the sampling (default 0): the same seed, model and prompt give the same tokens. */
+  seed?: number;
+  /**
+   * Decode incrementally with the model's cache (`initCache`/`step`) instead of recomputing the
+   * whole window for every token. Default: true when the model has them.
+   */
+  useCache?: boolean;
+  /** A sequence ends after emitting this token (or any of these); it is included in the output. */
+  stopToken?: number | readonly number[];
+  /**
+   * Context length: the model sees the last `blockSize` tokens (nanoGPT's `idx[:, -block_size:]`).
+   * Default: the model's `blockSize`, else unlimited.
+   */
+  blockSize?: number;
+  /** Called with each new token of each sequence, as it is chosen (streaming). */
+  onToken?(token: number, sequence: number): void;
+}
+
+type Prompt = ArrayLike<number>;
+const isBatch = (p: Prompt | readonly Prompt[]): p is readonly Prompt[] =>
+  p.length > 0 && typeof (p as readonly unknown[])[0] === 'object' && (p as readonly unknown[])[0] !== null;
+
+/**
+ * Autoregressive generation: feeds the prompt, picks the next token from the last position's
+ * logits (greedy when `temperature` is 0, else seeded sampling with temperature, top-k and
+ * top-p), appends it and repeats. With `useCache` the prompt is run once through `step` and then
+ * one token at a time (positions passed as `options.positions`); without, the model is called on
+ * the last `blockSize` tokens for every new token. When a cached sequence reaches `blockSize`
+ * the cache is rebuilt from the last `blockSize` tokens, so both paths see the same windows
+ * and give the same tokens (up to float rounding). Returns the new tokens only, one array per
+ * prompt for a batch of equally long prompts. Frees every tensor it makes.
+ *
+ * @example
+ * ```ts
+ * const ids = await generate(model, tok.encode('ROMEO:'), { maxNewTokens: 100, temperature: 0.8, topK: 40, seed: 1 });
+ * console.log(tok.decode(ids));
+ * const [a, b] = await generate(model, [[1, 2], [3, 4]], { maxNewTokens: 5, temperature: 0 }); // greedy, a batch of two
+ * ```
+ */
+export async function generate(model: CausalLM, prompt: Prompt, options: GenerateOptions): Promise<number[]>;
+export async function generate(model: CausalLM, prompt: readonly Prompt[], options: GenerateOptions): Promise<number[][]>;
+export async function generate(
+  model: CausalLM,
+  prompt: Prompt | readonly Prompt[],
+  options: GenerateOptions,
+): Promise<number[] | number[][]> {
+  const batched = isBatch(prompt);
+  const rows = (batched ? prompt : [prompt]).map((p, i) => checkPrompt(p, batched ? `generate prompt[${i}]` : 'generate prompt'));
+  const out = await run(model, rows, options);
+  return batched ? out : (out[0] as number[]);
+}
+
+function checkPrompt(p: Prompt, where: string): number[] {
+  if (p === null || typeof p !== 'object' || typeof p.length !== 'number' || p.length === 0)
+    throw new ValueError(where, 'a non-empty array of token ids', p);
+  const ids = Array.from(p);
+  ids.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0) throw new ValueError(`${where}[${i}]`, 'a non-negative integer id', v);
+  });
+  return ids;
+}
+
+async function run(model: CausalLM, seqs: number[][], options: GenerateOptions): Promise<number[][]> {
+  const maxNew = options?.maxNewTokens;
+  if (!Number.isInteger(maxNew) || maxNew < 0) throw new ValueError('generate maxNewTokens', 'a non-negative integer', maxNew);
+  const sampling = checkSampling(options);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new ValueError('generate seed', 'an integer', seed);
+  const len = (seqs[0] as number[]).length;
+  seqs.forEach((s, i) => {
+    if (s.length !== len)
+      throw new ValueError(`generate prompt[${i}]`, `${len} tokens (prompts of one batch have one length)`, `${s.length} tokens`);
+  });
+  const blockSize = options.blockSize ?? model.blockSize;
+  if (blockSize !== undefined && (!Number.isInteger(blockSize) || blockSize < 1))
+    throw new ValueError('generate blockSize', 'a positive integer', blockSize);
+  const canStep = typeof model.step === 'function' && typeof model.initCache === 'function';
+  const useCache = options.useCache ?? canStep;
+  if (useCache && !canStep) throw new ValueError('generate useCache', 'a model with initCache and step (a Stepper)', model);
+  const stops = new Set(
+    options.stopToken === undefined ? [] : typeof options.stopToken === 'number' ? [options.stopToken] : options.stopToken,
+  );
+  const rng = new Prng(seed);
+  const batch = seqs.length;
+  const generated: number[][] = seqs.map(() => []);
+  const done = seqs.map(() => false);
+  const decoder = useCache ? new CachedDecoder(model, batch, blockSize ?? len + maxNew) : null;
+  try {
+    for (let t = 0; t < maxNew && done.includes(false); t++) {
+      const last = decoder ? decoder.next(seqs) : recompute(model, seqs, blockSize);
+      let logits: Float32Array;
+      try {
+        logits = (await last.data()) as Float32Array;
+      } finally {
+        last.dispose();
+      }
+      const vocab = logits.length / batch;
+      for (let b = 0; b < batch; b++) {
+        const token = sampleToken(logits.subarray(b * vocab, (b + 1) * vocab), sampling, sampling.temperature === 0 ? 0 : rng.next());
+        (seqs[b] as number[]).push(done[b] ? ((seqs[b] as number[]).at(-1) as number) : token);
+        if (done[b]) continue;
+        (generated[b] as number[]).push(token);
+        options.onToken?.(token, b);
+        if (stops.has(token)) done[b] = true;
+      }
+    }
+  } finally {
+    decoder?.dispose();
+  }
+  return generated;
+}
+
+/** The last position's logits `[batch, vocab]` of a full call on the last `blockSize` tokens. */
+function recompute(model: CausalLM, seqs: number[][], blockSize: number | undefined): Tensor {
+  const len = (seqs[0] as number[]).length;
+  const from = blockSize === undefined ? 0 : Math.max(0, len - blockSize);
+  return scope(() => lastLogits(model.call(ids(seqs, from, len)), 'generate: model.call'));
+}
+
+function ids(seqs: number[][], from: number, to: number): Tensor {
+  const n = to - from;
+  const data = new Int32Array(seqs.length * n);
+  seqs.forEach((s, b) => {
+    for (let i = 0; i < n; i++) data[b * n + i] = s[from + i] as number;
+  });
+  return tensor2d(data, [seqs.length, n], 'int32');
+}
+
+function lastLogits(y: Tensor, where: string): Tensor {
+  if (y.rank !== 3) throw new ShapeError(`${where} output`, [null, null, null], y.shape, 'logits [batch, time, vocab]');
+  const [b, t, v] = y.shape as [number, number, number];
+  return reshape(slice(y, [0, t - 1, 0], [b, 1, v]), [b, v]);
+}
+
+/**
+ * The cached path: the cache holds positions `[start, length - 1)` of the sequences; each call
+ * feeds what it lacks (the whole window after a reset, else the newest token).
+ */
+class CachedDecoder {
+  private cache: Cache | null = null;
+  private start = 0;
+  private end = 0;
+
+  constructor(
+    private readonly model: CausalLM,
+    private readonly batch: number,
+    private readonly window: number,
+  ) {}
+
+  next(seqs: number[][]): Tensor {
+    const len = (seqs[0] as number[]).length;
+    if (this.cache === null || len - this.start > this.window) {
+      this.dispose();
+      this.start = Math.max(0, len - this.window);
+      this.end = this.start;
+      this.cache = (this.model.initCache as NonNullable<CausalLM['initCache']>)(this.batch, { maxLength: this.window });
+    }
+    const x = ids(seqs, this.end, len);
+    const positions = tensor1d(
+      Array.from({ length: len - this.end }, (_, i) => this.end - this.start + i),
+      'int32',
+    );
+    try {
+      const [y, next] = (this.model.step as NonNullable<CausalLM['step']>)(x, this.cache as Cache, { positions });
+      try {
+        return scope(() => lastLogits(y, 'generate: model.step'));
+      } finally {
+        y.dispose();
+        const keep = new Set(stateTensors(next));
+        for (const t of stateTensors(this.cache)) if (!keep.has(t)) t.dispose();
+        this.cache = next;
+        this.end = len;
+      }
+    } finally {
+      dispose([x, positions]);
+    }
+  }
+
+  dispose(): void {
+    if (this.cache !== null) for (const t of stateTensors(this.cache)) t.dispose();
+    this.cache = null;
+  }
+}
