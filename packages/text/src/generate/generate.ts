@@ -37,7 +37,10 @@ export interface CausalLM {
 export interface GenerateOptions extends SamplingOptions {
   /** Tokens to generate (fewer when every sequence met a stop token). */
   maxNewTokens: number;
-  /** Seed of the sampling (default 0): the same seed, model and prompt give the same tokens. */
+  /**
+   * Seed of the sampling (default 0): the same seed, model and prompt give the same tokens.
+   * Sequence `i` of a batch draws from stream `i`, so the first sequence of a batch samples what it would alone.
+   */
   seed?: number;
   /**
    * Decode incrementally with the model's cache (`initCache`/`step`) instead of recomputing the
@@ -119,8 +122,9 @@ async function run(model: CausalLM, seqs: number[][], options: GenerateOptions):
   const stops = new Set(
     options.stopToken === undefined ? [] : typeof options.stopToken === 'number' ? [options.stopToken] : options.stopToken,
   );
-  const rng = new Prng(seed);
   const batch = seqs.length;
+  // one stream per sequence: a sequence samples the same tokens alone or in any batch
+  const rngs = seqs.map((_, b) => new Prng(seed, b));
   const generated: number[][] = seqs.map(() => []);
   const done = seqs.map(() => false);
   const decoder = useCache ? new CachedDecoder(model, batch, blockSize ?? len + maxNew) : null;
@@ -135,7 +139,11 @@ async function run(model: CausalLM, seqs: number[][], options: GenerateOptions):
       }
       const vocab = logits.length / batch;
       for (let b = 0; b < batch; b++) {
-        const token = sampleToken(logits.subarray(b * vocab, (b + 1) * vocab), sampling, sampling.temperature === 0 ? 0 : rng.next());
+        const token = sampleToken(
+          logits.subarray(b * vocab, (b + 1) * vocab),
+          sampling,
+          sampling.temperature === 0 ? 0 : (rngs[b] as Prng).next(),
+        );
         (seqs[b] as number[]).push(done[b] ? ((seqs[b] as number[]).at(-1) as number) : token);
         if (done[b]) continue;
         (generated[b] as number[]).push(token);

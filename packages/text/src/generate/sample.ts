@@ -26,12 +26,12 @@ export interface SamplingOptions {
  * checkSampling({ topK: 0 }); // throws: topK expected a positive integer
  * ```
  */
-export function checkSampling(o: SamplingOptions, where = 'generate'): Required<SamplingOptions> {
+export function checkSampling(o: SamplingOptions, where = 'generate'): { temperature: number; topK: number | undefined; topP: number } {
   const temperature = o.temperature ?? 1;
   if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature))
     throw new ValueError(`${where} temperature`, 'a finite number >= 0', temperature);
-  const topK = o.topK ?? 0;
-  if (o.topK !== undefined && (!Number.isInteger(topK) || topK < 1)) throw new ValueError(`${where} topK`, 'a positive integer', o.topK);
+  const topK = o.topK;
+  if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) throw new ValueError(`${where} topK`, 'a positive integer', topK);
   const topP = o.topP ?? 1;
   if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) throw new ValueError(`${where} topP`, 'a number in (0, 1]', o.topP);
   return { temperature, topK, topP };
@@ -66,7 +66,7 @@ export function samplingProbabilities(logits: ArrayLike<number>, options: Sampli
   const n = logits.length;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = (logits[i] as number) / temperature;
-  if (topK > 0 && topK < n) {
+  if (topK !== undefined && topK < n) {
     const kth = Float64Array.from(z).sort()[n - topK] as number;
     for (let i = 0; i < n; i++) if ((z[i] as number) < kth) z[i] = Number.NEGATIVE_INFINITY;
   }
