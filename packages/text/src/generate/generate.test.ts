@@ -12,7 +12,11 @@ const V = 13;
 
 describe('sampling', () => {
   it('temperature, top-k and top-p give the hand-computed distributions', () => {
-    const close = (a: ArrayLike<number>, b: number[]) => b.forEach((x, i) => expect(a[i]).toBeCloseTo(x, 6));
+    const close = (a: ArrayLike<number>, b: number[]) => {
+      b.forEach((x, i) => {
+        expect(a[i]).toBeCloseTo(x, 6);
+      });
+    };
     const e = Math.E;
     close(samplingProbabilities([2, 1, 0], { topK: 2 }), [e / (e + 1), 1 / (e + 1), 0]);
     close(samplingProbabilities([Math.log(1), Math.log(4)], { temperature: 0.5 }), [1 / 17, 16 / 17]);
@@ -34,7 +38,9 @@ describe('sampling', () => {
     const counts = [0, 0, 0, 0];
     const n = 40_000;
     for (let i = 0; i < n; i++) counts[sampleToken(logits, { temperature: 1.5 }, rng.next())]! += 1;
-    counts.forEach((c, i) => expect(Math.abs(c / n - (p[i] as number))).toBeLessThan(0.01));
+    counts.forEach((c, i) => {
+      expect(Math.abs(c / n - (p[i] as number))).toBeLessThan(0.01);
+    });
   });
 });
 
@@ -123,7 +129,9 @@ describe('generate (cpu)', () => {
       const pos = tensor1d([t], 'int32');
       const [y, next] = attention.step(x, cache, { positions: pos });
       const got = (y.arraySync() as number[][][])[0]![0]!;
-      got.forEach((v, i) => expect(v).toBeCloseTo(full[0]![t]![i]!, 4));
+      got.forEach((v, i) => {
+        expect(v).toBeCloseTo(full[0]![t]![i]!, 4);
+      });
       for (const c of cache as Tensor[]) c.dispose();
       cache = next;
       for (const d of [x, pos, y]) d.dispose();
