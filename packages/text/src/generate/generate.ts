@@ -58,8 +58,7 @@ export interface GenerateOptions extends SamplingOptions {
   onToken?(token: number, sequence: number): void;
 }
 
-type Prompt = ArrayLike<number>;
-const isBatch = (p: Prompt | readonly Prompt[]): p is readonly Prompt[] =>
+const isBatch = (p: ArrayLike<number> | readonly ArrayLike<number>[]): p is readonly ArrayLike<number>[] =>
   p.length > 0 && typeof (p as readonly unknown[])[0] === 'object' && (p as readonly unknown[])[0] !== null;
 
 /**
@@ -79,11 +78,11 @@ const isBatch = (p: Prompt | readonly Prompt[]): p is readonly Prompt[] =>
  * const [a, b] = await generate(model, [[1, 2], [3, 4]], { maxNewTokens: 5, temperature: 0 }); // greedy, a batch of two
  * ```
  */
-export async function generate(model: CausalLM, prompt: Prompt, options: GenerateOptions): Promise<number[]>;
-export async function generate(model: CausalLM, prompt: readonly Prompt[], options: GenerateOptions): Promise<number[][]>;
+export async function generate(model: CausalLM, prompt: ArrayLike<number>, options: GenerateOptions): Promise<number[]>;
+export async function generate(model: CausalLM, prompt: readonly ArrayLike<number>[], options: GenerateOptions): Promise<number[][]>;
 export async function generate(
   model: CausalLM,
-  prompt: Prompt | readonly Prompt[],
+  prompt: ArrayLike<number> | readonly ArrayLike<number>[],
   options: GenerateOptions,
 ): Promise<number[] | number[][]> {
   const batched = isBatch(prompt);
@@ -92,7 +91,7 @@ export async function generate(
   return batched ? out : (out[0] as number[]);
 }
 
-function checkPrompt(p: Prompt, where: string): number[] {
+function checkPrompt(p: ArrayLike<number>, where: string): number[] {
   if (p === null || typeof p !== 'object' || typeof p.length !== 'number' || p.length === 0)
     throw new ValueError(where, 'a non-empty array of token ids', p);
   const ids = Array.from(p);
