@@ -54,7 +54,7 @@ describe('generate (cpu)', () => {
       embedding(V, 6, { seed: 1 }),
       lstm(12, { returnSequences: true, seed: 2 }),
       dense(V, { seed: 3 }),
-    ]) as unknown as CausalLM;
+    ]);
     lm.call(tensor2d([[1]], [1, 1], 'int32')).dispose(); // build the weights
     attention = new TinyAttentionLM(V, 6);
   });
