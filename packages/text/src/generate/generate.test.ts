@@ -50,11 +50,7 @@ describe('generate (cpu)', () => {
   beforeAll(async () => {
     await useBackend(cpu());
     expect(getBackend()).toBe('cpu');
-    lm = sequential([
-      embedding(V, 6, { seed: 1 }),
-      lstm(12, { returnSequences: true, seed: 2 }),
-      dense(V, { seed: 3 }),
-    ]);
+    lm = sequential([embedding(V, 6, { seed: 1 }), lstm(12, { returnSequences: true, seed: 2 }), dense(V, { seed: 3 })]);
     lm.call(tensor2d([[1]], [1, 1], 'int32')).dispose(); // build the weights
     attention = new TinyAttentionLM(V, 6);
   });
