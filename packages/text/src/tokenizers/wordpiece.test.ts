@@ -93,8 +93,24 @@ describe('WordPiece', () => {
       tokenTypeIds: [0, 0, 0, 0, 0, 0, 1, 1, 1],
       attentionMask: [1, 1, 1, 1, 1, 1, 1, 1, 1],
     });
-    // equal lengths: the second loses the tie
-    expect(tok.encodeInputs('the cat', 'a dog', { maxLength: 6 }).inputIds).toEqual([2, 5, 6, 3, 12, 3]);
+    // both too long for half the room: halves, the odd token to the longer (the second on ties)
+    // Hugging Face tokenizers' own cases (truncation.rs): room 7, lengths 4+4 -> 3+4, 8+4 -> 4+3, 8+2 -> 5+2
+    const words = (n: number) => Array(n).fill('the').join(' ');
+    const kept = (x: number, y: number) => {
+      const t = tok.encodeInputs(words(x), words(y), { maxLength: 10 }).tokenTypeIds;
+      return [t.filter((v) => v === 0).length - 2, t.filter((v) => v === 1).length - 1];
+    };
+    expect([kept(4, 4), kept(4, 8), kept(8, 4), kept(8, 8), kept(8, 2), kept(2, 8), kept(0, 8)]).toEqual([
+      [3, 4],
+      [3, 4],
+      [4, 3],
+      [3, 4],
+      [5, 2],
+      [2, 5],
+      [0, 7],
+    ]);
+    expect(tok.encodeInputs('the cat', 'a dog', { maxLength: 6 }).inputIds).toEqual([2, 5, 3, 12, 13, 3]);
+    expect(tok.encodeInputs('the cat sat', 'a dog the cat', { maxLength: 8 }).inputIds).toEqual([2, 5, 6, 3, 12, 13, 5, 3]);
     expect(tok.encodeInputs('the cat sat', 'a dog', { maxLength: 7, truncation: 'only_second' }).inputIds).toEqual([2, 5, 6, 7, 3, 12, 3]);
     expect(tok.encodeInputs('the cat sat', null, { addSpecialTokens: false }).inputIds).toEqual([5, 6, 7]);
     expect(() => tok.encodeInputs('the cat sat', 'a', { maxLength: 4, truncation: 'only_second' })).toThrow(ValueError);

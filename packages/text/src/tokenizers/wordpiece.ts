@@ -47,8 +47,9 @@ export interface EncodeInputsOptions {
   maxLength?: number;
   /**
    * How to cut to `maxLength` (default 'longest_first' when `maxLength` is set): 'longest_first'
-   * removes tokens one at a time from the longer sequence (the second on ties), 'only_first' /
-   * 'only_second' cut that sequence only; false never cuts.
+   * cuts the longer sequence down to the room the shorter leaves, or both to half the room when
+   * that is not enough, as Hugging Face tokenizers do; 'only_first' / 'only_second' cut that
+   * sequence only; false never cuts.
    */
   truncation?: 'longest_first' | 'only_first' | 'only_second' | boolean;
   /** 'max_length' pads with `[PAD]` up to `maxLength`; false (default) does not pad. */
@@ -319,11 +320,16 @@ function truncate(
     if (over > b.length) throw new ValueError('encodeInputs truncation', `a second sequence that can lose ${over} tokens`, how);
     return [a, b.slice(0, b.length - over)];
   }
-  let na = a.length;
-  let nb = b.length;
-  for (let i = 0; i < over; i++) {
-    if (na > nb) na--;
-    else nb--;
+  // Hugging Face tokenizers' longest_first (truncate_encodings): the shorter keeps its length when
+  // the longer can take the rest of the room; else both get half, the odd token to the longer
+  // (the second on ties)
+  const swap = a.length > b.length;
+  let n1 = swap ? b.length : a.length;
+  let n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
+  if (n1 + n2 > budget) {
+    n1 = Math.floor(budget / 2);
+    n2 = n1 + (budget % 2);
   }
+  const [na, nb] = swap ? [n2, n1] : [n1, n2];
   return [a.slice(0, na), b.slice(0, nb)];
 }
