@@ -4,7 +4,8 @@ export type { MaskedTokens, MaskTokensOptions } from './batching/mask-tokens.js'
 export { maskTokens } from './batching/mask-tokens.js';
 export type { MaskedLmBatchesOptions } from './batching/masked-lm-batches.js';
 export { maskedLmBatches } from './batching/masked-lm-batches.js';
-export type { CausalLM, GenerateOptions } from './generate/generate.js';
+export type { CausalLM } from './generate/causal-lm.js';
+export type { GenerateOptions } from './generate/generate.js';
 export { generate } from './generate/generate.js';
 export type { SamplingOptions } from './generate/sample.js';
 export { argmax, sampleToken, samplingProbabilities } from './generate/sample.js';

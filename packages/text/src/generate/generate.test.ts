@@ -4,7 +4,8 @@ import { dense, embedding, lstm, sequential } from '@tessera/layers';
 import type { Tensor } from '@tessera/tensor';
 import { getBackend, tensor1d, tensor2d, tensorCount } from '@tessera/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CausalLM, generate } from './generate.js';
+import type { CausalLM } from './causal-lm.js';
+import { generate } from './generate.js';
 import { argmax, sampleToken, samplingProbabilities } from './sample.js';
 import { TinyAttentionLM } from './tiny-attention.test-model.js';
 

@@ -1,30 +1,7 @@
-import type { Cache, CallOptions, InitCacheOptions } from '@tessera/core';
-import { Prng, ShapeError, stateTensors, ValueError } from '@tessera/core';
-import type { Tensor } from '@tessera/tensor';
-import { dispose, reshape, scope, slice, tensor1d, tensor2d } from '@tessera/tensor';
+import { Prng, ValueError } from '@tessera/core';
+import type { CausalLM } from './causal-lm.js';
+import { CachedDecoder, recompute } from './decode-steps.js';
 import { checkSampling, type SamplingOptions, sampleToken } from './sample.js';
-
-/**
- * What {@link generate} needs of a model: a forward pass from int32 ids `[batch, time]` to
- * logits `[batch, time, vocab]`, and, for cached decoding, core's `Stepper` (`initCache`,
- * `step`). A Sequential of Embedding, recurrent layers and Dense is one; so is a decoder-only
- * transformer implementing `Stepper`. `blockSize`, when present, is the context length.
- *
- * @example
- * ```ts
- * const lm: CausalLM = sequential([embedding(65, 32), lstm(64, { returnSequences: true }), dense(65)]);
- * ```
- */
-export interface CausalLM {
-  /** Logits `[batch, time, vocab]` for ids `[batch, time]`. */
-  call(ids: Tensor, options?: CallOptions): Tensor;
-  /** A fresh cache for `batchSize` sequences (core's `Stepper`). */
-  initCache?(batchSize: number, options?: InitCacheOptions): Cache;
-  /** Logits for the chunk `ids` after the positions in `cache`, and the new cache (core's `Stepper`). */
-  step?(ids: Tensor, cache: Cache, options?: CallOptions): [Tensor, Cache];
-  /** The context length, when the model has one. */
-  readonly blockSize?: number;
-}
 
 /**
  * Options of {@link generate}.
@@ -154,76 +131,4 @@ async function run(model: CausalLM, seqs: number[][], options: GenerateOptions):
     decoder?.dispose();
   }
   return generated;
-}
-
-/** The last position's logits `[batch, vocab]` of a full call on the last `blockSize` tokens. */
-function recompute(model: CausalLM, seqs: number[][], blockSize: number | undefined): Tensor {
-  const len = (seqs[0] as number[]).length;
-  const from = blockSize === undefined ? 0 : Math.max(0, len - blockSize);
-  return scope(() => lastLogits(model.call(ids(seqs, from, len)), 'generate: model.call'));
-}
-
-function ids(seqs: number[][], from: number, to: number): Tensor {
-  const n = to - from;
-  const data = new Int32Array(seqs.length * n);
-  seqs.forEach((s, b) => {
-    for (let i = 0; i < n; i++) data[b * n + i] = s[from + i] as number;
-  });
-  return tensor2d(data, [seqs.length, n], 'int32');
-}
-
-function lastLogits(y: Tensor, where: string): Tensor {
-  if (y.rank !== 3) throw new ShapeError(`${where} output`, [null, null, null], y.shape, 'logits [batch, time, vocab]');
-  const [b, t, v] = y.shape as [number, number, number];
-  return reshape(slice(y, [0, t - 1, 0], [b, 1, v]), [b, v]);
-}
-
-/**
- * The cached path: the cache holds positions `[start, length - 1)` of the sequences; each call
- * feeds what it lacks (the whole window after a reset, else the newest token).
- */
-class CachedDecoder {
-  private cache: Cache | null = null;
-  private start = 0;
-  private end = 0;
-
-  constructor(
-    private readonly model: CausalLM,
-    private readonly batch: number,
-    private readonly window: number,
-  ) {}
-
-  next(seqs: number[][]): Tensor {
-    const len = (seqs[0] as number[]).length;
-    if (this.cache === null || len - this.start > this.window) {
-      this.dispose();
-      this.start = Math.max(0, len - this.window);
-      this.end = this.start;
-      this.cache = (this.model.initCache as NonNullable<CausalLM['initCache']>)(this.batch, { maxLength: this.window });
-    }
-    const x = ids(seqs, this.end, len);
-    const positions = tensor1d(
-      Array.from({ length: len - this.end }, (_, i) => this.end - this.start + i),
-      'int32',
-    );
-    try {
-      const [y, next] = (this.model.step as NonNullable<CausalLM['step']>)(x, this.cache as Cache, { positions });
-      try {
-        return scope(() => lastLogits(y, 'generate: model.step'));
-      } finally {
-        y.dispose();
-        const keep = new Set(stateTensors(next));
-        for (const t of stateTensors(this.cache)) if (!keep.has(t)) t.dispose();
-        this.cache = next;
-        this.end = len;
-      }
-    } finally {
-      dispose([x, positions]);
-    }
-  }
-
-  dispose(): void {
-    if (this.cache !== null) for (const t of stateTensors(this.cache)) t.dispose();
-    this.cache = null;
-  }
 }

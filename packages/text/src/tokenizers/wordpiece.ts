@@ -2,6 +2,7 @@ import { FormatError, ValueError } from '@tessera/core';
 import { basicTokenize, wordPieces } from './basic-tokenize.js';
 import { escapeRegExp } from './escape-regexp.js';
 import type { TextTokenizer } from './tokenizer.js';
+import { truncatePair } from './truncate-pair.js';
 
 /**
  * Options of {@link WordPieceTokenizer}.
@@ -247,7 +248,7 @@ export class WordPieceTokenizer implements TextTokenizer {
     if (maxLength !== undefined && truncation !== false) {
       const budget = maxLength - (add ? (b ? 3 : 2) : 0);
       if (budget < 0) throw new ValueError('encodeInputs maxLength', `at least ${maxLength - budget} (the special tokens)`, maxLength);
-      [a, b] = truncate(a, b, budget, truncation === true ? 'longest_first' : truncation);
+      [a, b] = truncatePair(a, b, budget, truncation === true ? 'longest_first' : truncation);
     }
     const inputIds = add ? [this.clsId, ...a, this.sepId] : [...a];
     const tokenTypeIds = inputIds.map(() => 0);
@@ -300,36 +301,4 @@ export class WordPieceTokenizer implements TextTokenizer {
     if (id === undefined) throw new ValueError('WordPieceTokenizer vocab', `a vocabulary holding ${token}`, `${this.vocab.length} tokens`);
     return id;
   }
-}
-
-function truncate(
-  a: number[],
-  b: number[] | null,
-  budget: number,
-  how: 'longest_first' | 'only_first' | 'only_second',
-): [number[], number[] | null] {
-  const total = a.length + (b?.length ?? 0);
-  if (total <= budget) return [a, b];
-  const over = total - budget;
-  if (how === 'only_first' || !b) {
-    if (how === 'only_second' || over > a.length)
-      throw new ValueError('encodeInputs truncation', `a sequence that can lose ${over} tokens`, how);
-    return [a.slice(0, a.length - over), b];
-  }
-  if (how === 'only_second') {
-    if (over > b.length) throw new ValueError('encodeInputs truncation', `a second sequence that can lose ${over} tokens`, how);
-    return [a, b.slice(0, b.length - over)];
-  }
-  // Hugging Face tokenizers' longest_first (truncate_encodings): the shorter keeps its length when
-  // the longer can take the rest of the room; else both get half, the odd token to the longer
-  // (the second on ties)
-  const swap = a.length > b.length;
-  let n1 = swap ? b.length : a.length;
-  let n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
-  if (n1 + n2 > budget) {
-    n1 = Math.floor(budget / 2);
-    n2 = n1 + (budget % 2);
-  }
-  const [na, nb] = swap ? [n2, n1] : [n1, n2];
-  return [a.slice(0, na), b.slice(0, nb)];
 }
