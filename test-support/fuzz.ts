@@ -16,7 +16,8 @@
 //   packages/tensor/src/safetensors.fuzz.test.ts        2,000  (safetensors)
 //   packages/train/src/checkpoint-format.fuzz.test.ts   1,108  (checkpoints)
 //   packages/layers/src/serialize.fuzz.test.ts          1,700  (serialized models)
-//   total                                              15,408
+//   packages/text/src/tokenizers/from-json.fuzz.test.ts   900  (tokenizerFromJSON)
+//   total                                              16,308
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { TesseraError } from '../packages/core/src/errors.js';
