@@ -112,6 +112,8 @@ export interface GanStep extends TrainStep<GanState> {
   sample(n: number, options?: SampleOptions): Tensor;
   /** Generator updates done so far (after `fit`, from the last state it saw). */
   generatorSteps(): number;
+  /** Frees the EMA weights kept for sampling after `fit` ended (with `emaDecay`). */
+  release(): void;
 }
 
 const positiveInt = (v: number, what: string) => {
@@ -181,6 +183,9 @@ export function gan(options: GanOptions): GanStep {
   const modules = { generator: G, discriminator: D };
   // the newest state the step produced or restored: sampling reads its EMA weights
   let current: GanState | null = null;
+  // after fit disposed its state: the EMA weights it ended with, and its critic-step count
+  let retained: NamedTensors | null = null;
+  let finalCriticSteps = 0;
 
   const images = (batch: Batch, step: number): Tensor => {
     const x = batch?.x;
@@ -203,7 +208,6 @@ export function gan(options: GanOptions): GanStep {
 
   const step: GanStep = {
     name: `gan(${G.name}, ${D.name})`,
-    optimizer: options.discriminatorOptimizer,
     modules: () => modules,
     init(batch) {
       const x = images(batch, 0);
@@ -346,16 +350,19 @@ export function gan(options: GanOptions): GanStep {
       current = next;
       return next;
     },
-    withOptimizerState(state, discriminator) {
-      disposeStale(state.discriminator, discriminator);
-      return { ...state, discriminator };
-    },
     dispose(state) {
       disposeTree(state.generator);
       disposeTree(state.discriminator);
-      disposeTree(state.ema as StateTree);
+      // the EMA weights outlive the run (sampling after fit uses them) until release()
+      if (emaDecay !== undefined && current === state) {
+        if (retained && retained !== state.ema) disposeTree(retained as StateTree);
+        retained = state.ema;
+      } else if (retained !== state.ema) disposeTree(state.ema as StateTree);
       if (!state.gLoss.isDisposed) state.gLoss.dispose();
-      if (current === state) current = null;
+      if (current === state) {
+        finalCriticSteps = state.criticSteps;
+        current = null;
+      }
     },
     sample(count, sampleOptions = {}) {
       positiveInt(count, 'gan sample n');
@@ -371,12 +378,16 @@ export function gan(options: GanOptions): GanStep {
           labels = tensor1d(list, 'int32');
         }
         const z = latent(count, seed);
-        const ema = emaDecay !== undefined && sampleOptions.ema !== false ? current?.ema : undefined;
+        const ema = emaDecay !== undefined && sampleOptions.ema !== false ? (current?.ema ?? retained ?? undefined) : undefined;
         if (ema && G.apply) return G.apply({ ...G.parameters(), ...ema }, gInput(z, labels), { training: false }) as Tensor;
         return G.call(gInput(z, labels), { training: false }) as Tensor;
       });
     },
-    generatorSteps: () => Math.floor((current?.criticSteps ?? 0) / nCritic),
+    generatorSteps: () => Math.floor((current?.criticSteps ?? finalCriticSteps) / nCritic),
+    release() {
+      if (retained) disposeTree(retained as StateTree);
+      retained = null;
+    },
   };
   return step;
 }
