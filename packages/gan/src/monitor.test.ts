@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type GanWarning, ganMonitor } from './monitor.js';
 
 const control = () => {
-  const c = { stopped: false, stop: () => void (c.stopped = true) };
+  const c = {
+    stopped: false,
+    stop() {
+      c.stopped = true;
+    },
+  };
   return c as unknown as TrainingControl & { stopped: boolean };
 };
 
@@ -18,7 +23,7 @@ describe('ganMonitor', () => {
       { d_loss: 0.1, g_loss: 3.1, d_acc: 0.999, diversity: 0.5 },
       { d_loss: Number.NaN, g_loss: 3.5, d_acc: 0.5, diversity: 0.5 },
     ];
-    epochs.forEach((logs, e) => m.onEpochEnd?.(e, logs, c));
+    for (const [e, logs] of epochs.entries()) m.onEpochEnd?.(e, logs, c);
     expect(seen.map((w) => `${w.epoch}:${w.kind}`)).toEqual(['1:modeCollapse', '2:discriminatorWins', '3:nonFinite', '3:divergence']);
     expect(seen[0]?.message).toMatch(/diversity 0.100 < 0.2/);
     expect(c.stopped).toBe(true);
