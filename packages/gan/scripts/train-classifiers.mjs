@@ -25,7 +25,12 @@ for (const [name, load, dir] of [
   const { train, test } = await load({ from: resolve(datasets, dir), flatten: true });
   const model = sequential([dense(128, { activation: 'relu', seed: 1 }), dense(10, { seed: 2 })]);
   const loss = sparseCategoricalCrossentropy({ fromLogits: true });
-  await fit(model, train.shuffle({ seed: 1 }).batch(128).prefetch(2), { loss, optimizer: adam({ learningRate: 1e-3 }), epochs: 8, seed: 1 });
+  await fit(model, train.shuffle({ seed: 1 }).batch(128).prefetch(2), {
+    loss,
+    optimizer: adam({ learningRate: 1e-3 }),
+    epochs: 8,
+    seed: 1,
+  });
   const { accuracy: acc } = await evaluate(model, test.batch(1000), { loss, metrics: [accuracy()] });
   const params = Object.values(model.parameters());
   const byShape = (rank) => params.filter((p) => p.shape.length === rank);
@@ -33,7 +38,12 @@ for (const [name, load, dir] of [
   const [b0, b1] = byShape(1);
   const bytes = encodeSafetensors(
     { 'dense_0/kernel': k0, 'dense_0/bias': b0, 'dense_1/kernel': k1, 'dense_1/bias': b1 },
-    { dataset: dir, architecture: 'dense 784-128 relu, dense 128-10 (logits); pixels in [0, 1]', testAccuracy: acc.toFixed(4), epochs: '8' },
+    {
+      dataset: dir,
+      architecture: 'dense 784-128 relu, dense 128-10 (logits); pixels in [0, 1]',
+      testAccuracy: acc.toFixed(4),
+      epochs: '8',
+    },
   );
   writeFileSync(resolve(here, '../classifiers', `${name}.safetensors`), bytes);
   console.log(JSON.stringify({ classifier: name, testAccuracy: acc, bytes: bytes.length }));

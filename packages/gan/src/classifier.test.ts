@@ -3,7 +3,7 @@ import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
 import { fashionMnist, mnist } from '@tessera/data';
 import type { Tensor } from '@tessera/tensor';
-import { argMax, concat, equal, mean, randomUniform, slice, tensorCount, tidy } from '@tessera/tensor';
+import { argMax, cast, concat, equal, mean, randomUniform, slice, tensorCount, tidy } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ganQuality } from './classifier.js';
 import { loadQualityClassifier } from './node.js';
@@ -39,7 +39,7 @@ describe.each([
     const { x, y } = await testImages(load, dir, 2000);
     const before = tensorCount();
     const logits = clf.logits(x);
-    const acc = tidy(() => mean(equal(argMax(logits, 1), y.cast('int32'))).dataSync()[0] as number);
+    const acc = tidy(() => mean(equal(argMax(logits, 1), cast(y, 'int32'))).dataSync()[0] as number);
     expect(acc).toBeGreaterThanOrEqual(minAcc);
     logits.dispose();
     // the first and second thousand test images: the same distribution

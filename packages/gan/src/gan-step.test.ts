@@ -10,9 +10,9 @@ import { mean, tensorCount } from '@tessera/tensor';
 import { fit } from '@tessera/train';
 import { checkpoint, type loadCheckpoint } from '@tessera/train/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CENTER, conditionalPair, gaussian2d, mlpPair } from '../test/toy.js';
 import { type GanOptions, gan } from './gan-step.js';
 import { ganLossNames } from './losses.js';
+import { CENTER, conditionalPair, gaussian2d, mlpPair } from './test-utils.js';
 
 let root: string;
 beforeAll(async () => {
@@ -28,8 +28,8 @@ const opts = (extra: Partial<GanOptions> = {}) => {
   return {
     ...pair,
     latentDim: 4,
-    generatorOptimizer: adam({ learningRate: 5e-3, beta1: 0.5 }),
-    discriminatorOptimizer: adam({ learningRate: 5e-3, beta1: 0.5 }),
+    generatorOptimizer: adam({ learningRate: 5e-3, b1: 0.5 }),
+    discriminatorOptimizer: adam({ learningRate: 5e-3, b1: 0.5 }),
     ...extra,
   } as GanOptions;
 };
@@ -46,8 +46,8 @@ describe('gan() on fit', () => {
     // the raw generator circles around the data (GAN dynamics); its moving average settles near it
     const o = opts({
       emaDecay: 0.98,
-      generatorOptimizer: adam({ learningRate: 1e-2, beta1: 0.5 }),
-      discriminatorOptimizer: adam({ learningRate: 1e-2, beta1: 0.5 }),
+      generatorOptimizer: adam({ learningRate: 1e-2, b1: 0.5 }),
+      discriminatorOptimizer: adam({ learningRate: 1e-2, b1: 0.5 }),
     });
     const step = gan(o);
     const counts: number[] = [];

@@ -13,7 +13,7 @@ import type {
 } from '@tessera/core';
 import { disposeStale, disposeTree, TesseraError, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
-import { add, applyGradients, clone, mul, randomNormal, randomUniform, scalar, tensor1d, tidy, valueAndGrad } from '@tessera/tensor';
+import { add, applyGradients, mul, randomNormal, randomUniform, scalar, tensor1d, tidy, valueAndGrad } from '@tessera/tensor';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from '@tessera/train';
 import { emaInit, emaUpdate } from './ema.js';
 import { gradientPenalty } from './gradient-penalty.js';
@@ -27,8 +27,8 @@ import { discriminatorSignals } from './signals.js';
  * ```ts
  * const options: GanOptions = {
  *   generator, discriminator, latentDim: 64, loss: 'wasserstein', gradientPenalty: 10, nCritic: 5,
- *   generatorOptimizer: adam({ learningRate: 1e-4, beta1: 0.5, beta2: 0.9 }),
- *   discriminatorOptimizer: adam({ learningRate: 1e-4, beta1: 0.5, beta2: 0.9 }),
+ *   generatorOptimizer: adam({ learningRate: 1e-4, b1: 0.5, b2: 0.9 }),
+ *   discriminatorOptimizer: adam({ learningRate: 1e-4, b1: 0.5, b2: 0.9 }),
  * };
  * ```
  */
@@ -64,7 +64,7 @@ export interface GanOptions {
  *
  * @example
  * ```ts
- * const s: GanState = step.init(firstBatch); // { generator, discriminator, ema, gLoss, criticSteps }
+ * const s: GanState = step.init(firstBatch); // { generator, discriminator, ema, criticSteps }
  * ```
  */
 export interface GanState {
@@ -74,8 +74,6 @@ export interface GanState {
   discriminator: StateTree;
   /** EMA of the generator's parameters by path (empty without `emaDecay`). */
   ema: NamedTensors;
-  /** The last generator loss (logged on discriminator-only steps). */
-  gLoss: Tensor;
   /** Discriminator updates done so far. */
   criticSteps: number;
 }
@@ -144,7 +142,8 @@ function trainable(m: Module, role: string): NamedTensors {
  * the EMA generator and the step counters are checkpointed, so `fit`'s exact resume, callbacks,
  * progress and loggers work unchanged.
  *
- * Logs: `d_loss`, `g_loss` (the last generator update's), `d_real` / `d_fake` (mean scores),
+ * Logs: `d_loss`, `g_loss` (the generator update's loss; on discriminator-only steps the generator
+ * loss of that step's samples before the update), `d_real` / `d_fake` (mean scores),
  * `d_acc` (discriminator accuracy on real vs generated, not for `'wasserstein'`), `gp` (with a
  * gradient penalty) and `diversity` (mean pairwise distance of generated samples over that of the
  * real batch: near 0 signals mode collapse; see {@link ganMonitor}).
@@ -155,8 +154,8 @@ function trainable(m: Module, role: string): NamedTensors {
  *   generator: sequential([dense(256, { activation: 'relu' }), dense(784, { activation: 'tanh' })]),
  *   discriminator: sequential([dense(256, { activation: 'leakyRelu' }), dense(1)]),
  *   latentDim: 64,
- *   generatorOptimizer: adam({ learningRate: 2e-4, beta1: 0.5 }),
- *   discriminatorOptimizer: adam({ learningRate: 2e-4, beta1: 0.5 }),
+ *   generatorOptimizer: adam({ learningRate: 2e-4, b1: 0.5 }),
+ *   discriminatorOptimizer: adam({ learningRate: 2e-4, b1: 0.5 }),
  * });
  * await fit(step, images.batch(64), { epochs: 10, seed: 1 });
  * ```
@@ -223,7 +222,6 @@ export function gan(options: GanOptions): GanStep {
         generator: options.generatorOptimizer.init(G.parameters()),
         discriminator: options.discriminatorOptimizer.init(D.parameters()),
         ema,
-        gLoss: scalar(Number.NaN),
         criticSteps: 0,
       };
       return current;
@@ -273,6 +271,8 @@ export function gan(options: GanOptions): GanStep {
         next = { ...state, discriminator: dNext, criticSteps: state.criticSteps + 1 };
         Object.assign(logs, discriminatorSignals(loss.name, aux.real, aux.fake, real, fake));
         if (aux.gp) logs.gp = aux.gp;
+        // steps without a generator update log the generator's loss on this step's samples
+        if ((state.criticSteps + 1) % nCritic !== 0) logs.g_loss = tidy(() => loss.generator(aux.fake));
       } finally {
         for (const g of Object.values(dGrads)) g.dispose();
         aux.real.dispose();
@@ -298,10 +298,8 @@ export function gan(options: GanOptions): GanStep {
           for (const g of Object.values(gGrads)) g.dispose();
           gLabels?.dispose();
         }
-        state.gLoss.dispose();
-        next.gLoss = gLoss;
+        logs.g_loss = gLoss;
       }
-      logs.g_loss = clone(next.gLoss);
       current = next;
       return { state: next, logs };
     },
@@ -318,7 +316,7 @@ export function gan(options: GanOptions): GanStep {
       });
     },
     snapshot(state): StepSnapshot {
-      const optimizerState: StateTree = { generator: state.generator, discriminator: state.discriminator, gLoss: state.gLoss };
+      const optimizerState: StateTree = { generator: state.generator, discriminator: state.discriminator };
       if (emaDecay !== undefined) (optimizerState as Record<string, StateTree>).ema = state.ema as StateTree;
       return { weights: moduleWeights(modules), optimizerState, extra: { criticSteps: state.criticSteps } };
     },
@@ -332,9 +330,9 @@ export function gan(options: GanOptions): GanStep {
         });
       }
       restoreModuleWeights(modules, snap.weights, 'gan restore');
-      const opt = snap.optimizerState as { generator: StateTree; discriminator: StateTree; gLoss: Tensor; ema?: NamedTensors };
+      const opt = snap.optimizerState as { generator: StateTree; discriminator: StateTree; ema?: NamedTensors };
       if (!opt || typeof opt !== 'object' || !('generator' in opt) || !('discriminator' in opt)) {
-        throw new ValueError('gan restore optimizerState', '{ generator, discriminator, gLoss, ema? }', opt);
+        throw new ValueError('gan restore optimizerState', '{ generator, discriminator, ema? }', opt);
       }
       if (emaDecay !== undefined && !opt.ema)
         throw new ValueError('gan restore optimizerState.ema', 'the EMA weights (the run had emaDecay)', undefined);
@@ -343,7 +341,6 @@ export function gan(options: GanOptions): GanStep {
         generator: opt.generator,
         discriminator: opt.discriminator,
         ema: opt.ema ?? {},
-        gLoss: opt.gLoss ?? scalar(Number.NaN),
         criticSteps: extra?.criticSteps ?? 0,
       };
       if (previous) disposeStale(previous as unknown as StateTree, next as unknown as StateTree);
@@ -358,7 +355,6 @@ export function gan(options: GanOptions): GanStep {
         if (retained && retained !== state.ema) disposeTree(retained as StateTree);
         retained = state.ema;
       } else if (retained !== state.ema) disposeTree(state.ema as StateTree);
-      if (!state.gLoss.isDisposed) state.gLoss.dispose();
       if (current === state) {
         finalCriticSteps = state.criticSteps;
         current = null;

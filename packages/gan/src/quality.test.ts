@@ -49,15 +49,15 @@ describe('classifier score, histogram and Fréchet distance', () => {
     const stats = (x: number[]) => {
       const n = x.length / 2;
       const m = [0, 1].map((j) => x.filter((_, i) => i % 2 === j).reduce((s, v) => s + v, 0) / n);
-      const c = [0, 0, 0];
+      let [c0, c1, c2] = [0, 0, 0];
       for (let i = 0; i < n; i++) {
         const d0 = (x[2 * i] as number) - (m[0] as number);
         const d1 = (x[2 * i + 1] as number) - (m[1] as number);
-        c[0] += (d0 * d0) / (n - 1);
-        c[1] += (d0 * d1) / (n - 1);
-        c[2] += (d1 * d1) / (n - 1);
+        c0 += (d0 * d0) / (n - 1);
+        c1 += (d0 * d1) / (n - 1);
+        c2 += (d1 * d1) / (n - 1);
       }
-      return { m, c };
+      return { m, c: [c0, c1, c2] };
     };
     const A = stats(a);
     const B = stats(b);
