@@ -40,7 +40,10 @@ const x = tensor2d(pts, [n, 2]);
 const y = tensor1d(labels, 'int32');
 
 const mlp = (outUnits, seed, name) =>
-  sequential([dense(256, { activation: 'relu', seed }), dense(256, { activation: 'relu', seed: seed + 1 }), dense(256, { activation: 'relu', seed: seed + 2 }), dense(outUnits, { seed: seed + 3 })], { name });
+  sequential(
+    [dense(128, { activation: 'relu', seed }), dense(128, { activation: 'relu', seed: seed + 1 }), dense(128, { activation: 'relu', seed: seed + 2 }), dense(outUnits, { seed: seed + 3 })],
+    { name },
+  );
 const step = gan({
   generator: mlp(2, 1, 'generator'),
   discriminator: mlp(1, 10, 'critic'),
@@ -51,7 +54,8 @@ const step = gan({
   generatorOptimizer: adam({ learningRate: 1e-4, b1: 0.5, b2: 0.9 }),
   discriminatorOptimizer: adam({ learningRate: 1e-4, b1: 0.5, b2: 0.9 }),
 });
-const stepsPerEpoch = 1000;
+// one pass over the 65,536 points is an epoch of 256 critic steps
+const stepsPerEpoch = n / batchSize;
 const history = await fit(step, { x, y, batchSize, shuffle: true, seed: 1 }, {
   epochs: Math.ceil((steps * nCritic) / stepsPerEpoch),
   stepsPerEpoch,
