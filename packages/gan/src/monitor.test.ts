@@ -25,6 +25,12 @@ describe('ganMonitor', () => {
     ];
     for (const [e, logs] of epochs.entries()) m.onEpochEnd?.(e, logs, c);
     expect(seen.map((w) => `${w.epoch}:${w.kind}`)).toEqual(['1:modeCollapse', '2:discriminatorWins', '3:nonFinite', '3:divergence']);
+    // a condition that lasts warns once; a Wasserstein run (no d_acc) never warns of divergence
+    m.onEpochEnd?.(4, { d_loss: 1, g_loss: 4, d_acc: 0.5, diversity: 0.5 }, c);
+    expect(m.warnings).toHaveLength(4);
+    const w = ganMonitor({ onWarning: () => {} });
+    for (const [e, g] of [-1, 3, 5, 8].entries()) w.onEpochEnd?.(e, { d_loss: -0.2, g_loss: g, gp: 0.5 }, c);
+    expect(w.warnings).toEqual([]);
     expect(seen[0]?.message).toMatch(/diversity 0.100 < 0.2/);
     expect(c.stopped).toBe(true);
     expect(m.warnings).toHaveLength(4); // divergence: g_loss above 0.8 + 2·0.8 at epochs 2 and 3

@@ -77,9 +77,13 @@ export function ganMonitor(options: GanMonitorOptions = {}): Callback & { readon
   if (!(factor > 1)) throw new ValueError('ganMonitor divergenceFactor', 'a number > 1', options.divergenceFactor);
   const stopOn = new Set(options.stopOn ?? ['nonFinite']);
   const onWarning = options.onWarning ?? ((w: GanWarning) => console.warn(`gan: ${w.message}`));
-  let state = { bestG: Number.POSITIVE_INFINITY, dWins: 0, diverging: 0 };
+  let state = { bestG: Number.POSITIVE_INFINITY, dWins: 0, diverging: 0, active: [] as string[] };
   const warnings: GanWarning[] = [];
+  // a condition warns when it starts, not again every epoch while it lasts
+  let raised = new Set<string>();
   const warn = (kind: GanWarningKind, epoch: number, message: string, control: TrainingControl) => {
+    raised.add(kind);
+    if (state.active.includes(kind)) return;
     const w = { kind, epoch, message: `epoch ${epoch}: ${message}` };
     warnings.push(w);
     onWarning(w);
@@ -90,43 +94,53 @@ export function ganMonitor(options: GanMonitorOptions = {}): Callback & { readon
     warnings,
     saveState: () => ({ ...state, bestG: Number.isFinite(state.bestG) ? state.bestG : null }),
     loadState(saved: StateTree, _at: ResumePoint) {
-      const s = saved as { bestG: number | null; dWins: number; diverging: number };
-      state = { bestG: s.bestG ?? Number.POSITIVE_INFINITY, dWins: s.dWins, diverging: s.diverging };
+      const s = saved as { bestG: number | null; dWins: number; diverging: number; active?: string[] };
+      state = { bestG: s.bestG ?? Number.POSITIVE_INFINITY, dWins: s.dWins, diverging: s.diverging, active: s.active ?? [] };
     },
     onEpochEnd(epoch: number, logs: Logs, control: TrainingControl) {
-      const { d_loss: d, g_loss: g, diversity, d_acc: acc } = logs as Record<string, number | undefined>;
-      const bad = (['d_loss', 'g_loss'] as const).filter((k) => typeof logs[k] === 'number' && !finite(logs[k]));
-      if (bad.length) warn('nonFinite', epoch, `${bad.map((k) => `${k} is ${logs[k]}`).join(', ')}`, control);
-      if (finite(diversity) && diversity < minDiversity) {
-        warn(
-          'modeCollapse',
-          epoch,
-          `diversity ${diversity.toFixed(3)} < ${minDiversity} (generated samples are far less varied than real ones)`,
-          control,
-        );
-      }
-      state.dWins = finite(acc) && acc > maxAcc ? state.dWins + 1 : 0;
-      if (state.dWins >= patience) {
-        warn(
-          'discriminatorWins',
-          epoch,
-          `discriminator accuracy ${acc} > ${maxAcc} for ${state.dWins} epochs (the generator gets no useful gradient)`,
-          control,
-        );
-      }
-      if (finite(g)) {
-        const scale = Math.abs(state.bestG);
-        state.diverging = Number.isFinite(state.bestG) && g > state.bestG + (factor - 1) * scale ? state.diverging + 1 : 0;
-        if (g < state.bestG) state.bestG = g;
-        if (state.diverging >= patience) {
-          warn(
-            'divergence',
-            epoch,
-            `g_loss ${g.toFixed(4)} stayed above ${factor}x its best (${state.bestG.toFixed(4)}) for ${state.diverging} epochs; d_loss ${d}`,
-            control,
-          );
-        }
+      raised = new Set();
+      try {
+        check(epoch, logs, control);
+      } finally {
+        state.active = [...raised];
       }
     },
   };
+
+  function check(epoch: number, logs: Logs, control: TrainingControl): void {
+    const { d_loss: d, g_loss: g, diversity, d_acc: acc } = logs as Record<string, number | undefined>;
+    const bad = (['d_loss', 'g_loss'] as const).filter((k) => typeof logs[k] === 'number' && !finite(logs[k]));
+    if (bad.length) warn('nonFinite', epoch, `${bad.map((k) => `${k} is ${logs[k]}`).join(', ')}`, control);
+    if (finite(diversity) && diversity < minDiversity) {
+      warn(
+        'modeCollapse',
+        epoch,
+        `diversity ${diversity.toFixed(3)} < ${minDiversity} (generated samples are far less varied than real ones)`,
+        control,
+      );
+    }
+    state.dWins = finite(acc) && acc > maxAcc ? state.dWins + 1 : 0;
+    if (state.dWins >= patience) {
+      warn(
+        'discriminatorWins',
+        epoch,
+        `discriminator accuracy ${acc} > ${maxAcc} for ${state.dWins} epochs (the generator gets no useful gradient)`,
+        control,
+      );
+    }
+    // a Wasserstein critic (no d_acc logged) has no fixed score scale: its generator loss drifts without diverging
+    if (finite(g) && finite(acc)) {
+      const scale = Math.abs(state.bestG);
+      state.diverging = Number.isFinite(state.bestG) && g > state.bestG + (factor - 1) * scale ? state.diverging + 1 : 0;
+      if (g < state.bestG) state.bestG = g;
+      if (state.diverging >= patience) {
+        warn(
+          'divergence',
+          epoch,
+          `g_loss ${g.toFixed(4)} stayed above ${factor}x its best (${state.bestG.toFixed(4)}) for ${state.diverging} epochs; d_loss ${d}`,
+          control,
+        );
+      }
+    }
+  }
 }
