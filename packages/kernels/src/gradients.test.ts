@@ -75,13 +75,15 @@ describe.each([testCpu, testWasm])('gradient fixes on $name', (plugin) => {
     for (const c of stockConfigs) tf.registerGradient(c);
   });
 
-  it('LeakyRelu, Elu and Maximum first-order gradients equal the stock ones', () => {
+  it('LeakyRelu, Elu, Maximum, Tanh and Sigmoid first-order gradients equal the stock ones', () => {
     const x = rand([12], 4);
     const y = rand([12], 5);
     compare((u) => tf.sum(tf.mul(tf.leakyRelu(u, 0.2), u)), [x]);
     compare((u) => tf.sum(tf.mul(tf.elu(u), u)), [x]);
     compare((u, v) => tf.sum(tf.mul(tf.maximum(u, v), u)), [x, y]);
     compare((u) => tf.sum(tf.maximum(u, tf.scalar(0.1))), [x]);
+    compare((u) => tf.sum(tf.mul(tf.tanh(u), u)), [x]);
+    compare((u) => tf.sum(tf.mul(tf.sigmoid(u), u)), [x]);
   });
 
   it('second-order gradients work and match hand values', () => {
@@ -95,6 +97,15 @@ describe.each([testCpu, testWasm])('gradient fixes on $name', (plugin) => {
     vals(ge).forEach((v, i) => {
       const xi = [-1.5, -0.3, 0.4, 2][i] as number;
       expect(v).toBeCloseTo(xi < 0 ? Math.exp(xi) : 0, 4);
+    });
+    // tanh'' = -2 tanh (1 - tanh²); sigmoid'' = σ(1 - σ)(1 - 2σ): the saved-output versions gave 0 here
+    const gt = tf.grad((u: Tensor) => tf.sum(tf.grad((v: Tensor) => tf.sum(tf.tanh(v)))(u)))(x);
+    const gs = tf.grad((u: Tensor) => tf.sum(tf.grad((v: Tensor) => tf.sum(tf.sigmoid(v)))(u)))(x);
+    [-1.5, -0.3, 0.4, 2].forEach((xi, i) => {
+      const t = Math.tanh(xi);
+      const s = 1 / (1 + Math.exp(-xi));
+      expect(vals(gt)[i]).toBeCloseTo(-2 * t * (1 - t * t), 4);
+      expect(vals(gs)[i]).toBeCloseTo(s * (1 - s) * (1 - 2 * s), 4);
     });
     // WGAN-GP style: gradient penalty through maximum
     const gm = tf.grad((u: Tensor) => tf.sum(tf.square(tf.grad((v: Tensor) => tf.sum(tf.mul(tf.maximum(v, 0), v)))(u))))(x);

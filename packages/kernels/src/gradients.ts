@@ -2,7 +2,7 @@ import type { GradConfig } from '@tensorflow/tfjs-core';
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 import { einsumGradConfig } from './gradients/einsum.js';
-import { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradients/second-order.js';
+import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 import { stridedSliceGradConfig } from './gradients/strided-slice.js';
 
 /**
@@ -38,6 +38,8 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: leakyReluGradConfig },
   { config: eluGradConfig },
   { config: maximumGradConfig },
+  { config: tanhGradConfig },
+  { config: sigmoidGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
 ];
 

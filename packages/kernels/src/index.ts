@@ -3,7 +3,7 @@ export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/co
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
-export { eluGradConfig, leakyReluGradConfig, maximumGradConfig } from './gradients/second-order.js';
+export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 export { stridedSliceGradConfig } from './gradients/strided-slice.js';
 export { unbroadcast } from './gradients/unbroadcast.js';
 export type { GradientFix } from './gradients.js';

@@ -108,7 +108,7 @@ export function adamw({
   weightDecay?: ScalarOrSchedule;
   mask?: (name: string) => boolean;
 } = {}): GradientTransform<ChainState> {
-  checkAdamOptions(rest, 'adamw');
+  checkAdamOptions(rest, 'adamw', ['learningRate', 'weightDecay', 'mask']);
   return named('adamw', chain(scaleByAdam(rest), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate)));
 }
 

@@ -1,5 +1,5 @@
 import type { GradConfig, Tensor } from '@tensorflow/tfjs-core';
-import { Elu, exp, LeakyRelu, Maximum, mul, neg, relu, step, sub } from '@tensorflow/tfjs-core';
+import { Elu, exp, LeakyRelu, Maximum, mul, neg, relu, Sigmoid, sigmoid, square, step, sub, Tanh, tanh } from '@tensorflow/tfjs-core';
 import { unbroadcast } from './unbroadcast.js';
 
 /**
@@ -61,6 +61,47 @@ export const maximumGradConfig: GradConfig = {
     return {
       a: () => unbroadcast(mul(dy as Tensor, sub(1, toB)), a.shape),
       b: () => unbroadcast(mul(dy as Tensor, toB), b.shape),
+    };
+  },
+};
+
+/**
+ * Tanh's gradient `dy·(1 - tanh(x)²)` computed from the input: tfjs-core's uses the saved output,
+ * which a second-order gradient treats as a constant (a WGAN-GP penalty through a tanh critic came
+ * out wrong).
+ *
+ * @example
+ * ```ts
+ * registerGradient(tanhGradConfig); // d²/dx² tanh(x) = -2 tanh(x)(1 - tanh(x)²)
+ * ```
+ */
+export const tanhGradConfig: GradConfig = {
+  kernelName: Tanh,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as [Tensor];
+    return { x: () => mul(dy as Tensor, sub(1, square(tanh(x)))) };
+  },
+};
+
+/**
+ * Sigmoid's gradient `dy·σ(x)(1 - σ(x))` computed from the input, for the same reason as {@link tanhGradConfig}.
+ *
+ * @example
+ * ```ts
+ * registerGradient(sigmoidGradConfig); // d²/dx² σ(x) = σ(1 - σ)(1 - 2σ)
+ * ```
+ */
+export const sigmoidGradConfig: GradConfig = {
+  kernelName: Sigmoid,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as [Tensor];
+    return {
+      x: () => {
+        const s = sigmoid(x);
+        return mul(dy as Tensor, mul(s, sub(1, s)));
+      },
     };
   },
 };

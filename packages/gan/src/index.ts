@@ -1,0 +1,18 @@
+export type { GanQuality, GanQualityOptions, QualityClassifier } from './classifier.js';
+export { ganQuality, qualityClassifier } from './classifier.js';
+export { emaInit, emaUpdate } from './ema.js';
+export type { GanOptions, GanState, GanStep, SampleOptions } from './gan-step.js';
+export { gan } from './gan-step.js';
+export { gradientPenalty } from './gradient-penalty.js';
+export type { GanLoss, GanLossName } from './losses.js';
+export { ganLoss, ganLossNames } from './losses.js';
+export type { GanMonitorOptions, GanWarning, GanWarningKind } from './monitor.js';
+export { ganMonitor } from './monitor.js';
+export type { CanvasLike } from './png.js';
+export { drawSampleSheet, encodePng } from './png.js';
+export { classHistogram, classifierScore, frechetDistance } from './quality.js';
+export type { SampleSheetsOptions } from './sample-callback.js';
+export { sampleSheets } from './sample-callback.js';
+export type { SampleGridOptions, SampleSheet, ScatterOptions } from './sample-sheet.js';
+export { sampleGrid, scatterSheet } from './sample-sheet.js';
+export { discriminatorSignals, diversityRatio } from './signals.js';
