@@ -64,9 +64,17 @@ export function fromTensors<T extends Tensor | Record<string, Tensor> | Tensor[]
     return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, f(t)])) as T;
   };
   const at = (i: number): T => each((t) => scope(() => squeeze(slice(t, [i], [1]), [0])));
-  // A batch is one slice (consecutive rows) or one gather per leaf: the rows stacked, in one op.
-  const rows = (indices: Int32Array): T =>
-    each((t) => scope(() => (isRange(indices) ? slice(t, [indices[0]!], [indices.length]) : gather(t, tensor1d(indices, 'int32')))));
+  // A batch is one slice (consecutive rows) or one gather (one index tensor for every leaf) per
+  // leaf: the rows stacked, in one op.
+  const rows = (indices: Int32Array): T => {
+    if (isRange(indices)) return each((t) => slice(t, [indices[0]!], [indices.length]));
+    const index = tensor1d(indices, 'int32');
+    try {
+      return each((t) => gather(t, index));
+    } finally {
+      index.dispose();
+    }
+  };
   const dataset = new Dataset(
     async function* () {
       for (let i = 0; i < n; i++) yield at(i);
