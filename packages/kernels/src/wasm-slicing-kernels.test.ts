@@ -120,6 +120,11 @@ describe('wasm SplitV, Unpack, StridedSlice and BatchToSpaceND cut with the regi
     );
   }
 
+  it('unstack of a string tensor matches cpu', async () => {
+    const strings = () => tf.tensor(['a', 'bb', 'ccc', 'd', 'ee', 'f'], [3, 2], 'string');
+    expect(await many('wasm', () => tf.unstack(strings(), 1))).toEqual(await many('cpu', () => tf.unstack(strings(), 1)));
+  });
+
   it('stridedSlice with end before begin is empty (tfjs-backend-cpu throws there)', async () => {
     const got = await runOn('wasm', () => tf.stridedSlice(source([6, 2], 'float32'), [4, 0], [2, 2], [1, 1]));
     expect(got).toEqual({ values: [], shape: [0, 2], dtype: 'float32' });
