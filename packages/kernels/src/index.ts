@@ -1,5 +1,6 @@
 export { gradientOn, registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
 export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/conv2d-backprop-filter.js';
+export { cpuGatherV2Config, cpuGatherV2Kernel } from './cpu/gather-v2.js';
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
@@ -11,6 +12,7 @@ export { gradientFixes, registerGradientFixes } from './gradients.js';
 export { kernelInputView } from './kernel-input-view.js';
 export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
+export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';
 export { wasmConv2dBackpropInputConfig, wasmConv2dBackpropInputKernel } from './wasm/conv2d-backprop-input.js';
 export {
@@ -23,4 +25,7 @@ export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { wasmGatherV2Config, wasmGatherV2Kernel } from './wasm/gather-v2.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
+export { wasmSplitVConfig, wasmSplitVKernel } from './wasm/split-v.js';
+export { wasmStridedSliceConfig, wasmStridedSliceKernel } from './wasm/strided-slice.js';
+export { wasmUnpackConfig, wasmUnpackKernel } from './wasm/unpack.js';
 export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

@@ -2,9 +2,11 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
 import { conv2dBackpropFilterConfig } from './cpu/conv2d-backprop-filter.js';
+import { cpuGatherV2Config } from './cpu/gather-v2.js';
 import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
 import { gradientFixes } from './gradients.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
+import { wasmBatchToSpaceNDConfig } from './wasm/batch-to-space-nd.js';
 import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
 import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
@@ -12,6 +14,9 @@ import { wasmEinsumConfig } from './wasm/einsum.js';
 import { wasmGatherV2Config } from './wasm/gather-v2.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmSliceConfig } from './wasm/slice.js';
+import { wasmSplitVConfig } from './wasm/split-v.js';
+import { wasmStridedSliceConfig } from './wasm/strided-slice.js';
+import { wasmUnpackConfig } from './wasm/unpack.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
 const replaced = new Map<string, KernelConfig | undefined>();
@@ -56,6 +61,10 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmConv2dBackpropInputConfig(),
     wasmSliceConfig,
     wasmGatherV2Config,
+    wasmSplitVConfig,
+    wasmUnpackConfig,
+    wasmStridedSliceConfig(),
+    wasmBatchToSpaceNDConfig,
   ];
 }
 
@@ -63,8 +72,10 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * Registers Tessera's wasm kernels, for the wasm backend only: Conv2DBackpropFilter (conv and
  * conv-transpose weights can train), UnsortedSegmentSum (Embedding/gather weights can train), a
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
- * 2-D path, a Slice that copies only the sliced region out of the wasm heap, a GatherV2 that copies whole rows, and the wasm-only gradients of `gradientFixes` (BatchMatMul without transposed
- * products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
+ * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
+ * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
+ * GatherV2 that copies whole rows, and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * without transposed products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
  * ```ts
@@ -82,17 +93,18 @@ export function registerWasmKernels(): void {
  *
  * @example
  * ```ts
- * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter', 'cpu/UnsortedSegmentSum']
+ * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter', 'cpu/UnsortedSegmentSum', 'cpu/GatherV2']
  * ```
  */
 export function cpuKernelConfigs(): KernelConfig[] {
-  return [conv2dBackpropFilterConfig('cpu'), unsortedSegmentSumConfig('cpu')];
+  return [conv2dBackpropFilterConfig('cpu'), unsortedSegmentSumConfig('cpu'), cpuGatherV2Config()];
 }
 
 /**
  * Registers Tessera's cpu kernels, for the cpu backend only: a Conv2DBackpropFilter by im2col and
- * one matMul in place of tfjs-backend-cpu's naive loop, and a one-pass UnsortedSegmentSum in place
- * of its numSegments × rows one. Idempotent; `cpu()` calls it when it loads.
+ * one matMul in place of tfjs-backend-cpu's naive loop, a one-pass UnsortedSegmentSum in place
+ * of its numSegments × rows one, and a GatherV2 that copies whole rows instead of indexing every
+ * element. Idempotent; `cpu()` calls it when it loads.
  *
  * @example
  * ```ts

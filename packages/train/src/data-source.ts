@@ -127,12 +127,17 @@ function tensorSource(data: TensorData): BatchSource {
         const start = b * data.batchSize;
         const end = Math.min(n, start + data.batchSize);
         const idx = order ? order.subarray(start, end) : null;
-        const take = (t: Tensor): Tensor =>
-          tidy(() =>
-            idx ? gather(t, tensor1d(new Int32Array(idx.buffer, idx.byteOffset, idx.length), 'int32')) : slice(t, start, end - start),
-          );
-        const batch: Batch = { x: take(data.x), y: take(data.y) };
-        if (data.sampleWeight) batch.sampleWeight = take(data.sampleWeight);
+        // One slice (in order) or one gather (shuffled, one index tensor for every leaf) per
+        // tensor: the kernels copy only the batch's rows, whatever the size of the source.
+        const cut = tidy(() => {
+          const index = idx ? tensor1d(new Int32Array(idx.buffer, idx.byteOffset, idx.length), 'int32') : null;
+          const take = (t: Tensor): Tensor => (index ? gather(t, index) : slice(t, start, end - start));
+          const leaves: Record<string, Tensor> = { x: take(data.x), y: take(data.y) };
+          if (data.sampleWeight) leaves.sampleWeight = take(data.sampleWeight);
+          return leaves;
+        });
+        const batch: Batch = { x: cut.x as Tensor, y: cut.y as Tensor };
+        if (cut.sampleWeight) batch.sampleWeight = cut.sampleWeight;
         yield batch;
       }
     },

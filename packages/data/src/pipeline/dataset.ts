@@ -14,6 +14,7 @@ import {
   takeIter,
   zipIter,
 } from './iterators.js';
+import { remapRows, rowBatcher, setRowBatcher } from './row-batches.js';
 import { checkSpec, type ElementSpec, sameSpec, zipSpecs } from './spec.js';
 
 /**
@@ -155,7 +156,8 @@ export class Dataset<T> implements DatasetContract<T> {
    * ```
    */
   withSpec(spec: ElementSpec | undefined): Dataset<T> {
-    return new Dataset(this.producer, this.size, this.elementAt, spec === undefined ? undefined : checkSpec(spec, 'withSpec spec'));
+    const ds = new Dataset(this.producer, this.size, this.elementAt, spec === undefined ? undefined : checkSpec(spec, 'withSpec spec'));
+    return setRowBatcher(ds, rowBatcher(this));
   }
 
   /** The elements of pass `pass`, without touching this dataset's pass counter. */
@@ -237,7 +239,11 @@ export class Dataset<T> implements DatasetContract<T> {
     return new Dataset((p) => filterIter(this.producer(p), pred, p), undefined, undefined, this.spec);
   }
 
-  /** Groups `size` consecutive elements and stacks them into tensors (see `stackElements`). */
+  /**
+   * Groups `size` consecutive elements and stacks them into tensors (see `stackElements`). Over
+   * `fromTensors` (also shuffled by permutation, taken, skipped or split) each batch is cut from
+   * the source tensors directly, one slice or gather per leaf, with the same result.
+   */
   batch(size: number, options?: BatchOptions & { stack?: true }): Dataset<Stacked<T>>;
   batch(size: number, options: BatchOptions & { stack: false }): Dataset<T[]>;
   batch(size: number, options: BatchOptions = {}): Dataset<Stacked<T> | T[]> {
@@ -245,6 +251,19 @@ export class Dataset<T> implements DatasetContract<T> {
     const drop = options.dropRemainder ?? false;
     const n = this.size === undefined ? undefined : drop ? Math.floor(this.size / size) : Math.ceil(this.size / size);
     const spec = this.spec;
+    const rows = rowBatcher(this);
+    const total = this.size;
+    if (rows && total !== undefined && (options.stack ?? true)) {
+      return new Dataset(async function* (p) {
+        for (let start = 0; start < total; start += size) {
+          const count = Math.min(size, total - start);
+          if (drop && count < size) return;
+          const indices = new Int32Array(count);
+          for (let k = 0; k < count; k++) indices[k] = start + k;
+          yield rows(indices, p) as Stacked<T>;
+        }
+      }, n);
+    }
     return new Dataset((p) => batchIter(this.producer(p), size, drop, options.stack ?? true, spec) as AsyncIterable<Stacked<T> | T[]>, n);
   }
 
@@ -259,14 +278,23 @@ export class Dataset<T> implements DatasetContract<T> {
     const at = this.elementAt;
     const n = this.size;
     if (at && n !== undefined && (options.bufferSize === undefined || options.bufferSize >= n)) {
-      return new Dataset(
+      let last: { pass: number; perm: Uint32Array } | undefined;
+      const permOf = (p: number): Uint32Array => {
+        if (last?.pass !== p) last = { pass: p, perm: permutation(n, seed, p) };
+        return last.perm;
+      };
+      const shuffled = new Dataset(
         async function* (p) {
-          const perm = permutation(n, seed, p);
+          const perm = permOf(p);
           for (let k = 0; k < n; k++) yield at(perm[k]!, p); // an async generator awaits what it yields
         },
         n,
         undefined,
         this.spec,
+      );
+      return setRowBatcher(
+        shuffled,
+        remapRows(rowBatcher(this), (i, p) => permOf(p)[i] as number),
       );
     }
     const bufferSize = options.bufferSize ?? 10_000;
@@ -300,7 +328,7 @@ export class Dataset<T> implements DatasetContract<T> {
   take(n: number): Dataset<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('take n', 'a non-negative integer', n);
     const size = this.size === undefined ? undefined : Math.min(n, this.size);
-    return new Dataset((p) => takeIter(this.producer(p), n), size, this.elementAt, this.spec);
+    return setRowBatcher(new Dataset((p) => takeIter(this.producer(p), n), size, this.elementAt, this.spec), rowBatcher(this));
   }
 
   /** All but the first `n` elements. */
@@ -308,7 +336,11 @@ export class Dataset<T> implements DatasetContract<T> {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('skip n', 'a non-negative integer', n);
     const at = this.elementAt;
     const size = this.size === undefined ? undefined : Math.max(0, this.size - n);
-    return new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined, this.spec);
+    const skipped = new Dataset((p) => skipIter(this.producer(p), n), size, at ? (i, p) => at(i + n, p) : undefined, this.spec);
+    return setRowBatcher(
+      skipped,
+      remapRows(rowBatcher(this), (i) => i + n),
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Prng, permutation, ValueError } from '@tessera/core';
 import { disposeElement } from '../util/tree.js';
 import { Dataset } from './dataset.js';
+import { remapRows, rowBatcher, setRowBatcher } from './row-batches.js';
 
 /** Keeps the elements whose index `i` has `member(i)` (others are disposed); keeps random access. */
 function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, size?: number): Dataset<T> {
@@ -13,13 +14,17 @@ function selectByIndex<T>(parent: Dataset<T>, member: (i: number) => boolean, si
   }
   const sel = indices;
   if (sel && at) {
-    return new Dataset(
+    const selected = new Dataset(
       async function* (p) {
         for (let k = 0; k < sel.length; k++) yield at(sel[k]!, p);
       },
       sel.length,
       (k, p) => at(sel[k]!, p),
       parent.spec,
+    );
+    return setRowBatcher(
+      selected,
+      remapRows(rowBatcher(parent), (k) => sel[k]!),
     );
   }
   return new Dataset(

@@ -1,7 +1,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { backend_util, GatherV2, util } from '@tensorflow/tfjs-core';
+import { GatherV2, util } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
 import type { HeapBackend } from '../backend-io.js';
+import { gatherInfo, gatherRows } from '../gather-rows.js';
 
 /**
  * GatherV2 for the wasm backend, one contiguous copy per gathered slice: tfjs-backend-wasm 4.22's
@@ -23,37 +24,15 @@ export const wasmGatherV2Kernel: KernelFunc = ({ inputs, backend, attrs }) => {
   if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') {
     throw new TesseraError('UNSUPPORTED', `GatherV2 on wasm: dtype '${x.dtype}' is not supported (float32, int32, bool are)`);
   }
-  const parsedAxis = util.parseAxisParam(axis, x.shape)[0] as number;
-  const info = backend_util.segment_util.collectGatherOpShapeInfo(x as never, indices as never, parsedAxis, batchDims);
-  const out = b.makeOutput(info.outputShape, x.dtype);
   const indexCount = util.sizeFromShape(indices.shape);
-  // Views made after makeOutput: allocating the output may grow (and so replace) the heap buffer.
-  const idx = indexCount === 0 ? new Int32Array(0) : indices.dtype === 'int32' ? b.typedArrayFromHeap(indices) : b.readSync(indices.dataId);
-  const axisDim = x.shape[parsedAxis] as number;
-  for (let i = 0; i < idx.length; i++) {
-    const index = idx[i] as number;
-    util.assert(index <= axisDim - 1 && index >= 0, () => `GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
-  }
+  // A copy of the indices (index-sized): allocating the output may grow, and so replace, the heap.
+  const idx =
+    indexCount === 0 ? new Int32Array(0) : indices.dtype === 'int32' ? b.typedArrayFromHeap(indices).slice() : b.readSync(indices.dataId);
+  const info = gatherInfo(x, indices, axis, batchDims, idx);
+  const out = b.makeOutput(info.outputShape, x.dtype);
   if (util.sizeFromShape(info.outputShape) === 0) return out;
-  const src = b.typedArrayFromHeap(x);
-  const dst = b.typedArrayFromHeap(out);
-  const { batchSize, outerSize, dimSize, sliceSize } = info;
-  const perBatch = indexCount / batchSize;
-  let to = 0;
-  for (let bi = 0; bi < batchSize; bi++) {
-    for (let o = 0; o < outerSize; o++) {
-      const base = (bi * outerSize + o) * dimSize;
-      for (let i = 0; i < perBatch; i++) {
-        const from = (base + (idx[bi * perBatch + i] as number)) * sliceSize;
-        if (sliceSize < 16) {
-          for (let k = 0; k < sliceSize; k++) dst[to + k] = src[from + k] as number;
-        } else {
-          dst.set(src.subarray(from, from + sliceSize), to);
-        }
-        to += sliceSize;
-      }
-    }
-  }
+  // Views made after makeOutput, for the same reason.
+  gatherRows(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), idx, info);
   return out;
 };
 
