@@ -11,7 +11,7 @@ import type {
   TensorTree,
   TrainStep,
 } from '@tessera/core';
-import { disposeStale, disposeTree, TesseraError, ValueError } from '@tessera/core';
+import { disposeStale, disposeTree, rngKey, TesseraError, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
 import { add, applyGradients, mul, randomNormal, randomUniform, scalar, tensor1d, tidy, valueAndGrad } from '@tessera/tensor';
 import { ensureBuilt, moduleWeights, restoreModuleWeights } from '@tessera/train';
@@ -114,6 +114,9 @@ export interface GanStep extends TrainStep<GanState> {
   release(): void;
 }
 
+/** A seed tfjs' random ops honour: they draw from Math.random() when given 0. */
+const opSeed = (seed: number): number => rngKey(seed).seed() || 1;
+
 const positiveInt = (v: number, what: string) => {
   if (!Number.isInteger(v) || v < 1) throw new ValueError(what, 'a positive integer', v);
   return v;
@@ -200,8 +203,9 @@ export function gan(options: GanOptions): GanStep {
       throw new ValueError(`gan batch at step ${step} y`, 'int32 class labels [batch] (conditional GAN)', y);
     return y;
   };
-  const latent = (n: number, seed: number): Tensor => randomNormal([n, latentDim], 0, 1, 'float32', seed);
-  const randomLabels = (n: number, seed: number): Tensor => tidy(() => randomUniform([n], 0, numClasses, 'int32', seed));
+  // tfjs' random ops treat seed 0 as "unseeded": every seed goes through opSeed first
+  const latent = (n: number, seed: number): Tensor => randomNormal([n, latentDim], 0, 1, 'float32', opSeed(seed));
+  const randomLabels = (n: number, seed: number): Tensor => tidy(() => randomUniform([n], 0, numClasses, 'int32', opSeed(seed)));
   const gInput = (z: Tensor, labels?: Tensor): TensorTree => (labels ? [z, labels] : z);
   const dInput = (x: Tensor, labels?: Tensor): TensorTree => (labels ? [x, labels] : x);
 
@@ -253,7 +257,7 @@ export function gan(options: GanOptions): GanStep {
           let total = loss.discriminator(r, f);
           let gp: Tensor | undefined;
           if (gpWeight > 0) {
-            const eps = randomUniform([n], 0, 1, 'float32', kEps.seed());
+            const eps = randomUniform([n], 0, 1, 'float32', opSeed(kEps.seed()));
             const critic = (x: Tensor) => D.call(dInput(x, labels), { training: true, rng: ctx.rng.fold(2) }) as Tensor;
             gp = gradientPenalty(critic, real, fake, eps);
             total = add(total, mul(gp, scalar(gpWeight))) as Scalar;
