@@ -1,6 +1,6 @@
 import { type RngKey, ShapeError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { add, cast, expandDims, matMul, mul, reshape, softmax, sub } from '@tessera/tensor';
+import { any, cast, expandDims, matMul, mul, reshape, softmax, sub } from '@tessera/tensor';
 import { dropoutOp } from './dropout-op.js';
 
 /**
@@ -22,13 +22,13 @@ export interface DotProductAttentionOptions {
   scale?: number;
 }
 
-/** Added to the scores of masked keys: their softmax weight is exactly 0 (a row with no key left is uniform, not NaN). */
+/** Added to the scores of masked keys: their softmax weight is exactly 0. */
 const MASKED = -1e9;
 
 /**
  * Scaled dot-product attention over heads: `softmax(q kᵀ · scale + maskBias) v`, with grouped-query
  * heads when `k`/`v` have fewer heads than `q` (query head `h` reads key/value head
- * `floor(h / (heads / kvHeads))`). Shapes: `q` `[batch, heads, tq, d]`, `k` `[batch, kvHeads, tk, d]`,
+ * `floor(h / (heads / kvHeads))`). A query whose mask row is all false gets zeros. Shapes: `q` `[batch, heads, tq, d]`, `k` `[batch, kvHeads, tk, d]`,
  * `v` `[batch, kvHeads, tk, dv]` → `[batch, heads, tq, dv]`. The query heads of one group are
  * stacked on the query axis, so every product is one batched matMul (no repeated keys).
  *
@@ -64,6 +64,13 @@ export function dotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: Do
     scores = reshape(sub(reshape(scores, [b, hkv, g, tq, tk]), bias), [b, hkv, g * tq, tk]);
   }
   let weights = softmax(scores, -1);
+  if (options.mask) {
+    // a query with no key left attends nothing (zeros), the same however many keys are padded or cached
+    const m = options.mask;
+    const m5 = m.rank === 2 ? reshape(m, [1, 1, 1, ...m.shape]) : expandDims(expandDims(m, 1), 1);
+    const anyKey = cast(any(cast(m5, 'bool'), -1, true), 'float32');
+    weights = reshape(mul(reshape(weights, [b, hkv, g, tq, tk]), anyKey), [b, hkv, g * tq, tk]);
+  }
   if (options.dropout) weights = dropoutOp(weights, options.dropout, options.rng);
   const out = matMul(weights, v);
   return g === 1 ? out : reshape(out, [b, h, tq, dv]);
