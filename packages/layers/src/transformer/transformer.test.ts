@@ -39,7 +39,7 @@ const maxDiff = (a: Tensor, b: Tensor) => {
   expect(a.shape).toEqual(b.shape);
   const x = a.dataSync();
   const y = b.dataSync();
-  return x.reduce((m, v, i) => Math.max(m, Math.abs(v - (y[i] as number))), 0);
+  return Array.from(x).reduce((m, v, i) => Math.max(m, Math.abs(v - (y[i] as number))), 0);
 };
 
 type Parts = Record<'attention' | 'norm1' | 'norm2' | 'mlpIn' | 'mlpOut', Layer>;
