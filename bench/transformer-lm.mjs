@@ -28,14 +28,21 @@ for (const name of backends) {
     });
   step(); // warm-up
   const before = tensorCount();
+  // wall time, and this process's CPU time (the wasm backend runs on one thread: on a shared,
+  // loaded machine CPU time is close to the wall time of an idle core)
   const times = [];
+  const cpuTimes = [];
   for (let i = 0; i < (quick ? 3 : 5); i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     step();
+    const c = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ms = median(times);
+  const cpuMs = median(cpuTimes);
   console.log(
     JSON.stringify({
       bench: 'transformerLM forward+backward (4x4x128, block 64, batch 12)',
@@ -43,6 +50,9 @@ for (const name of backends) {
       params: lm.countParams().trainable,
       msPerStep: Math.round(ms),
       tokensPerSecond: Math.round((batch * block * 1000) / ms),
+      cpuMsPerStep: Math.round(cpuMs),
+      tokensPerCpuSecond: Math.round((batch * block * 1000) / cpuMs),
+      load: (await import('node:os')).loadavg()[0],
       leaked: tensorCount() - before,
     }),
   );
