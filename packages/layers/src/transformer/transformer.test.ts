@@ -25,7 +25,11 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sequential } from '../graph/sequential.js';
 import type { Layer } from '../layer.js';
+import { Dense } from '../layers/dense.js';
+import { Embedding } from '../layers/embedding.js';
+import { LayerNormalization } from '../layers/norms.js';
 import { deserializeModule, serializeModule } from '../serialize.js';
+import { PositionalEmbedding } from './positional-embedding.js';
 import { TransformerEncoderBlock } from './transformer-block.js';
 import { TransformerDecoderBlock } from './transformer-decoder-block.js';
 import { TransformerLM, type TransformerLMCache } from './transformer-lm.js';
@@ -152,6 +156,23 @@ describe.each([cpu(), wasm()])('transformer blocks on $name', (plugin) => {
     }
     dispose([x, full]);
     stack.dispose();
+  });
+
+  it('a sequential language model (Embedding, PositionalEmbedding, blocks, LayerNorm, Dense) steps like its call', () => {
+    const lm = sequential([
+      new Embedding({ inputDim: 9, outputDim: 8, seed: 20 }),
+      new PositionalEmbedding({ maxLength: 6, seed: 21 }),
+      new TransformerDecoderBlock({ numHeads: 2, seed: 22 }),
+      new TransformerDecoderBlock({ numHeads: 2, norm: 'post', seed: 23 }),
+      new LayerNormalization(),
+      new Dense({ units: 9, seed: 24 }),
+    ]);
+    const ids = tensor2d([[3, 1, 4, 1, 5, 8]], [1, 6], 'int32');
+    const full = lm.call(ids);
+    const stepped = stepThrough(lm, ids, [2, 1, 3], 6);
+    expect(maxDiff(stepped, full)).toBeLessThan(1e-5);
+    dispose([ids, full, stepped]);
+    lm.dispose();
   });
 
   it('TransformerLM steps with a cache: logits equal the full call (learned + tied, rotary + grouped-query + untied)', () => {
