@@ -212,6 +212,68 @@ describe.each([cpu(), wasm()])('transformer blocks on $name', (plugin) => {
     ids.dispose();
   });
 
+  it('TransformerLM decodes left-padded prompts in one batch with a padding mask and positions', () => {
+    for (const positions of ['learned', 'rotary'] as const) {
+      const lm = new TransformerLM({ vocabSize: 10, blockSize: 8, layers: 2, heads: 2, width: 8, positions, seed: 30 });
+      // prompt a = [3, 1, 4, 1], prompt b = [5, 9] left-padded with 0; then one more token each
+      const ids = tensor2d(
+        [
+          [3, 1, 4, 1],
+          [0, 0, 5, 9],
+        ],
+        [2, 4],
+        'int32',
+      );
+      const mask = tensor2d(
+        [
+          [1, 1, 1, 1],
+          [0, 0, 1, 1],
+        ],
+        [2, 4],
+      );
+      const pos = tensor2d(
+        [
+          [0, 1, 2, 3],
+          [0, 0, 0, 1],
+        ],
+        [2, 4],
+        'int32',
+      );
+      const c0 = lm.initCache(2);
+      const [l1, c1] = lm.step(ids, c0, { mask, positions: pos });
+      const next = tensor2d([[2], [6]], [2, 1], 'int32');
+      const nextPos = tensor2d([[4], [2]], [2, 1], 'int32');
+      const [l2, c2] = lm.step(next, c1, { positions: nextPos });
+      const a = tensor2d([[3, 1, 4, 1, 2]], [1, 5], 'int32');
+      const b = tensor2d([[5, 9, 6]], [1, 3], 'int32');
+      const la = lm.call(a);
+      const lb = lm.call(b);
+      const got = concat([slice(l1, [1, 2, 0], [1, 2, -1]), slice(l2, [1, 0, 0], [1, 1, -1])], 1);
+      expect(maxDiff(got, lb)).toBeLessThan(1e-4);
+      const gotA = concat([slice(l1, [0, 0, 0], [1, 4, -1]), slice(l2, [0, 0, 0], [1, 1, -1])], 1);
+      expect(maxDiff(gotA, la)).toBeLessThan(1e-4);
+      dispose([
+        ids,
+        mask,
+        pos,
+        next,
+        nextPos,
+        a,
+        b,
+        la,
+        lb,
+        l1,
+        l2,
+        got,
+        gotA,
+        ...stateTensors(c0),
+        ...stateTensors(c1),
+        ...stateTensors(c2),
+      ]);
+      lm.dispose();
+    }
+  });
+
   it('TransformerLM: GPT-2 parameter layout, tied head, config round trip', () => {
     const lm = new TransformerLM({ vocabSize: 65, blockSize: 64, layers: 4, heads: 4, width: 128, seed: 7 });
     lm.build([null, null]);
