@@ -1,7 +1,7 @@
 import { type RngKey, ShapeError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { any, cast, expandDims, matMul, mul, reshape, softmax, sub } from '@tessera/tensor';
-import { dropoutOp } from './dropout-op.js';
+import { dropoutOp } from '../layers/dropout-op.js';
 
 /**
  * Options of {@link dotProductAttention}.

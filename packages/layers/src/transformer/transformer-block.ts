@@ -6,9 +6,9 @@ import { type ActivationName, getActivation } from '../activations.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { positiveInt, rate } from '../layers/common.js';
 import { Dense } from '../layers/dense.js';
+import { dropoutOp } from '../layers/dropout-op.js';
 import { LayerNormalization } from '../layers/norms.js';
 import type { Shape } from '../shape.js';
-import { dropoutOp } from './dropout-op.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 /**
