@@ -116,6 +116,8 @@ describe('Tessera wasm kernels', () => {
     ['both', [7, 5], [3, 7], true, true],
     ['batched', [3, 5, 7], [3, 7, 2], false, false],
     ['batched transposeB', [2, 2, 5, 7], [2, 2, 3, 7], false, true],
+    ['batched transposeA and B (attention-shaped)', [4, 3, 7, 5], [4, 3, 2, 7], true, true],
+    ['batch of one, transposeA', [1, 7, 5], [1, 7, 3], true, false],
     ['broadcast batch (stock path)', [3, 5, 7], [1, 7, 2], false, false],
   ] as const)('BatchMatMul matches cpu (%s)', async (_n, sa, sb, ta, tb) => {
     const r = (shape: readonly number[], seed: number) =>

@@ -20,6 +20,13 @@ import { GRU, LSTM, SimpleRNN } from './layers/recurrent.js';
 import { Flatten, Reshape } from './layers/shape-layers.js';
 import type { AnyLayer, LayerClass, LayerFactory } from './registry.js';
 import { isSerialized } from './serializable.js';
+import { MultiHeadAttention } from './transformer/multi-head-attention.js';
+import { PositionalEmbedding } from './transformer/positional-embedding.js';
+import { RotaryEmbedding } from './transformer/rotary.js';
+import { TokenAndPositionEmbedding } from './transformer/token-and-position-embedding.js';
+import { TransformerEncoderBlock } from './transformer/transformer-block.js';
+import { TransformerDecoderBlock } from './transformer/transformer-decoder-block.js';
+import { TransformerLM } from './transformer/transformer-lm.js';
 
 /**
  * The factory of every built-in layer and model by class name: the one module that imports them
@@ -59,6 +66,13 @@ export function builtinLayers(fromConfig: (cfg: unknown) => AnyLayer): Record<st
     Add,
     Concatenate,
     InputLayer,
+    MultiHeadAttention,
+    PositionalEmbedding,
+    RotaryEmbedding,
+    TokenAndPositionEmbedding,
+    TransformerEncoderBlock,
+    TransformerDecoderBlock,
+    TransformerLM,
   };
   const out: Record<string, LayerFactory> = {};
   for (const [k, C] of Object.entries(classes)) out[k] = (c) => new C(c);

@@ -61,6 +61,35 @@ describe.each([cpu(), wasm()])('losses on $name', (plugin) => {
     );
   });
 
+  it('sparse categorical cross-entropy on sequences: [batch, time, vocab] logits vs [batch, time] ids', () => {
+    // a language model's logits: 2 sequences of 3 steps over 3 tokens, next-token ids as targets
+    const seqLogits = [
+      [
+        [0, 0, 3],
+        [1, -2, 0.5],
+        [2, 1, 0.1],
+      ],
+      [
+        [0.5, 2.5, -1],
+        [1, 1, 1],
+        [-1, 0, 1],
+      ],
+    ];
+    const ids = [
+      [2, 0, 1],
+      [1, 2, 0],
+    ];
+    const perStep = ids.map((row, b) => row.map((id, t) => -Math.log(softmax((seqLogits[b] as number[][])[t] as number[])[id] as number)));
+    const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+    const yPred = tensor(seqLogits.flat(2), [2, 3, 3]);
+    close(value(loss(tensor2d(ids, [2, 3], 'int32'), yPred)), [perStep.flat().reduce((a, b) => a + b, 0) / 6]);
+    close(
+      value(sparseCategoricalCrossentropy({ fromLogits: true, reduction: 'none' })(tensor2d(ids, [2, 3], 'int32'), yPred)),
+      perStep.flat(),
+    );
+    expect(() => loss(tensor2d([[1, 2]], [1, 2], 'int32'), yPred)).toThrow(ShapeError);
+  });
+
   it('categorical cross-entropy with label smoothing and sample weights', () => {
     const y = tensor2d([
       [1, 0, 0],

@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { BatchMatMul, getKernel, matMul, reshape, stack, tidy, transpose, unstack } from '@tensorflow/tfjs-core';
+import { BatchMatMul, getKernel, tidy, transpose } from '@tensorflow/tfjs-core';
+import type { HeapBackend } from '../backend-io.js';
 import { kernelInputView } from '../kernel-input-view.js';
 
 function swapLast(x: Tensor): Tensor {
@@ -15,7 +16,7 @@ let stockSetup: KernelConfig['setupFunc'];
 /**
  * BatchMatMul for wasm that only ever runs the fast path of tfjs-backend-wasm (a plain 2-D
  * product): transposed operands are materialized first, and equal-batch products run one 2-D
- * product per batch entry. Broadcast batches fall back to the stock kernel.
+ * product per batch entry, each on copies of its blocks made directly in the wasm heap. Broadcast batches fall back to the stock kernel.
  *
  * @example
  * ```ts
@@ -34,18 +35,45 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   if (plain2d || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
   const at = kernelInputView(a, backend);
   const bt = kernelInputView(b, backend);
-  const result = tidy(() => {
-    const a2 = transposeA ? swapLast(at) : at;
-    const b2 = transposeB ? swapLast(bt) : bt;
-    const [m, k] = a2.shape.slice(-2) as [number, number];
-    const n = b2.shape[b2.rank - 1] as number;
-    if (batchA === 1) return reshape(matMul(reshape(a2, [m, k]), reshape(b2, [k, n])), [...a.shape.slice(0, -2), m, n]);
-    const as = unstack(reshape(a2, [batchA, m, k]));
-    const bs = unstack(reshape(b2, [batchA, k, n]));
-    return reshape(stack(as.map((x, i) => matMul(x, bs[i] as Tensor))), [...a.shape.slice(0, -2), m, n]);
-  });
+  // materialize transposed operands (one op each), so every product below is a plain 2-D one
+  const [a2, b2] = tidy(() => [transposeA ? swapLast(at) : at.clone(), transposeB ? swapLast(bt) : bt.clone()]) as [Tensor, Tensor];
   at.dispose();
   bt.dispose();
+  const [m, k] = a2.shape.slice(-2) as [number, number];
+  const n = b2.shape[b2.rank - 1] as number;
+  const plain = (x: TensorInfo, y: TensorInfo) =>
+    (stockKernel as KernelFunc)({
+      inputs: { a: x, b: y },
+      backend,
+      attrs: { transposeA: false, transposeB: false } as never,
+    }) as TensorInfo;
+  if (batchA === 1) {
+    const out = plain(a2 as unknown as TensorInfo, b2 as unknown as TensorInfo);
+    a2.dispose();
+    b2.dispose();
+    return out;
+  }
+  const heap = backend as HeapBackend & { disposeData(dataId: object): void };
+  const result = heap.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
+  // One plain product per batch entry, straight on the heap: a copy of each operand block, the
+  // stock 2-D kernel, a copy of its result (no per-entry Slice/Unpack/Pack ops through the engine).
+  const entry = (src: Tensor, i: number, r: number, c: number): TensorInfo => {
+    const info = heap.makeOutput([r, c], 'float32');
+    const from = heap.typedArrayFromHeap(src as unknown as TensorInfo).subarray(i * r * c, (i + 1) * r * c);
+    heap.typedArrayFromHeap(info).set(from);
+    return info;
+  };
+  for (let i = 0; i < batchA; i++) {
+    const ai = entry(a2, i, m, k);
+    const bi = entry(b2, i, k, n);
+    const ci = plain(ai, bi);
+    heap.typedArrayFromHeap(result).set(heap.typedArrayFromHeap(ci), i * m * n);
+    heap.disposeData(ai.dataId);
+    heap.disposeData(bi.dataId);
+    heap.disposeData(ci.dataId);
+  }
+  a2.dispose();
+  b2.dispose();
   return result;
 };
 

@@ -1,9 +1,9 @@
 import type { CallOptions } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { add, div, floor, mul, randomUniform, uniform } from '@tessera/tensor';
 import { Layer, type LayerOptions } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { rate } from './common.js';
+import { dropoutOp } from './dropout-op.js';
 
 /**
  * Options of {@link Dropout}.
@@ -37,13 +37,7 @@ export class Dropout extends Layer {
     this.buildFromOptions();
   }
   protected forward(x: Tensor, options: CallOptions): Tensor {
-    if (!options.training || this.rate === 0) return x;
-    const keep = 1 - this.rate;
-    const key = this.rngFor(options);
-    const u = key ? uniform(key, x.shape) : randomUniform(x.shape);
-    // floor(u + keep) is 1 with probability `keep`, 0 otherwise (no comparison op in the tape)
-    const mask = floor(add(u, keep));
-    return div(mul(x, mask), keep);
+    return options.training ? dropoutOp(x, this.rate, this.rngFor(options)) : x;
   }
   computeOutputShape(s: Shape): Shape {
     return s;

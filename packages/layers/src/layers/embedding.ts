@@ -1,6 +1,6 @@
 import { ValueError } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
-import { cast, gather, isTensor, notEqual } from '@tessera/tensor';
+import { cast, gather, isTensor, matMul, notEqual, reshape } from '@tessera/tensor';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
 import { mergeMasks } from '../masks.js';
@@ -69,6 +69,25 @@ export class Embedding extends Layer {
   }
   protected forward(x: Tensor): Tensor {
     return gather(this.use(this.embeddings), x.dtype === 'int32' ? x : cast(x, 'int32'));
+  }
+  /**
+   * Scores of vectors `[..., outputDim]` against every embedding, `x · embeddingsᵀ` →
+   * `[..., inputDim]`: the output head of a language model whose input and output embeddings are
+   * tied. Uses the same weight as the forward pass (also under `apply` / `statelessCall`), so the
+   * gradient reaches it from both ends.
+   *
+   * @example
+   * ```ts
+   * const tok = embedding(65, 32);
+   * const logits = tok.attend(hidden); // hidden [b, t, 32] -> [b, t, 65]
+   * ```
+   */
+  attend(x: Tensor): Tensor {
+    if (!this.built) this.build([null, null]);
+    const d = x.shape[x.rank - 1];
+    if (d !== this.outputDim) throw new ValueError(`${this.name} attend input`, `vectors of size outputDim (${this.outputDim})`, x.shape);
+    const flat = reshape(x, [-1, d]);
+    return reshape(matMul(flat, this.use(this.embeddings), false, true), [...x.shape.slice(0, -1), this.inputDim]);
   }
   /**
    * With `maskZero`: the bool mask `ids != 0` (and the input mask, if any). Without: the input

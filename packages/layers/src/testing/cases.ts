@@ -18,6 +18,13 @@ import { AvgPool1D, AvgPool2D, MaxPool1D, MaxPool2D } from '../layers/pooling.js
 import { GRU, LSTM, lstm, SimpleRNN } from '../layers/recurrent.js';
 import { Flatten, Reshape } from '../layers/shape-layers.js';
 import { l2 } from '../regularizers.js';
+import { MultiHeadAttention } from '../transformer/multi-head-attention.js';
+import { PositionalEmbedding } from '../transformer/positional-embedding.js';
+import { RotaryEmbedding } from '../transformer/rotary.js';
+import { TokenAndPositionEmbedding } from '../transformer/token-and-position-embedding.js';
+import { TransformerEncoderBlock } from '../transformer/transformer-block.js';
+import { TransformerDecoderBlock } from '../transformer/transformer-decoder-block.js';
+import { TransformerLM } from '../transformer/transformer-lm.js';
 import type { LayerCase } from './conformance.js';
 
 type AnyLayer = Layer<Tensor | Tensor[]>;
@@ -111,6 +118,80 @@ export function layerCases(): CaseWithNeeds[] {
         [2, 3],
         [2, 2],
       ],
+    },
+    { name: 'MultiHeadAttention self', make: () => new MultiHeadAttention({ numHeads: 2, keyDim: 3, ...s }), inputShape: [2, 4, 5] },
+    {
+      name: 'MultiHeadAttention causal, grouped-query, rotary, dropout',
+      make: () => new MultiHeadAttention({ numHeads: 4, keyDim: 2, numKeyValueHeads: 2, causal: true, rotary: true, dropout: 0.2, ...s }),
+      inputShape: [2, 3, 4],
+    },
+    {
+      name: 'MultiHeadAttention cross (query, value, key)',
+      make: () => new MultiHeadAttention({ numHeads: 2, keyDim: 2, valueDim: 3, outputDim: 4, ...s }),
+      inputShape: [
+        [2, 3, 4],
+        [2, 5, 3],
+        [2, 5, 2],
+      ],
+    },
+    { name: 'PositionalEmbedding learned', make: () => new PositionalEmbedding({ maxLength: 6, ...s }), inputShape: [2, 4, 3] },
+    {
+      name: 'PositionalEmbedding sinusoidal',
+      make: () => new PositionalEmbedding({ maxLength: 6, kind: 'sinusoidal' }),
+      inputShape: [2, 4, 4],
+    },
+    { name: 'RotaryEmbedding', make: () => new RotaryEmbedding(), inputShape: [2, 3, 2, 4] },
+    {
+      name: 'TokenAndPositionEmbedding',
+      make: () => new TokenAndPositionEmbedding({ vocabSize: 7, maxLength: 5, dim: 4, ...s }),
+      inputShape: [2, 4],
+      intInput: 7,
+      wasmGradSkip: undefined,
+    },
+    {
+      name: 'TransformerEncoderBlock post-norm relu',
+      make: () => new TransformerEncoderBlock({ numHeads: 2, intermediateDim: 6, norm: 'post', activation: 'relu', dropout: 0.1, ...s }),
+      inputShape: [2, 3, 4],
+    },
+    {
+      name: 'TransformerDecoderBlock pre-norm gelu',
+      make: () => new TransformerDecoderBlock({ numHeads: 2, intermediateDim: 6, dropout: 0.1, attentionDropout: 0.1, ...s }),
+      inputShape: [2, 3, 4],
+    },
+    {
+      name: 'TransformerLM tied',
+      make: () =>
+        new TransformerLM({
+          vocabSize: 7,
+          blockSize: 5,
+          layers: 2,
+          heads: 2,
+          width: 4,
+          dropout: 0.1,
+          embeddingsInitializer: { className: 'RandomNormal', config: { stddev: 1 } },
+          ...s,
+        }),
+      inputShape: [2, 4],
+      intInput: 7,
+    },
+    {
+      name: 'TransformerLM untied, post-norm, rotary, grouped-query',
+      make: () =>
+        new TransformerLM({
+          vocabSize: 6,
+          blockSize: 4,
+          layers: 1,
+          heads: 2,
+          numKeyValueHeads: 1,
+          width: 4,
+          tieEmbeddings: false,
+          norm: 'post',
+          positions: 'rotary',
+          embeddingsInitializer: { className: 'RandomNormal', config: { stddev: 1 } },
+          ...s,
+        }),
+      inputShape: [2, 3],
+      intInput: 6,
     },
     {
       name: 'Sequential',

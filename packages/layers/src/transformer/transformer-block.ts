@@ -1,0 +1,198 @@
+import type { CallOptions } from '@tessera/core';
+import { ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { add } from '@tessera/tensor';
+import { type ActivationName, getActivation } from '../activations.js';
+import { Layer, type LayerOptions } from '../layer.js';
+import { positiveInt, rate } from '../layers/common.js';
+import { Dense } from '../layers/dense.js';
+import { dropoutOp } from '../layers/dropout-op.js';
+import { LayerNormalization } from '../layers/norms.js';
+import type { Shape } from '../shape.js';
+import { MultiHeadAttention } from './multi-head-attention.js';
+
+/**
+ * Options of {@link TransformerEncoderBlock} and {@link TransformerDecoderBlock}.
+ *
+ * @example
+ * ```ts
+ * const opts: TransformerBlockOptions = { numHeads: 4, intermediateDim: 512, dropout: 0.1, norm: 'pre' };
+ * ```
+ */
+export interface TransformerBlockOptions extends LayerOptions {
+  /** Attention heads (a divisor of the input width unless `keyDim` is given). */
+  numHeads: number;
+  /** Hidden size of the MLP (default 4 × width). */
+  intermediateDim?: number;
+  /** Size of each attention head (default width / numHeads). */
+  keyDim?: number;
+  /** Key/value heads for grouped-query attention (default numHeads). */
+  numKeyValueHeads?: number;
+  /** MLP activation (default `gelu`). */
+  activation?: ActivationName;
+  /** Residual dropout: on the attention and MLP outputs before each residual add (default 0). */
+  dropout?: number;
+  /** Dropout on the attention weights (default 0). */
+  attentionDropout?: number;
+  /** `pre`: `x + f(norm(x))` (GPT-2, default); `post`: `norm(x + f(x))` (the original Transformer, BERT). */
+  norm?: 'pre' | 'post';
+  /** Epsilon of the layer norms (default 1e-5). */
+  layerNormEpsilon?: number;
+  /** Biases in the attention and MLP projections (default true). */
+  useBias?: boolean;
+  /** Rotary positions in the attention (default false). */
+  rotary?: boolean;
+}
+
+/**
+ * What the encoder and decoder blocks share: attention + MLP sub-layers with residual
+ * connections, pre- or post-norm. Sub-layers are created when the block is built (their sizes
+ * follow the input width) and named after the block (`<block>/attention`, `<block>/mlp_in`, ...).
+ *
+ * @example
+ * ```ts
+ * const block: TransformerBlock = transformerDecoderBlock({ numHeads: 4 });
+ * ```
+ */
+export abstract class TransformerBlock extends Layer {
+  supportsMasking = true;
+  readonly numHeads: number;
+  readonly norm: 'pre' | 'post';
+  readonly dropout: number;
+  readonly attentionDropout: number;
+  readonly activation: ActivationName;
+  protected readonly opts: TransformerBlockOptions;
+  protected attention?: MultiHeadAttention;
+  protected norm1?: LayerNormalization;
+  protected norm2?: LayerNormalization;
+  protected mlpIn?: Dense;
+  protected mlpOut?: Dense;
+
+  constructor(
+    opts: TransformerBlockOptions,
+    protected readonly causal: boolean,
+  ) {
+    super(opts);
+    this.numHeads = positiveInt(opts.numHeads, `${this.name} numHeads`);
+    if (opts.intermediateDim !== undefined) positiveInt(opts.intermediateDim, `${this.name} intermediateDim`);
+    if (opts.keyDim !== undefined) positiveInt(opts.keyDim, `${this.name} keyDim`);
+    this.norm = opts.norm ?? 'pre';
+    if (this.norm !== 'pre' && this.norm !== 'post') throw new ValueError(`${this.name} norm`, '"pre" or "post"', opts.norm);
+    this.dropout = rate(opts.dropout ?? 0, `${this.name} dropout`);
+    this.attentionDropout = rate(opts.attentionDropout ?? 0, `${this.name} attentionDropout`);
+    this.activation = opts.activation ?? 'gelu';
+    getActivation(this.activation, `${this.name} activation`);
+    this.opts = { ...opts };
+  }
+
+  protected buildWeights(s: Shape): void {
+    const width = s[s.length - 1];
+    if (s.length !== 3 || width == null) throw new ValueError(`${this.name} input shape`, '[batch, time, width] with a known width', s);
+    const o = this.opts;
+    if (o.keyDim === undefined && width % this.numHeads !== 0) {
+      throw new ValueError(`${this.name} numHeads`, `a divisor of the input width ${width} (or give keyDim)`, this.numHeads);
+    }
+    this.inputSpec = [null, null, width];
+    const seed = (i: number) => (this.baseOptions.seed === undefined ? {} : { seed: this.baseOptions.seed + i });
+    const useBias = o.useBias ?? true;
+    const eps = o.layerNormEpsilon ?? 1e-5;
+    this.attention = new MultiHeadAttention({
+      numHeads: this.numHeads,
+      keyDim: o.keyDim ?? width / this.numHeads,
+      numKeyValueHeads: o.numKeyValueHeads,
+      dropout: this.attentionDropout,
+      useBias,
+      causal: this.causal,
+      rotary: o.rotary,
+      ...seed(1),
+    });
+    this.norm1 = new LayerNormalization({ epsilon: eps });
+    this.norm2 = new LayerNormalization({ epsilon: eps });
+    this.mlpIn = new Dense({ units: o.intermediateDim ?? 4 * width, activation: this.activation, useBias, ...seed(2) });
+    this.mlpOut = new Dense({ units: width, useBias, ...seed(3) });
+    const named: Array<[Layer, string]> = [
+      [this.attention, 'attention'],
+      [this.norm1, this.norm === 'pre' ? 'attention_norm' : 'attention_output_norm'],
+      [this.norm2, this.norm === 'pre' ? 'mlp_norm' : 'mlp_output_norm'],
+      [this.mlpIn, 'mlp_in'],
+      [this.mlpOut, 'mlp_out'],
+    ];
+    for (const [l, n] of named) {
+      this.deriveName(l, () => `${this.name}/${n}`);
+      l.build(n === 'mlp_out' ? [s[0] ?? null, s[1] ?? null, o.intermediateDim ?? 4 * width] : s);
+    }
+    this.children = named.map(([l]) => l);
+  }
+
+  /**
+   * The block around an attention function: `attend(h)` runs the attention sub-layer on `h`
+   * (a call, or a cached step).
+   */
+  protected run(x: Tensor, options: CallOptions, attend: (h: Tensor) => Tensor): Tensor {
+    const key = this.rngFor(options);
+    const drop = (h: Tensor, i: number) => (options.training ? dropoutOp(h, this.dropout, key?.fold(i)) : h);
+    const n1 = this.norm1 as LayerNormalization;
+    const n2 = this.norm2 as LayerNormalization;
+    const mlp = (h: Tensor) => (this.mlpOut as Dense).call((this.mlpIn as Dense).call(h));
+    if (this.norm === 'pre') {
+      const h = add(x, drop(attend(n1.call(x)), 1));
+      return add(h, drop(mlp(n2.call(h)), 2));
+    }
+    const h = n1.call(add(x, drop(attend(x), 1)));
+    return n2.call(add(h, drop(mlp(h), 2)));
+  }
+
+  protected forward(x: Tensor, options: CallOptions): Tensor {
+    return this.run(x, options, (h) => (this.attention as MultiHeadAttention).call(h, options));
+  }
+
+  computeOutputShape(s: Shape): Shape {
+    return s;
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    const o = this.opts;
+    const c: Record<string, unknown> = {
+      numHeads: this.numHeads,
+      activation: this.activation,
+      dropout: this.dropout,
+      attentionDropout: this.attentionDropout,
+      norm: this.norm,
+      layerNormEpsilon: o.layerNormEpsilon ?? 1e-5,
+      useBias: o.useBias ?? true,
+      rotary: o.rotary ?? false,
+    };
+    for (const k of ['intermediateDim', 'keyDim', 'numKeyValueHeads'] as const) if (o[k] !== undefined) c[k] = o[k];
+    return c;
+  }
+}
+
+/**
+ * Transformer encoder block: bidirectional self-attention and an MLP, each with a residual
+ * connection and layer norm (pre- or post-norm), residual dropout. Input and output
+ * `[batch, time, width]`; the padding mask (`CallOptions.mask`) keeps queries off padded keys and is
+ * passed on.
+ *
+ * @example
+ * ```ts
+ * const enc = sequential([embedding(5000, 64, { maskZero: true }), positionalEmbedding(128), transformerEncoderBlock({ numHeads: 4 })]);
+ * ```
+ */
+export class TransformerEncoderBlock extends TransformerBlock {
+  static readonly className = 'TransformerEncoderBlock';
+  readonly className = 'TransformerEncoderBlock';
+  constructor(opts: TransformerBlockOptions) {
+    super(opts, false);
+    this.buildFromOptions();
+  }
+}
+
+/**
+ * Creates a {@link TransformerEncoderBlock}.
+ *
+ * @example
+ * ```ts
+ * transformerEncoderBlock({ numHeads: 8, intermediateDim: 1024, dropout: 0.1, norm: 'post', activation: 'relu' });
+ * ```
+ */
+export const transformerEncoderBlock = (opts: TransformerBlockOptions) => new TransformerEncoderBlock(opts);
