@@ -68,7 +68,7 @@ describe.skipIf(!hasPython)('TensorBoard reads what the writers wrote (tensorboa
   it('scalars, histograms, images, texts, the model text and the HParams records, with their steps and tags', async () => {
     // every kind of record through the file writer directly
     const direct = eventFileWriter(join(logdir, 'direct'));
-    [0.5, 0.25, 0.125].forEach((v, step) => direct.scalar('curve', v, step));
+    for (const [step, v] of [0.5, 0.25, 0.125].entries()) direct.scalar('curve', v, step);
     const values = Array.from({ length: 200 }, (_, i) => Math.sin(i) * 3);
     direct.histogram('weights', values, 1, 7);
     const gray = Array.from({ length: 28 * 28 }, (_, i) => i % 256);

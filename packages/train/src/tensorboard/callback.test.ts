@@ -1,0 +1,83 @@
+import { cpu } from '@tessera/backend-cpu';
+import { useBackend } from '@tessera/core';
+import { tensor2d, tensorCount } from '@tessera/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fit } from '../fit.js';
+import { Linear, mse, regressionRows, sgd } from '../test-utils.js';
+import { EventWriter } from './event-writer.js';
+import { hparamsCallback } from './hparams-callback.js';
+import { type TensorBoardRun, tensorBoardCallback } from './tensorboard-callback.js';
+import { decodeTFRecords } from './tfrecord.js';
+
+beforeAll(async () => {
+  await useBackend(cpu());
+});
+
+const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+
+describe('tensorBoardCallback (in memory, browser-safe)', () => {
+  it('writes epoch scalars per run, batch scalars every updateFreq steps, histograms, the model text; no tensor leak', async () => {
+    const { xs, ys } = regressionRows(24, 3, 2);
+    const [x, y] = [tensor2d(xs), tensor2d(ys)];
+    const model = new Linear(2);
+    const run = async (runs: Partial<Record<TensorBoardRun, EventWriter>>, epochs: number) =>
+      fit(
+        model,
+        { x, y, batchSize: 8 },
+        {
+          loss: mse,
+          optimizer: sgd(0.05),
+          epochs,
+          validation: { x, y, batchSize: 24 },
+          callbacks: [
+            tensorBoardCallback(
+              (r) => {
+                runs[r] = new EventWriter();
+                return runs[r];
+              },
+              { updateFreq: 3, histogramFreq: 2 },
+            ),
+          ],
+        },
+      );
+    await run({}, 1); // builds the model
+    const before = tensorCount();
+    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
+    await run(runs, 3);
+    expect(tensorCount()).toBe(before);
+    const train = decodeTFRecords((runs.train as EventWriter).bytes()).map(text);
+    const val = decodeTFRecords((runs.validation as EventWriter).bytes()).map(text);
+    // version, model text, 1 batch record (step 3 in the first call; 6 and 9 here), 3 epoch records, 2 histogram epochs × 2 params
+    expect(train.filter((r) => r.includes('epoch_loss'))).toHaveLength(3);
+    expect(train.filter((r) => r.includes('batch_loss'))).toHaveLength(3); // steps 6, 9, 12
+    expect(train.filter((r) => r.includes('linear/kernel') && !r.includes('| parameter |'))).toHaveLength(2);
+    expect(train.filter((r) => r.includes('| linear/bias | [2] | 2 |'))).toHaveLength(1);
+    expect(val).toHaveLength(4);
+    expect(val.slice(1).every((r) => r.includes('epoch_loss') && !r.includes('val_'))).toBe(true);
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  });
+
+  it('rejects bad options, naming them', () => {
+    expect(() => tensorBoardCallback(() => new EventWriter(), { updateFreq: 0 })).toThrow(/updateFreq/);
+    expect(() => tensorBoardCallback(() => new EventWriter(), { histogramFreq: -1 })).toThrow(/histogramFreq/);
+  });
+
+  it('hparamsCallback: session start, experiment with the epoch log names, metric scalars, session end', async () => {
+    const w = new EventWriter();
+    const cb = hparamsCallback(w, { hparams: { lr: 0.1 } });
+    const control = {} as Parameters<NonNullable<typeof cb.onTrainBegin>>[0];
+    await cb.onTrainBegin?.(control);
+    await cb.onEpochEnd?.(0, { loss: 1, val_loss: 2 }, control);
+    await cb.onTrainEnd?.({}, control);
+    const records = decodeTFRecords(w.bytes()).map(text);
+    expect(records.map((r) => r.match(/_hparams_\/[a-z_]+|val_loss|loss/)?.[0])).toEqual([
+      undefined,
+      '_hparams_/session_start_info',
+      '_hparams_/experiment',
+      'loss',
+      '_hparams_/session_end_info',
+    ]);
+  });
+});
