@@ -5,7 +5,7 @@ usage: python read-tensorboard.py LOGDIR
 For each run (a directory holding event files): scalars, histograms, images (decoded with
 Pillow), texts and tensors from EventAccumulator; plugin names and the HParams records from the
 raw events (EventFileLoader + the hparams plugin's metadata parsers). CRCs are checked by
-TensorBoard's record reader.
+TensorBoard's record reader. Then the HParams plugin's session groups (what its dashboard lists).
 """
 import io
 import json
@@ -90,13 +90,29 @@ def read_run(path):
     return out
 
 
+def session_groups(logdir):
+    """The HParams dashboard's table: the plugin's own ListSessionGroups over the whole logdir."""
+    from tensorboard import context
+    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+    from tensorboard.plugins import base_plugin
+    from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
+
+    mux = plugin_event_multiplexer.EventMultiplexer()
+    mux.AddRunsFromDirectory(logdir)
+    mux.Reload()
+    tb = base_plugin.TBContext(logdir=logdir, multiplexer=mux, data_provider=data_provider.MultiplexerDataProvider(mux, logdir))
+    request = api_pb2.ListSessionGroupsRequest(start_index=0, slice_size=100, include_metrics=True, allowed_statuses=[0, 1, 2, 3])
+    handler = list_session_groups.Handler(context.RequestContext(), backend_context.Context(tb), "", request)
+    return json_format.MessageToDict(handler.run(), preserving_proto_field_name=True).get("session_groups", [])
+
+
 def main():
     logdir = sys.argv[1]
     runs = {}
     for root, _dirs, files in os.walk(logdir):
         if any("tfevents" in f for f in files):
             runs[os.path.relpath(root, logdir)] = read_run(root)
-    print(json.dumps({"runs": runs}))
+    print(json.dumps({"runs": runs, "session_groups": session_groups(logdir)}))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,12 @@ describe.skipIf(!hasPython)('TensorBoard reads what the writers wrote (tensorboa
     if (logdir) rmSync(logdir, { recursive: true, force: true });
   });
 
+  type SessionGroup = {
+    hparams: Record<string, unknown>;
+    metric_values: Array<{ name: { group?: string; tag: string }; value: number; training_step: number }>;
+    sessions: Array<{ name: string; status: string }>;
+  };
+  let groups: SessionGroup[] = [];
   const read = (): Record<string, Run> => {
     const r = spawnSync(python, [fileURLToPath(new URL('./read-tensorboard.py', import.meta.url)), logdir], {
       encoding: 'utf8',
@@ -62,7 +68,9 @@ describe.skipIf(!hasPython)('TensorBoard reads what the writers wrote (tensorboa
       maxBuffer: 64 * 1024 * 1024,
     });
     if (r.status !== 0) throw new Error(`read-tensorboard.py failed: ${r.stderr}`);
-    return (JSON.parse(r.stdout) as { runs: Record<string, Run> }).runs;
+    const out = JSON.parse(r.stdout) as { runs: Record<string, Run>; session_groups: SessionGroup[] };
+    groups = out.session_groups;
+    return out.runs;
   };
 
   it('scalars, histograms, images, texts, the model text and the HParams records, with their steps and tags', async () => {
@@ -184,6 +192,16 @@ describe.skipIf(!hasPython)('TensorBoard reads what the writers wrote (tensorboa
       { name: { group: 'validation', tag: 'epoch_loss' } },
     ]);
     expect(session.hparams.session_end_info).toMatchObject({ status: 'STATUS_SUCCESS' });
+    // the HParams dashboard's own table: one session with its values and its final metrics
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.hparams).toEqual({ lr: 0.05, units: 2, optimizer: 'sgd', nesterov: false });
+    expect(groups[0]?.sessions).toEqual([expect.objectContaining({ name: 'fit', status: 'STATUS_SUCCESS' })]);
+    const finalVal = f32(history.history.val_loss?.at(-1) as number);
+    expect(groups[0]?.metric_values.map((m) => [m.name, m.training_step, m.value])).toEqual([
+      [{ tag: 'loss' }, 2, f32(history.history.loss?.at(-1) as number)],
+      [{ tag: 'val_loss' }, 2, finalVal],
+      [{ group: 'validation', tag: 'epoch_loss' }, 2, finalVal],
+    ]);
     expect(readdirSync(join(logdir, 'fit', 'train'))[0]).toMatch(/^events\.out\.tfevents\.\d+\./);
   }, 120_000);
 });
