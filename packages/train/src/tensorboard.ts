@@ -11,6 +11,7 @@ export { hparamsExperiment, hparamsSessionEnd, hparamsSessionStart } from './ten
 export { encodePng } from './tensorboard/png.js';
 export type { SummaryImage, SummaryValue, TensorBoardEvent } from './tensorboard/summary.js';
 export { encodeEvent } from './tensorboard/summary.js';
+export { tensorImage } from './tensorboard/tensor-image.js';
 export type { TensorBoardOptions, TensorBoardRun } from './tensorboard/tensorboard-callback.js';
 export { tensorBoardCallback } from './tensorboard/tensorboard-callback.js';
 export { decodeTFRecords, encodeTFRecord } from './tensorboard/tfrecord.js';

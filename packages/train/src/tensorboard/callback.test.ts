@@ -6,6 +6,7 @@ import { fit } from '../fit.js';
 import { Linear, mse, regressionRows, sgd } from '../test-utils.js';
 import { EventWriter } from './event-writer.js';
 import { hparamsCallback } from './hparams-callback.js';
+import { tensorImage } from './tensor-image.js';
 import { type TensorBoardRun, tensorBoardCallback } from './tensorboard-callback.js';
 import { decodeTFRecords } from './tfrecord.js';
 
@@ -79,5 +80,26 @@ describe('tensorBoardCallback (in memory, browser-safe)', () => {
       'loss',
       '_hparams_/session_end_info',
     ]);
+  });
+});
+
+describe('tensorImage', () => {
+  it('maps float tensors from range to 0..255 (clipped), takes int32 as is, rejects other ranks', async () => {
+    const { tensor3d, tensor1d } = await import('@tessera/tensor');
+    const t = tensor3d([
+      [[-1], [0]],
+      [[1], [2]],
+    ]);
+    expect(await tensorImage(t, { range: [-1, 1] })).toEqual({
+      width: 2,
+      height: 2,
+      channels: 1,
+      pixels: Uint8Array.from([0, 128, 255, 255]),
+    });
+    const i = tensor3d([[[3, 300, -4]]], [1, 1, 3], 'int32');
+    expect((await tensorImage(i)).pixels).toEqual(Uint8Array.from([3, 255, 0]));
+    const bad = tensor1d([1, 2]);
+    await expect(tensorImage(bad)).rejects.toThrow(/\[height, width\]/);
+    for (const x of [t, i, bad]) x.dispose();
   });
 });
