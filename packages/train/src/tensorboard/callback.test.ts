@@ -60,6 +60,26 @@ describe('tensorBoardCallback (in memory, browser-safe)', () => {
     model.dispose();
   });
 
+  it('a step training several modules (a GAN): histograms tagged <role>/<path>, the model text lists every module', async () => {
+    const x = tensor2d([[1, 2, 3]]);
+    const [g, d] = [new Linear(2, { name: 'gen' }), new Linear(1, { name: 'disc' })];
+    g.call(x).dispose();
+    d.call(x).dispose();
+    const w = new EventWriter();
+    const cb = tensorBoardCallback(() => w, { histogramFreq: 1 });
+    const control = { model: g, modules: { generator: g, discriminator: d }, step: 1, epoch: 0 } as unknown as Parameters<
+      NonNullable<typeof cb.onEpochEnd>
+    >[2];
+    await cb.onEpochEnd?.(0, { d_loss: 0.5, g_loss: 1.5 }, control);
+    const records = decodeTFRecords(w.bytes()).map(text);
+    expect(records[1]).toContain('### generator: gen');
+    expect(records[1]).toContain('### discriminator: disc');
+    expect(records.filter((r) => r.includes('epoch_d_loss') && r.includes('epoch_g_loss'))).toHaveLength(1);
+    const tags = records.slice(3).map((r) => r.match(/(generator|discriminator)\/\w+\/\w+/)?.[0]);
+    expect(tags).toEqual(['generator/gen/kernel', 'generator/gen/bias', 'discriminator/disc/kernel', 'discriminator/disc/bias']);
+    for (const t of [x, g, d]) t.dispose();
+  });
+
   it('rejects bad options, naming them', () => {
     expect(() => tensorBoardCallback(() => new EventWriter(), { updateFreq: 0 })).toThrow(/updateFreq/);
     expect(() => tensorBoardCallback(() => new EventWriter(), { histogramFreq: -1 })).toThrow(/histogramFreq/);
