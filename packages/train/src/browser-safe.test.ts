@@ -19,5 +19,9 @@ describe('entry points', () => {
     expect(text).toContain('function fit(');
     expect(text).not.toMatch(/["'](node:)?(fs|path|fs\/promises)["']/);
     await expect(bundle('./node.ts')).rejects.toThrow(/fs\/promises/);
+    // the TensorBoard encoder, writer and callbacks bundle for the browser too (file writing is in ./node)
+    const tb = (await bundle('./tensorboard.ts')).outputFiles[0]?.text ?? '';
+    expect(tb).toContain('function tensorBoardCallback(');
+    expect(tb).not.toMatch(/["'](node:)?(fs|path|os|fs\/promises)["']/);
   });
 });

@@ -3,3 +3,4 @@ export { checkpoint, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './
 export type { CheckpointIO } from './node/io.js';
 export { nodeIO, writeAtomic } from './node/io.js';
 export { csvLogger, jsonlLogger } from './node/loggers.js';
+export { eventFileWriter, hparams, tensorBoard } from './node/tensorboard.js';

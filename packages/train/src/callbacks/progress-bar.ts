@@ -6,7 +6,7 @@ import type { Callback, Logs, TrainingControl } from '@tessera/core';
  * @example
  * ```ts
  * const lines: string[] = [];
- * const stream: ProgressStream = { write: (text) => lines.push(text), isTTY: false }; // one line per epoch
+ * const stream: ProgressStream = { write: (text) => lines.push(text), isTTY: false }; // plain lines
  * await fit(model, data, { loss, optimizer, epochs: 3, callbacks: [progressBar({ stream })] });
  * ```
  */
@@ -15,6 +15,8 @@ export interface ProgressStream {
   write(text: string): unknown;
   /** True for a terminal: the current line is redrawn in place. */
   isTTY?: boolean;
+  /** Terminal width: a redrawn line is cut to fit, so it never wraps. */
+  columns?: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ProgressStream {
  *
  * @example
  * ```ts
- * progressBar({ stream: process.stderr, epochs: 10, stepsPerEpoch: 469, intervalMs: 250 });
+ * progressBar({ stream: process.stderr, epochs: 10, stepsPerEpoch: 469, intervalMs: 250, lineIntervalMs: 30_000 });
  * ```
  */
 export interface ProgressBarOptions {
@@ -34,6 +36,16 @@ export interface ProgressBarOptions {
   stepsPerEpoch?: number;
   /** Minimum milliseconds between redraws on a TTY (default 100). */
   intervalMs?: number;
+  /**
+   * Not a TTY (CI logs, files): at most one line per this many milliseconds (default 10 000). An
+   * epoch longer than that gets progress lines; epochs shorter than that are summarized: the first
+   * and the last epoch's lines are always written, the ones between only when the interval has
+   * passed (the next written line counts the ones left out). `0`: every epoch's line and no
+   * progress lines.
+   */
+  lineIntervalMs?: number;
+  /** Clock in milliseconds (default `Date.now`; tests pass their own). */
+  now?: () => number;
 }
 
 function defaultStream(): ProgressStream {
@@ -63,9 +75,16 @@ function formatTime(s: number): string {
   return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
+const perSecond = (n: number, secs: number) => {
+  const r = n / Math.max(secs, 1e-9);
+  return r >= 100 ? r.toFixed(0) : r.toFixed(1);
+};
+
 /**
- * Console progress: epoch/step, loss, metrics, samples/s and ETA. On a TTY one line is redrawn
- * in place; elsewhere (CI logs, files) only one line per epoch is written.
+ * Console progress: epoch/step, loss, metrics, steps/s, samples/s and ETA. On a TTY one line is
+ * redrawn in place (cut to the terminal width); elsewhere (CI logs, files) plain lines, at most
+ * one per `lineIntervalMs`: progress lines in long epochs, and epoch lines (fast epochs
+ * summarized), so logs never flood.
  *
  * @example
  * ```ts
@@ -76,17 +95,30 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
   const stream = options.stream ?? defaultStream();
   const tty = stream.isTTY === true;
   const interval = options.intervalMs ?? 100;
+  const lineInterval = options.lineIntervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
   let perEpoch = options.stepsPerEpoch;
   let start = 0;
   let samples = 0;
   let steps = 0;
   let lastDraw = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
+  let skipped = 0;
+  let held: string | null = null;
   let lastLogs: Logs = {};
   const head = (epoch: number) => `epoch ${epoch + 1}${options.epochs ? `/${options.epochs}` : ''}`;
-  const rate = () => samples / Math.max((Date.now() - start) / 1000, 1e-9);
+  const rates = (secs: number) => `${perSecond(steps, secs)} steps/s - ${perSecond(samples, secs)} samples/s`;
+  const cut = (line: string) => (tty && stream.columns && line.length >= stream.columns ? line.slice(0, stream.columns - 1) : line);
+  const plain = (line: string, t: number) => {
+    if (line === held) skipped--;
+    stream.write(`${line}${skipped ? ` (${skipped} epoch line${skipped > 1 ? 's' : ''} not shown)` : ''}\n`);
+    skipped = 0;
+    held = null;
+    lastLine = t;
+  };
   return {
     onEpochBegin(_epoch: number) {
-      start = Date.now();
+      start = now();
       samples = 0;
       steps = 0;
       lastLogs = {};
@@ -95,22 +127,36 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       steps++;
       samples += logs.size ?? 0;
       lastLogs = { ...lastLogs, ...logs };
-      if (!tty) return;
-      const now = Date.now();
-      if (now - lastDraw < interval) return;
-      lastDraw = now;
-      const elapsed = (now - start) / 1000;
+      const t = now();
+      const quiet = tty ? t - lastDraw < interval : lineInterval === 0 || t - lastLine < lineInterval || t - start < lineInterval;
+      if (quiet) return;
+      lastDraw = t;
+      const elapsed = (t - start) / 1000;
       const eta = perEpoch ? ((perEpoch - steps) * elapsed) / steps : Number.NaN;
       const pos = perEpoch ? `${steps}/${perEpoch}` : `${steps}`;
-      stream.write(
-        `\r\x1b[2K${head(control.epoch)} step ${pos} - ${formatLogs(lastLogs)} - ${rate().toFixed(0)} samples/s - ETA ${formatTime(eta)}`,
-      );
+      const line = `${head(control.epoch)} step ${pos} - ${formatLogs(lastLogs)} - ${rates(elapsed)} - ETA ${formatTime(eta)}`;
+      if (tty) stream.write(`\r\x1b[2K${cut(line)}`);
+      else plain(line, t);
     },
     onEpochEnd(epoch: number, logs: Logs) {
       perEpoch ??= steps;
-      const secs = (Date.now() - start) / 1000;
-      const line = `${head(epoch)} - ${steps} steps - ${formatLogs(logs)} - ${rate().toFixed(0)} samples/s - ${formatTime(secs)}`;
-      stream.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+      const t = now();
+      const secs = (t - start) / 1000;
+      const line = `${head(epoch)} - ${steps} steps - ${formatLogs(logs)} - ${rates(secs)} - ${formatTime(secs)}`;
+      if (tty) {
+        stream.write(`\r\x1b[2K${line}\n`);
+        return;
+      }
+      const last = options.epochs !== undefined && epoch + 1 >= options.epochs;
+      if (lastLine === Number.NEGATIVE_INFINITY || last || t - lastLine >= lineInterval) plain(line, t);
+      else {
+        skipped++;
+        held = line;
+      }
+    },
+    onTrainEnd() {
+      // the last epoch's line, when it was held back (total epochs unknown, or training stopped early)
+      if (held !== null) plain(held, now());
     },
   };
 }

@@ -1,0 +1,17 @@
+export { crc32c, maskedCrc32c } from './tensorboard/crc32c.js';
+export type { EventSink, EventWriterOptions, RawImage } from './tensorboard/event-writer.js';
+export { EventWriter } from './tensorboard/event-writer.js';
+export { modelText } from './tensorboard/graph-text.js';
+export type { HistogramData } from './tensorboard/histogram.js';
+export { histogramOf } from './tensorboard/histogram.js';
+export type { HParamsOptions } from './tensorboard/hparams-callback.js';
+export { hparamsCallback } from './tensorboard/hparams-callback.js';
+export type { HParamMetric, HParamValues } from './tensorboard/hparams-data.js';
+export { hparamsExperiment, hparamsSessionEnd, hparamsSessionStart } from './tensorboard/hparams-data.js';
+export { encodePng } from './tensorboard/png.js';
+export type { SummaryImage, SummaryValue, TensorBoardEvent } from './tensorboard/summary.js';
+export { encodeEvent } from './tensorboard/summary.js';
+export { tensorImage } from './tensorboard/tensor-image.js';
+export type { TensorBoardOptions, TensorBoardRun } from './tensorboard/tensorboard-callback.js';
+export { tensorBoardCallback } from './tensorboard/tensorboard-callback.js';
+export { decodeTFRecords, encodeTFRecord } from './tensorboard/tfrecord.js';

@@ -1,0 +1,125 @@
+import { cpu } from '@tessera/backend-cpu';
+import { useBackend } from '@tessera/core';
+import { tensor2d, tensorCount } from '@tessera/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fit } from '../fit.js';
+import { Linear, mse, regressionRows, sgd } from '../test-utils.js';
+import { EventWriter } from './event-writer.js';
+import { hparamsCallback } from './hparams-callback.js';
+import { tensorImage } from './tensor-image.js';
+import { type TensorBoardRun, tensorBoardCallback } from './tensorboard-callback.js';
+import { decodeTFRecords } from './tfrecord.js';
+
+beforeAll(async () => {
+  await useBackend(cpu());
+});
+
+const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+
+describe('tensorBoardCallback (in memory, browser-safe)', () => {
+  it('writes epoch scalars per run, batch scalars every updateFreq steps, histograms, the model text; no tensor leak', async () => {
+    const { xs, ys } = regressionRows(24, 3, 2);
+    const [x, y] = [tensor2d(xs), tensor2d(ys)];
+    const model = new Linear(2);
+    const run = async (runs: Partial<Record<TensorBoardRun, EventWriter>>, epochs: number) =>
+      fit(
+        model,
+        { x, y, batchSize: 8 },
+        {
+          loss: mse,
+          optimizer: sgd(0.05),
+          epochs,
+          validation: { x, y, batchSize: 24 },
+          callbacks: [
+            tensorBoardCallback(
+              (r) => {
+                runs[r] = new EventWriter();
+                return runs[r];
+              },
+              { updateFreq: 3, histogramFreq: 2 },
+            ),
+          ],
+        },
+      );
+    await run({}, 1); // builds the model
+    const before = tensorCount();
+    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
+    await run(runs, 3);
+    expect(tensorCount()).toBe(before);
+    const train = decodeTFRecords((runs.train as EventWriter).bytes()).map(text);
+    const val = decodeTFRecords((runs.validation as EventWriter).bytes()).map(text);
+    // version, model text, 1 batch record (step 3 in the first call; 6 and 9 here), 3 epoch records, 2 histogram epochs × 2 params
+    expect(train.filter((r) => r.includes('epoch_loss'))).toHaveLength(3);
+    expect(train.filter((r) => r.includes('batch_loss'))).toHaveLength(3); // steps 6, 9, 12
+    expect(train.filter((r) => r.includes('linear/kernel') && !r.includes('| parameter |'))).toHaveLength(2);
+    expect(train.filter((r) => r.includes('| linear/bias | [2] | 2 |'))).toHaveLength(1);
+    expect(val).toHaveLength(4);
+    expect(val.slice(1).every((r) => r.includes('epoch_loss') && !r.includes('val_'))).toBe(true);
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  });
+
+  it('a step training several modules (a GAN): histograms tagged <role>/<path>, the model text lists every module', async () => {
+    const x = tensor2d([[1, 2, 3]]);
+    const [g, d] = [new Linear(2, { name: 'gen' }), new Linear(1, { name: 'disc' })];
+    g.call(x).dispose();
+    d.call(x).dispose();
+    const w = new EventWriter();
+    const cb = tensorBoardCallback(() => w, { histogramFreq: 1 });
+    const control = { model: g, modules: { generator: g, discriminator: d }, step: 1, epoch: 0 } as unknown as Parameters<
+      NonNullable<typeof cb.onEpochEnd>
+    >[2];
+    await cb.onEpochEnd?.(0, { d_loss: 0.5, g_loss: 1.5 }, control);
+    const records = decodeTFRecords(w.bytes()).map(text);
+    expect(records[1]).toContain('### generator: gen');
+    expect(records[1]).toContain('### discriminator: disc');
+    expect(records.filter((r) => r.includes('epoch_d_loss') && r.includes('epoch_g_loss'))).toHaveLength(1);
+    const tags = records.slice(3).map((r) => r.match(/(generator|discriminator)\/\w+\/\w+/)?.[0]);
+    expect(tags).toEqual(['generator/gen/kernel', 'generator/gen/bias', 'discriminator/disc/kernel', 'discriminator/disc/bias']);
+    for (const t of [x, g, d]) t.dispose();
+  });
+
+  it('rejects bad options, naming them', () => {
+    expect(() => tensorBoardCallback(() => new EventWriter(), { updateFreq: 0 })).toThrow(/updateFreq/);
+    expect(() => tensorBoardCallback(() => new EventWriter(), { histogramFreq: -1 })).toThrow(/histogramFreq/);
+  });
+
+  it('hparamsCallback: session start, experiment with the epoch log names, metric scalars, session end', async () => {
+    const w = new EventWriter();
+    const cb = hparamsCallback(w, { hparams: { lr: 0.1 } });
+    const control = {} as Parameters<NonNullable<typeof cb.onTrainBegin>>[0];
+    await cb.onTrainBegin?.(control);
+    await cb.onEpochEnd?.(0, { loss: 1, val_loss: 2 }, control);
+    await cb.onTrainEnd?.({}, control);
+    const records = decodeTFRecords(w.bytes()).map(text);
+    expect(records.map((r) => r.match(/_hparams_\/[a-z_]+|val_loss|loss/)?.[0])).toEqual([
+      undefined,
+      '_hparams_/session_start_info',
+      '_hparams_/experiment',
+      'loss',
+      '_hparams_/session_end_info',
+    ]);
+  });
+});
+
+describe('tensorImage', () => {
+  it('maps float tensors from range to 0..255 (clipped), takes int32 as is, rejects other ranks', async () => {
+    const { tensor3d, tensor1d } = await import('@tessera/tensor');
+    const t = tensor3d([
+      [[-1], [0]],
+      [[1], [2]],
+    ]);
+    expect(await tensorImage(t, { range: [-1, 1] })).toEqual({
+      width: 2,
+      height: 2,
+      channels: 1,
+      pixels: Uint8Array.from([0, 128, 255, 255]),
+    });
+    const i = tensor3d([[[3, 300, -4]]], [1, 1, 3], 'int32');
+    expect((await tensorImage(i)).pixels).toEqual(Uint8Array.from([3, 255, 0]));
+    const bad = tensor1d([1, 2]);
+    await expect(tensorImage(bad)).rejects.toThrow(/\[height, width\]/);
+    for (const x of [t, i, bad]) x.dispose();
+  });
+});
