@@ -17,6 +17,7 @@ import { wasmSliceConfig } from './wasm/slice.js';
 import { wasmSplitVConfig } from './wasm/split-v.js';
 import { wasmStridedSliceConfig } from './wasm/strided-slice.js';
 import { wasmUnpackConfig } from './wasm/unpack.js';
+import { wasmSumConfig } from './wasm/sum.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
 const replaced = new Map<string, KernelConfig | undefined>();
@@ -65,6 +66,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmUnpackConfig,
     wasmStridedSliceConfig(),
     wasmBatchToSpaceNDConfig,
+    wasmSumConfig(),
   ];
 }
 
@@ -74,7 +76,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, and the wasm-only gradients of `gradientFixes` (BatchMatMul
  * without transposed products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
