@@ -43,6 +43,16 @@ class CpuStore implements SeqStore<CpuBuffer> {
       }
     }
   }
+  sigmoid(x: CpuBuffer, out: CpuBuffer): void {
+    const xv = x.v;
+    const ov = out.v;
+    for (let i = 0; i < xv.length; i++) ov[i] = 1 / (1 + Math.exp(-(xv[i] as number)));
+  }
+  tanh(x: CpuBuffer, out: CpuBuffer): void {
+    const xv = x.v;
+    const ov = out.v;
+    for (let i = 0; i < xv.length; i++) ov[i] = Math.tanh(xv[i] as number);
+  }
   finish(): void {}
   output(buf: CpuBuffer): TensorInfo {
     return this.backend.makeTensorInfo(buf.shape, 'float32', buf.v);

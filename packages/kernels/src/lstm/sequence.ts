@@ -42,13 +42,24 @@ export interface SeqStore<B extends SeqBuffer> {
   bind(): void;
   /** out[m, n] = a[m, k] · b[k, n] (row-major). */
   matMul(a: B, b: B, out: B, m: number, k: number, n: number): void;
+  /** out = sigmoid(x), elementwise over the whole buffers (same size). */
+  sigmoid(x: B, out: B): void;
+  /** out = tanh(x), elementwise over the whole buffers (same size). */
+  tanh(x: B, out: B): void;
   /** Frees the scratch buffers. */
   finish(): void;
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-/** Runs the LSTM recurrence of {@link LSTMSequence}; returns the output buffers [hs, cs, gates]. */
+/**
+ * Runs the LSTM recurrence of {@link LSTMSequence} on a store; returns the output buffers
+ * `[hs, cs, gates]`. Each step is one product, one sigmoid over all gates (the cell gate as
+ * `tanh(x) = 2·sigmoid(2x) − 1`) and one tanh of the cell state, with the rest in plain loops.
+ *
+ * @example
+ * ```ts
+ * const [hs, cs, gates] = lstmForward(store, steps, batch, units).map((buf) => buf.info);
+ * ```
+ */
 export function lstmForward<B extends SeqBuffer>(store: SeqStore<B>, t: number, b: number, u: number): [B, B, B] {
   const g4 = 4 * u;
   const xp = store.input('xp');
@@ -60,43 +71,60 @@ export function lstmForward<B extends SeqBuffer>(store: SeqStore<B>, t: number, 
   const gates = store.alloc([t, b, g4], true);
   const hIn = store.alloc([b, u]);
   const z = store.alloc([b, g4]);
+  const a = store.alloc([b, g4]);
+  const c = store.alloc([b, u]);
+  const tc = store.alloc([b, u]);
   store.bind();
   const bu = b * u;
+  hIn.v.set(h0.v.subarray(0, bu));
+  c.v.set(c0.v.subarray(0, bu));
   for (let s = 0; s < t; s++) {
-    if (s === 0) hIn.v.set(h0.v.subarray(0, bu));
-    else hIn.v.set(hs.v.subarray((s - 1) * bu, s * bu));
     store.matMul(hIn, w, z, b, u, g4);
     const zv = z.v;
     const xv = xp.v;
-    const gv = gates.v;
-    const cv = cs.v;
-    const hv = hs.v;
-    const cPrev = s === 0 ? c0.v : cv;
-    const cOff = s === 0 ? 0 : (s - 1) * bu;
+    const x0 = s * b * g4;
     for (let r = 0; r < b; r++) {
       const zr = r * g4;
-      const xr = s * b * g4 + zr;
+      for (let n = 0; n < g4; n++) zv[zr + n] = (zv[zr + n] as number) + (xv[x0 + zr + n] as number);
+      for (let n = 2 * u; n < 3 * u; n++) zv[zr + n] = 2 * (zv[zr + n] as number);
+    }
+    store.sigmoid(z, a);
+    const av = a.v;
+    const gv = gates.v;
+    const cv = c.v;
+    for (let r = 0; r < b; r++) {
+      const zr = r * g4;
+      for (let n = 2 * u; n < 3 * u; n++) av[zr + n] = 2 * (av[zr + n] as number) - 1;
+      gv.set(av.subarray(zr, zr + g4), x0 + zr);
       for (let j = 0; j < u; j++) {
-        const i = sigmoid((xv[xr + j] as number) + (zv[zr + j] as number));
-        const f = sigmoid((xv[xr + u + j] as number) + (zv[zr + u + j] as number));
-        const g = Math.tanh((xv[xr + 2 * u + j] as number) + (zv[zr + 2 * u + j] as number));
-        const o = sigmoid((xv[xr + 3 * u + j] as number) + (zv[zr + 3 * u + j] as number));
-        gv[xr + j] = i;
-        gv[xr + u + j] = f;
-        gv[xr + 2 * u + j] = g;
-        gv[xr + 3 * u + j] = o;
-        const at = s * bu + r * u + j;
-        const c = f * (cPrev[cOff + r * u + j] as number) + i * g;
-        cv[at] = c;
-        hv[at] = o * Math.tanh(c);
+        const idx = r * u + j;
+        cv[idx] = (av[zr + u + j] as number) * (cv[idx] as number) + (av[zr + j] as number) * (av[zr + 2 * u + j] as number);
       }
     }
+    cs.v.set(cv, s * bu);
+    store.tanh(c, tc);
+    const tv = tc.v;
+    const hv = hIn.v;
+    for (let r = 0; r < b; r++) {
+      const zr = r * g4;
+      for (let j = 0; j < u; j++) hv[r * u + j] = (av[zr + 3 * u + j] as number) * (tv[r * u + j] as number);
+    }
+    hs.v.set(hv, s * bu);
   }
   store.finish();
   return [hs, cs, gates];
 }
 
-/** Backpropagation through time of {@link lstmForward}; returns the output buffers [dxp, du, dh0, dc0]. */
+/**
+ * Backpropagation through time of {@link lstmForward} on a store; returns the output buffers
+ * `[dxp, du, dh0, dc0]`: one tanh of every cell state, one product a step for the recurrent
+ * gradient and one product over all steps for `du`.
+ *
+ * @example
+ * ```ts
+ * const [dxp, du, dh0, dc0] = lstmBackward(store, steps, batch, units).map((buf) => buf.info);
+ * ```
+ */
 export function lstmBackward<B extends SeqBuffer>(store: SeqStore<B>, t: number, b: number, u: number): [B, B, B, B] {
   const g4 = 4 * u;
   const bu = b * u;
@@ -116,7 +144,9 @@ export function lstmBackward<B extends SeqBuffer>(store: SeqStore<B>, t: number,
   const dz = store.alloc([b, g4]);
   const dhRec = store.alloc([b, u]);
   const hPrevT = store.alloc([u, t * b]);
+  const tcs = store.alloc([t, b, u]);
   store.bind();
+  store.tanh(cs, tcs);
   // uᵀ and [h0, h_0 .. h_{t-2}]ᵀ, for plain (untransposed) products
   const wv = w.v;
   const wTv = wT.v;
@@ -147,7 +177,7 @@ export function lstmBackward<B extends SeqBuffer>(store: SeqStore<B>, t: number,
         const f = gv[gr + u + j] as number;
         const g = gv[gr + 2 * u + j] as number;
         const o = gv[gr + 3 * u + j] as number;
-        const tc = Math.tanh(cv[at] as number);
+        const tc = tcs.v[at] as number;
         const dh = (dhs.v[at] as number) + (rec[idx] as number);
         const dc = (dcs.v[at] as number) + (dcNext[idx] as number) + dh * o * (1 - tc * tc);
         const dzi = dc * g * i * (1 - i);

@@ -14,9 +14,18 @@ type WasmMatMul = (
   outId: number,
 ) => void;
 
+type WasmUnary = (...ids: number[]) => void;
+
+/** The wasm functions a sequence kernel calls (bound once per backend). */
+interface WasmFunctions {
+  matMul: WasmMatMul;
+  sigmoid: WasmUnary;
+  tanh: WasmUnary;
+}
+
 /** The parts of tfjs-backend-wasm a sequence kernel uses. */
 interface WasmBackend {
-  wasm: { cwrap(name: string, ret: null, args: string[]): WasmMatMul };
+  wasm: { cwrap(name: string, ret: null, args: string[]): unknown };
   dataIdMap: { get(dataId: object): { id: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
@@ -28,7 +37,24 @@ interface WasmBuffer extends SeqBuffer {
   id: number;
 }
 
-const matMuls = new WeakMap<object, WasmMatMul>();
+const bound = new WeakMap<object, WasmFunctions>();
+
+function functionsOf(backend: WasmBackend): WasmFunctions {
+  let fns = bound.get(backend);
+  if (!fns) {
+    const n = 'number';
+    fns = {
+      matMul: backend.wasm.cwrap('BatchMatMul', null, [n, 'array', n, n, 'array', n, n, n, n]) as WasmMatMul,
+      sigmoid: backend.wasm.cwrap('Sigmoid', null, [n, n]) as WasmUnary,
+      tanh: backend.wasm.cwrap('Tanh', null, [n, n, n]) as WasmUnary,
+    };
+    bound.set(backend, fns);
+  }
+  return fns;
+}
+
+/** tfjs-backend-wasm's dtype code of float32. */
+const FLOAT32 = 0;
 
 const shapeBytes = (m: number, n: number): Uint8Array => new Uint8Array(new Int32Array([1, m, n]).buffer);
 
@@ -36,27 +62,12 @@ const shapeBytes = (m: number, n: number): Uint8Array => new Uint8Array(new Int3
 class WasmStore implements SeqStore<WasmBuffer> {
   private readonly buffers: WasmBuffer[] = [];
   private readonly scratch: WasmBuffer[] = [];
-  private readonly mm: WasmMatMul;
+  private readonly fns: WasmFunctions;
   constructor(
     private readonly backend: WasmBackend,
     private readonly inputs: Record<string, TensorInfo>,
   ) {
-    let mm = matMuls.get(backend);
-    if (!mm) {
-      mm = backend.wasm.cwrap('BatchMatMul', null, [
-        'number',
-        'array',
-        'number',
-        'number',
-        'array',
-        'number',
-        'number',
-        'number',
-        'number',
-      ]);
-      matMuls.set(backend, mm);
-    }
-    this.mm = mm;
+    this.fns = functionsOf(backend);
   }
   private wrap(info: TensorInfo): WasmBuffer {
     const data = this.backend.dataIdMap.get(info.dataId);
@@ -80,7 +91,13 @@ class WasmStore implements SeqStore<WasmBuffer> {
     for (const buf of this.buffers) buf.v = this.backend.typedArrayFromHeap(buf.info);
   }
   matMul(a: WasmBuffer, b: WasmBuffer, out: WasmBuffer, m: number, k: number, n: number): void {
-    this.mm(a.id, shapeBytes(m, k), 3, b.id, shapeBytes(k, n), 3, 0, 0, out.id);
+    this.fns.matMul(a.id, shapeBytes(m, k), 3, b.id, shapeBytes(k, n), 3, 0, 0, out.id);
+  }
+  sigmoid(x: WasmBuffer, out: WasmBuffer): void {
+    this.fns.sigmoid(x.id, out.id);
+  }
+  tanh(x: WasmBuffer, out: WasmBuffer): void {
+    this.fns.tanh(x.id, FLOAT32, out.id);
   }
   finish(): void {
     for (const buf of this.scratch) this.backend.disposeData(buf.info.dataId);
@@ -89,8 +106,8 @@ class WasmStore implements SeqStore<WasmBuffer> {
 
 /**
  * The fused LSTM recurrence ({@link LSTMSequence}) on wasm: the whole sequence in one kernel, the
- * per-step recurrent product on XNNPACK straight from the heap, the gates in JavaScript on heap
- * views. In place of ~15 dispatched ops a step forward and ~40 backward.
+ * per-step recurrent product and the gate activations on XNNPACK straight from the heap, the
+ * elementwise rest in JavaScript on heap views. In place of ~15 dispatched ops a step forward and ~40 backward.
  *
  * @example
  * ```ts
