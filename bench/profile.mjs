@@ -1,33 +1,57 @@
 // Per-kernel profile of one training step of the bench models on wasm (or cpu).
 //
 //   node bench/profile.mjs [mlp|cnn|lstm|all] [steps=5] [backend=wasm] [--json] [--shapes]
+//   TESSERA_ROOT=/path/to/other/checkout node bench/profile.mjs ...   (that checkout's builds)
 //
 // Builds the same models, data, batch and optimizer (adam 1e-3) as child.mjs, runs two warm-up
 // steps through a Trainer (the step `fit` drives), then wraps every kernel registered for the
-// backend with a timer and runs `steps` more steps. A kernel that dispatches other kernels counts
+// backend with a timer and runs `steps` more steps (wall clock, or the process's CPU time with --cpu). A kernel that dispatches other kernels counts
 // only its own time (self time); the step's wall time minus the kernel time is the JS/framework
 // overhead (tape, scopes, tensor bookkeeping, dataSync of the loss). Prints one table per model:
 // kernel, calls per step, ms per step, % of the step.
-import { getKernelsForBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as data from './data.mjs';
+
+// TESSERA_ROOT=<another checkout> profiles that checkout's built packages (before/after runs).
+const root = process.env.TESSERA_ROOT;
+function imp(name) {
+  if (!root) return import(name);
+  const dir = realpathSync(join(root, 'node_modules', name));
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const e = pkg.exports?.['.']?.import;
+  const entry = (typeof e === 'string' ? e : (e?.node ?? e?.default)) ?? pkg.main;
+  return import(pathToFileURL(join(dir, entry)).href);
+}
+const { getKernelsForBackend, registerKernel, unregisterKernel } = await imp('@tensorflow/tfjs-core');
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const json = process.argv.includes('--json');
 const byShape = process.argv.includes('--shapes'); // one row per kernel and input shapes
+// --cpu: time with the process's CPU time (user + system) instead of the wall clock: steadier when
+// the machine is shared (a process that waits for a core is not charged for the wait)
+const useCpu = process.argv.includes('--cpu');
+const now = useCpu
+  ? () => {
+      const c = process.cpuUsage();
+      return (c.user + c.system) / 1000;
+    }
+  : () => performance.now();
 const which = args[0] ?? 'all';
 const steps = Number(args[1] ?? 5);
 const backend = args[2] ?? 'wasm';
 const models = which === 'all' ? ['mlp', 'cnn', 'lstm'] : [which];
 const batchOf = { mlp: 128, cnn: 64, lstm: 32 };
 
-const { useBackend } = await import('@tessera/core');
-const plugin = backend === 'wasm' ? (await import('@tessera/backend-wasm')).wasm() : (await import('@tessera/backend-cpu')).cpu();
+const { useBackend } = await imp('@tessera/core');
+const plugin = backend === 'wasm' ? (await imp('@tessera/backend-wasm')).wasm() : (await imp('@tessera/backend-cpu')).cpu();
 await useBackend(plugin);
-const tf = await import('@tessera/tensor');
-const L = await import('@tessera/layers');
-const { sparseCategoricalCrossentropy, binaryCrossentropy } = await import('@tessera/losses');
-const { adam } = await import('@tessera/optimizers');
-const { Trainer } = await import('@tessera/train');
+const tf = await imp('@tessera/tensor');
+const L = await imp('@tessera/layers');
+const { sparseCategoricalCrossentropy, binaryCrossentropy } = await imp('@tessera/losses');
+const { adam } = await imp('@tessera/optimizers');
+const { Trainer } = await imp('@tessera/train');
 
 // ---- kernel timing: every kernel of the backend re-registered behind a self-time wrapper ----
 const stats = new Map(); // kernelName -> { calls, ms }
@@ -45,14 +69,17 @@ for (const config of getKernelsForBackend(backend)) {
       : name;
     const outer = childMs;
     childMs = 0;
-    const t0 = performance.now();
+    const t0 = now();
     try {
       return inner(a);
     } finally {
-      const total = performance.now() - t0;
+      const total = now() - t0;
       const self = total - childMs;
       let s = stats.get(key);
-      if (!s) stats.set(key, (s = { calls: 0, ms: 0 }));
+      if (!s) {
+        s = { calls: 0, ms: 0 };
+        stats.set(key, s);
+      }
       s.calls++;
       s.ms += self;
       childMs = outer + total;
@@ -108,9 +135,9 @@ function profile(model) {
   const before = tf.memory().numTensors;
   stats.clear();
   on = true;
-  const t0 = performance.now();
+  const t0 = now();
   for (let i = warm; i < warm + steps; i++) run(batches[i]);
-  const wall = (performance.now() - t0) / steps;
+  const wall = (now() - t0) / steps;
   on = false;
   const leaked = tf.memory().numTensors - before;
   trainer.dispose();
@@ -131,7 +158,7 @@ for (const model of models) {
   results.push(r);
   if (json) continue;
   console.log(
-    `\n${model} on ${backend}, batch ${r.batch}: ${fmt(r.wallMs)} ms/step (${Math.round(r.samplesPerSec)} samples/s), ` +
+    `\n${model} on ${backend}, batch ${r.batch}: ${fmt(r.wallMs)} ${useCpu ? 'CPU ' : ''}ms/step (${Math.round(r.samplesPerSec)} samples/s), ` +
       `${r.dispatches} kernel dispatches/step, ${r.leaked} tensors leaked over ${r.steps} steps`,
   );
   console.log('| kernel | calls/step | ms/step | % of step |');

@@ -43,7 +43,11 @@ const expectClose = (got: Tensor[], want: Tensor[]) => {
     const wv = w.dataSync();
     let scale = 0;
     for (const v of wv) scale = Math.max(scale, Math.abs(v));
-    gv.forEach((v, k) => expect(Math.abs(v - (wv[k] as number))).toBeLessThanOrEqual(2e-5 * (1 + scale)));
+    let worst = 0;
+    gv.forEach((v, k) => {
+      worst = Math.max(worst, Math.abs(v - (wv[k] as number)));
+    });
+    expect(worst).toBeLessThanOrEqual(2e-5 * (1 + scale));
   });
 };
 

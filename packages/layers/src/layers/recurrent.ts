@@ -1,8 +1,8 @@
 import type { Tensor } from '@tessera/tensor';
 import { add, concat, matMul, mul, ones, scope, sub, unstack, zeros } from '@tessera/tensor';
-import { fusedLstm, fusedLstmAvailable } from './fused-lstm.js';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';
+import { fusedLstm, fusedLstmAvailable } from './fused-lstm.js';
 import { RNN, type RNNOptions } from './rnn.js';
 
 /**
