@@ -2,15 +2,13 @@ import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/t
 import { Conv2DBackpropFilter, conv2d, slice, tidy, transpose } from '@tensorflow/tfjs-core';
 import { convInfo, padInput, requireNhwc } from '../conv-info.js';
 import { kernelInputView } from '../kernel-input-view.js';
-import { filterGradIm2col } from './conv2d-filter-im2col.js';
 
 /**
  * Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) as one forward conv2d on the fast
  * XNNPACK path: dW[p, q, i, o] = Σ x[b, p + s·r, q + s·c, i] · dy[b, r, c, o] is a convolution of x
  * with channels and batch swapped (`[ci, h, w, b]`) by dy as the filter (`[oh, ow, b, co]`),
  * dilated by the strides. 1.3–6× faster than the im2col + matMul kernel `cpu()` uses (on small
- * channel counts most). With fewer than 64 filter rows (kh·kw·ci: a first layer on an image's 1-3
- * channels) it runs one patch-matrix product instead, 3-4× faster there. NHWC only.
+ * channel counts most). NHWC only.
  *
  * @example
  * ```ts
@@ -21,9 +19,6 @@ import { filterGradIm2col } from './conv2d-filter-im2col.js';
 export const wasmConv2dBackpropFilterKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfo(attrs, { xShape: x.shape }) ?? requireNhwc(Conv2DBackpropFilter);
-  // Few filter rows (a first layer on 1-3 channels): the conv below would have only that many output
-  // pixels, XNNPACK's slow case; the patch-matrix product is 3-4x faster there (and slower above).
-  if (info.filterHeight * info.filterWidth * info.inChannels < 64 && x.dtype === 'float32') return filterGradIm2col(backend, x, dy, info);
   const xt = kernelInputView(x, backend);
   const dyt = kernelInputView(dy, backend);
   const result = tidy(() => {
