@@ -23,7 +23,14 @@ export const LSTMSequence = 'TesseraLSTMSequence';
  */
 export const LSTMSequenceGrad = 'TesseraLSTMSequenceGrad';
 
-/** A float32 buffer of a sequence kernel: its values once the store has bound them. */
+/**
+ * A float32 buffer of a sequence kernel: its values once the store has bound them.
+ *
+ * @example
+ * ```ts
+ * const buf: SeqBuffer = { v: new Float32Array(32 * 128) };
+ * ```
+ */
 export interface SeqBuffer {
   v: Float32Array;
 }
@@ -32,6 +39,13 @@ export interface SeqBuffer {
  * Where a sequence kernel keeps its buffers and runs its products: wasm keeps them on the heap and
  * multiplies with XNNPACK, cpu in JavaScript arrays. Every buffer is allocated before `bind`
  * (an allocation can move the wasm heap); after it, `v` of every buffer is valid.
+ *
+ * @example
+ * ```ts
+ * const hs = store.alloc([steps, batch, units], true); // an output
+ * store.bind();
+ * store.matMul(h, u, z, batch, units, 4 * units);
+ * ```
  */
 export interface SeqStore<B extends SeqBuffer> {
   /** An input of the kernel. */

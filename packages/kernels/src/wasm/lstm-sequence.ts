@@ -56,7 +56,18 @@ function functionsOf(backend: WasmBackend): WasmFunctions {
 /** tfjs-backend-wasm's dtype code of float32. */
 const FLOAT32 = 0;
 
-const shapeBytes = (m: number, n: number): Uint8Array => new Uint8Array(new Int32Array([1, m, n]).buffer);
+const shapes = new Map<string, Uint8Array>();
+
+/** The bytes of the int32 shape `[1, m, n]` the wasm product takes (made once per shape). */
+function shapeBytes(m: number, n: number): Uint8Array {
+  const key = `${m},${n}`;
+  let bytes = shapes.get(key);
+  if (!bytes) {
+    bytes = new Uint8Array(new Int32Array([1, m, n]).buffer);
+    if (shapes.size < 256) shapes.set(key, bytes);
+  }
+  return bytes;
+}
 
 /** Buffers on the wasm heap (tensors of the backend), products through XNNPACK's plain 2-D path. */
 class WasmStore implements SeqStore<WasmBuffer> {

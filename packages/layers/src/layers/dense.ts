@@ -1,6 +1,6 @@
 import { ValueError } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
-import { fused, reshape } from '@tessera/tensor';
+import { add, matMul, reshape } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -72,13 +72,10 @@ export class Dense extends Layer {
   protected forward(x: Tensor): Tensor {
     const k = this.use(this.kernel);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1] as number]);
-    // one fused product + bias (+ relu) kernel; tfjs-core's gradient of it is exact for linear and relu
-    const act = this.opts.activation ?? 'linear';
-    const fuse = act === 'relu' || act === 'linear';
-    const bias = this.bias ? this.use(this.bias) : undefined;
-    let y = fused.matMul({ a: flat, b: k, bias, activation: fuse ? act : 'linear' });
+    let y = matMul(flat, k);
+    if (this.bias) y = add(y, this.use(this.bias));
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
-    return fuse ? y : getActivation(act)(y);
+    return getActivation(this.opts.activation)(y);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
