@@ -23,14 +23,15 @@ export interface GradientFix {
 
 /**
  * Every gradient Tessera adds to or replaces in tfjs-core, in one list: for every backend, Einsum
- * and StridedSlice (tfjs-core has none) and second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
- * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP) and Tessera's fused LSTM recurrence; for wasm only, a BatchMatMul
+ * and StridedSlice (tfjs-core has none), second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
+ * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP), Tanh and Sigmoid, and Tessera's fused LSTM
+ * recurrence; for wasm only, a BatchMatMul
  * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower).
  *
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: TesseraLSTMSequence', 'wasm: BatchMatMul']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'wasm: BatchMatMul']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
