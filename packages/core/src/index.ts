@@ -1,7 +1,7 @@
 export type { AutoOptions } from './backend/auto.js';
 export { auto } from './backend/auto.js';
 export type { CapabilityReport } from './backend/capabilities.js';
-export { assertKernels, capabilities, knownKernelNames } from './backend/capabilities.js';
+export { assertKernels, capabilities, hasKernel, knownKernelNames } from './backend/capabilities.js';
 export type { ModuleBuiltin, RequireLike } from './backend/node-resolve.js';
 export { nodeModuleBuiltin, resolveInNode } from './backend/node-resolve.js';
 export { detectRuntime, readEnv } from './backend/runtime.js';

@@ -20,3 +20,11 @@ export function wasmOutput(backend: unknown, shape: number[]): { info: TensorInf
   values.fill(0);
   return { info, values };
 }
+
+/**
+ * A float32 view of a wasm kernel input's values on the heap (no copy). Take it after allocating
+ * the outputs: an allocation can grow the wasm memory, which detaches earlier views.
+ */
+export function heapView(backend: unknown, t: TensorInfo): Float32Array {
+  return (backend as HeapBackend).typedArrayFromHeap(t) as Float32Array;
+}

@@ -1,15 +1,19 @@
 export { gradientOn, registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
 export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/conv2d-backprop-filter.js';
 export { cpuGatherV2Config, cpuGatherV2Kernel } from './cpu/gather-v2.js';
+export { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig, cpuLstmSequenceGradKernel, cpuLstmSequenceKernel } from './cpu/lstm-sequence.js';
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
+export { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 export { stridedSliceGradConfig } from './gradients/strided-slice.js';
 export { unbroadcast } from './gradients/unbroadcast.js';
 export type { GradientFix } from './gradients.js';
 export { gradientFixes, registerGradientFixes } from './gradients.js';
 export { kernelInputView } from './kernel-input-view.js';
+export type { SeqBuffer, SeqStore } from './lstm/sequence.js';
+export { LSTMSequence, LSTMSequenceGrad, lstmBackward, lstmForward } from './lstm/sequence.js';
 export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
@@ -23,9 +27,16 @@ export {
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { wasmGatherV2Config, wasmGatherV2Kernel } from './wasm/gather-v2.js';
+export {
+  wasmLstmSequenceConfig,
+  wasmLstmSequenceGradConfig,
+  wasmLstmSequenceGradKernel,
+  wasmLstmSequenceKernel,
+} from './wasm/lstm-sequence.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
 export { wasmSplitVConfig, wasmSplitVKernel } from './wasm/split-v.js';
 export { wasmStridedSliceConfig, wasmStridedSliceKernel } from './wasm/strided-slice.js';
+export { wasmSumConfig, wasmSumKernel } from './wasm/sum.js';
 export { wasmUnpackConfig, wasmUnpackKernel } from './wasm/unpack.js';
 export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

@@ -3,6 +3,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import { registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
 import { conv2dBackpropFilterConfig } from './cpu/conv2d-backprop-filter.js';
 import { cpuGatherV2Config } from './cpu/gather-v2.js';
+import { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig } from './cpu/lstm-sequence.js';
 import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
 import { gradientFixes } from './gradients.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
@@ -12,10 +13,12 @@ import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 import { wasmEinsumConfig } from './wasm/einsum.js';
 import { wasmGatherV2Config } from './wasm/gather-v2.js';
+import { wasmLstmSequenceConfig, wasmLstmSequenceGradConfig } from './wasm/lstm-sequence.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
 import { wasmSliceConfig } from './wasm/slice.js';
 import { wasmSplitVConfig } from './wasm/split-v.js';
 import { wasmStridedSliceConfig } from './wasm/strided-slice.js';
+import { wasmSumConfig } from './wasm/sum.js';
 import { wasmUnpackConfig } from './wasm/unpack.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
@@ -65,6 +68,9 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmUnpackConfig,
     wasmStridedSliceConfig(),
     wasmBatchToSpaceNDConfig,
+    wasmSumConfig(),
+    wasmLstmSequenceConfig,
+    wasmLstmSequenceGradConfig,
   ];
 }
 
@@ -74,7 +80,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), and the wasm-only gradients of `gradientFixes` (BatchMatMul
  * without transposed products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
@@ -93,18 +99,24 @@ export function registerWasmKernels(): void {
  *
  * @example
  * ```ts
- * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter', 'cpu/UnsortedSegmentSum', 'cpu/GatherV2']
+ * cpuKernelConfigs().map((c) => `${c.backendName}/${c.kernelName}`); // ['cpu/Conv2DBackpropFilter', 'cpu/UnsortedSegmentSum', 'cpu/GatherV2', 'cpu/TesseraLSTMSequence', ...]
  * ```
  */
 export function cpuKernelConfigs(): KernelConfig[] {
-  return [conv2dBackpropFilterConfig('cpu'), unsortedSegmentSumConfig('cpu'), cpuGatherV2Config()];
+  return [
+    conv2dBackpropFilterConfig('cpu'),
+    unsortedSegmentSumConfig('cpu'),
+    cpuGatherV2Config(),
+    cpuLstmSequenceConfig,
+    cpuLstmSequenceGradConfig,
+  ];
 }
 
 /**
  * Registers Tessera's cpu kernels, for the cpu backend only: a Conv2DBackpropFilter by im2col and
  * one matMul in place of tfjs-backend-cpu's naive loop, a one-pass UnsortedSegmentSum in place
- * of its numSegments × rows one, and a GatherV2 that copies whole rows instead of indexing every
- * element. Idempotent; `cpu()` calls it when it loads.
+ * of its numSegments × rows one, a GatherV2 that copies whole rows instead of indexing every
+ * element, and the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel). Idempotent; `cpu()` calls it when it loads.
  *
  * @example
  * ```ts

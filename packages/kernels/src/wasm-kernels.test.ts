@@ -45,6 +45,9 @@ describe('Tessera wasm kernels', () => {
     ['same, stride 1', [2, 6, 6, 3], [3, 3, 3, 4], 1, 'same'],
     ['valid, stride 2', [2, 7, 7, 2], [3, 3, 2, 5], 2, 'valid'],
     ['same, stride 2, odd size', [1, 7, 5, 2], [3, 2, 2, 3], 2, 'same'],
+    ['more channels, same', [2, 6, 6, 8], [3, 3, 8, 3], 1, 'same'],
+    ['more channels, valid, stride 2', [2, 7, 7, 8], [3, 3, 8, 2], 2, 'valid'],
+    ['1 channel, valid (a first layer)', [3, 8, 8, 1], [3, 3, 1, 4], 1, 'valid'],
     [
       'explicit padding',
       [1, 5, 5, 1],

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testCpu } from '../../../../test-support/backends.js';
 import { TesseraError, ValueError } from '../errors.js';
-import { assertKernels, capabilities } from './capabilities.js';
+import { assertKernels, capabilities, hasKernel } from './capabilities.js';
 import { useBackend } from './use-backend.js';
 
 describe('capability checks with wrong input', () => {
@@ -35,5 +35,15 @@ describe('capability checks with wrong input', () => {
       ),
     );
     expect(() => assertKernels(['BatchMatMul'], { gradients: true })).not.toThrow();
+  });
+});
+
+describe('hasKernel', () => {
+  it('tells whether a kernel is registered for the active backend or a named one', async () => {
+    await useBackend(testCpu);
+    expect(hasKernel('BatchMatMul')).toBe(true);
+    expect(hasKernel('BatchMatMul', 'cpu')).toBe(true);
+    expect(hasKernel('NoSuchKernel')).toBe(false);
+    expect(hasKernel('BatchMatMul', 'no-such-backend')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { engine, getBackend, getGradient, getKernelsForBackend } from '@tensorflow/tfjs-core';
+import { engine, getBackend, getGradient, getKernel, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { TesseraError, ValueError } from '../errors.js';
 
 /**
@@ -100,4 +100,19 @@ export function assertKernels(needed: readonly string[], options: { gradients?: 
       `backend "${report.backend}" cannot run this model (${parts.join('; ')}): assertKernels expected ${expected}`,
     );
   }
+}
+
+/**
+ * Whether `kernelName` is registered for a backend (the active one by default): a cheap check a
+ * layer can make on every call to pick a fused kernel where the backend has one.
+ *
+ * @example
+ * ```ts
+ * await useBackend(wasm());
+ * hasKernel('TesseraLSTMSequence'); // true: registered by the wasm plugin's kernels
+ * hasKernel('Conv2D', 'cpu');
+ * ```
+ */
+export function hasKernel(kernelName: string, backend: string = getBackend()): boolean {
+  return getKernel(kernelName, backend) !== undefined;
 }

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
-import { read, wasmOutput } from '../backend-io.js';
+import { heapView, wasmOutput } from '../backend-io.js';
 
 /**
  * MaxPoolGrad for NHWC input: routes each output gradient to the first maximum of its window.
@@ -29,35 +29,51 @@ export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     pad,
     dimRoundingMode,
   );
-  const x = read(backend, input);
-  const g = read(backend, dy);
+  // the output first: allocating can grow the wasm memory, which detaches earlier heap views
   const { info: dx, values: out } = wasmOutput(backend, [...input.shape]);
+  const x = heapView(backend, input);
+  const g = heapView(backend, dy);
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
+  // per output pixel, the window is walked in (fh, fw) order with the channels innermost (contiguous
+  // in NHWC); the first strict maximum of each channel wins, as in a per-channel walk
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {
     const xb = b * inHeight * inWidth * c;
     for (let oh = 0; oh < outHeight; oh++) {
       for (let ow = 0; ow < outWidth; ow++) {
         const go = ((b * outHeight + oh) * outWidth + ow) * c;
-        for (let ch = 0; ch < c; ch++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let at = -1;
-          for (let fh = 0; fh < filterHeight; fh++) {
-            const ih = oh * strideHeight - top + fh * dilationHeight;
-            if (ih < 0 || ih >= inHeight) continue;
-            for (let fw = 0; fw < filterWidth; fw++) {
-              const iw = ow * strideWidth - left + fw * dilationWidth;
-              if (iw < 0 || iw >= inWidth) continue;
-              const idx = xb + (ih * inWidth + iw) * c + ch;
-              const v = x[idx] as number;
-              if (v > best || at < 0) {
-                best = v;
-                at = idx;
+        let first = true;
+        for (let fh = 0; fh < filterHeight; fh++) {
+          const ih = oh * strideHeight - top + fh * dilationHeight;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let fw = 0; fw < filterWidth; fw++) {
+            const iw = ow * strideWidth - left + fw * dilationWidth;
+            if (iw < 0 || iw >= inWidth) continue;
+            const base = xb + (ih * inWidth + iw) * c;
+            if (first) {
+              for (let ch = 0; ch < c; ch++) {
+                best[ch] = x[base + ch] as number;
+                at[ch] = base + ch;
+              }
+              first = false;
+              continue;
+            }
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch] as number;
+              if (v > (best[ch] as number)) {
+                best[ch] = v;
+                at[ch] = base + ch;
               }
             }
           }
-          if (at >= 0) out[at] = (out[at] as number) + (g[go + ch] as number);
+        }
+        if (first) continue;
+        for (let ch = 0; ch < c; ch++) {
+          const i = at[ch] as number;
+          out[i] = (out[i] as number) + (g[go + ch] as number);
         }
       }
     }

@@ -2,6 +2,7 @@ import type { Tensor } from '@tessera/tensor';
 import { add, concat, matMul, mul, ones, scope, sub, unstack, zeros } from '@tessera/tensor';
 import type { Initializer, InitializerLike } from '../initializers.js';
 import { getInitializer } from '../initializers.js';
+import { fusedLstm, fusedLstmAvailable } from './fused-lstm.js';
 import { RNN, type RNNOptions } from './rnn.js';
 
 /**
@@ -59,6 +60,20 @@ export class LSTM extends RNN {
   }
   protected initialStateSize(): number {
     return 2;
+  }
+  protected run(
+    x: Tensor,
+    state0: Tensor[],
+    mask: Tensor | undefined,
+    keepAll: boolean,
+    backwards: boolean,
+  ): { outputs: Tensor[]; state: Tensor[] } {
+    const o = this.opts;
+    const defaults = (o.activation ?? 'tanh') === 'tanh' && (o.recurrentActivation ?? 'sigmoid') === 'sigmoid';
+    if (mask || !defaults || !fusedLstmAvailable()) return super.run(x, state0, mask, keepAll, backwards);
+    const kernel = this.use(this.kernel);
+    const bias = this.bias ? this.use(this.bias) : undefined;
+    return fusedLstm(x, kernel, this.use(this.recurrentKernel), bias, state0 as [Tensor, Tensor], keepAll, backwards);
   }
   protected cell(xg: Tensor[], ug: Tensor[], [h, c]: Tensor[]): Tensor[] {
     const gate = (g: number) => add(xg[g] as Tensor, matMul(h as Tensor, ug[g] as Tensor));
