@@ -52,35 +52,68 @@ function linkPackage() {
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  fail(`the offline native set-up supports Linux x86-64 only (this is ${process.platform}-${process.arch}); elsewhere install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} normally (its install script downloads libtensorflow)`);
+  fail(
+    `the offline native set-up supports Linux x86-64 only (this is ${process.platform}-${process.arch}); elsewhere install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} normally (its install script downloads libtensorflow)`,
+  );
 }
-if (!existsSync(join(root, 'node_modules', '@tensorflow', 'tfjs-core'))) fail('run `npm install` first (node_modules/@tensorflow/tfjs-core is missing)');
+if (!existsSync(join(root, 'node_modules', '@tensorflow', 'tfjs-core')))
+  fail('run `npm install` first (node_modules/@tensorflow/tfjs-core is missing)');
 
 const force = process.argv.includes('--force');
-const ready = !force && existsSync(binding) && existsSync(join(libDir, 'libtensorflow.so')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
+const ready =
+  !force &&
+  existsSync(binding) &&
+  existsSync(join(libDir, 'libtensorflow.so')) &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, 'utf8') === stamp;
 if (ready) {
   const relinked = linkPackage();
-  log(`${relinked ? 'relinked' : 'already set up:'} node_modules/@tensorflow/tfjs-node -> .cache/native (TensorFlow ${TF_VERSION}) in ${seconds()}`);
+  log(
+    `${relinked ? 'relinked' : 'already set up:'} node_modules/@tensorflow/tfjs-node -> .cache/native (TensorFlow ${TF_VERSION}) in ${seconds()}`,
+  );
   process.exit(0);
 }
 
 // 1. Python with pip (the wheel comes from pip's index; PIP_RETRIES=0: no waiting on an unreachable public index).
 const python = ['python3', 'python'].find((p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0);
-if (!python) fail('pip is not available: the native set-up needs Python 3 with pip (`python3 -m pip --version` fails) to fetch the tensorflow-cpu wheel');
+if (!python)
+  fail(
+    'pip is not available: the native set-up needs Python 3 with pip (`python3 -m pip --version` fails) to fetch the tensorflow-cpu wheel',
+  );
 rmSync(cache, { recursive: true, force: true });
 mkdirSync(prefix, { recursive: true });
 
 // 2. tfjs-node's JavaScript and binding sources, without its install script (which downloads libtensorflow 2.9.1).
 log(`1/5 npm install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} --ignore-scripts into .cache/native/pkg`);
-writeFileSync(join(prefix, 'package.json'), `${JSON.stringify({ name: 'tessera-native-cache', private: true, dependencies: { '@tensorflow/tfjs-node': TFJS_NODE_VERSION } }, null, 2)}\n`);
-run('npm', ['install', '--ignore-scripts', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], 'npm could not install @tensorflow/tfjs-node', { cwd: prefix });
+writeFileSync(
+  join(prefix, 'package.json'),
+  `${JSON.stringify({ name: 'tessera-native-cache', private: true, dependencies: { '@tensorflow/tfjs-node': TFJS_NODE_VERSION } }, null, 2)}\n`,
+);
+run(
+  'npm',
+  ['install', '--ignore-scripts', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+  'npm could not install @tensorflow/tfjs-node',
+  { cwd: prefix },
+);
 
 // 3. The tensorflow-cpu wheel: it holds libtensorflow_cc (the C API tfjs-node calls), libtensorflow_framework and the headers.
 log(`2/5 ${python} -m pip download tensorflow-cpu==${TF_VERSION} (no dependencies, from pip's index)`);
 const wheelDir = join(cache, 'wheel');
 run(
   python,
-  ['-m', 'pip', 'download', `tensorflow-cpu==${TF_VERSION}`, '--no-deps', '--only-binary=:all:', '--python-version', WHEEL_PYTHON, '--dest', wheelDir, '--quiet'],
+  [
+    '-m',
+    'pip',
+    'download',
+    `tensorflow-cpu==${TF_VERSION}`,
+    '--no-deps',
+    '--only-binary=:all:',
+    '--python-version',
+    WHEEL_PYTHON,
+    '--dest',
+    wheelDir,
+    '--quiet',
+  ],
   `pip could not download the tensorflow-cpu ${TF_VERSION} wheel (is it in pip's index? see \`pip config list\`)`,
   { env: { ...process.env, PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
 );
@@ -111,7 +144,11 @@ with zipfile.ZipFile(whl) as z:
             shutil.copyfileobj(s, d, 1 << 22)
 sys.exit(0 if found == len(libs) else 3)
 `;
-run(python, ['-c', unpack, join(wheelDir, wheel), join(pkgDir, 'deps')], `the wheel ${wheel} lacks libtensorflow_cc.so.2 or libtensorflow_framework.so.2`);
+run(
+  python,
+  ['-c', unpack, join(wheelDir, wheel), join(pkgDir, 'deps')],
+  `the wheel ${wheel} lacks libtensorflow_cc.so.2 or libtensorflow_framework.so.2`,
+);
 rmSync(wheelDir, { recursive: true, force: true }); // 270 MB; pip's index still has it
 const strip = spawnSync('strip', ['--strip-unneeded', join(libDir, 'libtensorflow_cc.so.2')], { stdio: 'inherit' });
 if (strip.status !== 0) log('   (strip is unavailable or failed: the library stays ~200 MB larger, nothing else changes)');
@@ -128,10 +165,15 @@ for (const [name, to] of [
 // 5. Compile the N-API binding against those headers and libraries (node-gyp; Node's headers from /usr/include/node when present).
 log('4/5 compiling the tfjs-node binding (node-gyp)');
 const nodedir = existsSync('/usr/include/node/node_api.h') ? { npm_config_nodedir: '/usr' } : {};
-run('npm', ['rebuild', '@tensorflow/tfjs-node', '--loglevel=error'], 'building the tfjs-node binding failed (needs make, a C++ compiler and python3 for node-gyp)', {
-  cwd: prefix,
-  env: { ...process.env, ...nodedir, npm_config_build_from_source: 'true' },
-});
+run(
+  'npm',
+  ['rebuild', '@tensorflow/tfjs-node', '--loglevel=error'],
+  'building the tfjs-node binding failed (needs make, a C++ compiler and python3 for node-gyp)',
+  {
+    cwd: prefix,
+    env: { ...process.env, ...nodedir, npm_config_build_from_source: 'true' },
+  },
+);
 if (!existsSync(binding)) fail(`the build finished but ${relative(root, binding)} is missing`);
 // tfjs-node must share the repository's single tfjs engine: drop the copies npm put beside it.
 for (const d of readdirSync(join(prefix, 'node_modules', '@tensorflow'))) {
@@ -155,4 +197,6 @@ const check = spawnSync(
 if (check.status !== 0) fail(`@tensorflow/tfjs-node was built but does not load or compute correctly:\n${check.stderr}`);
 writeFileSync(stampFile, stamp);
 const du = spawnSync('du', ['-sm', cache], { encoding: 'utf8' }).stdout?.split('\t')[0];
-log(`done in ${seconds()}: TensorFlow ${TF_VERSION} under @tensorflow/tfjs-node ${TFJS_NODE_VERSION}${du ? `, ${du} MB in .cache/native` : ''}`);
+log(
+  `done in ${seconds()}: TensorFlow ${TF_VERSION} under @tensorflow/tfjs-node ${TFJS_NODE_VERSION}${du ? `, ${du} MB in .cache/native` : ''}`,
+);
