@@ -37,6 +37,22 @@ describe('node()', () => {
     y.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+  it("registers @tessera/kernels' fixes for wrong int32 results (Round gave zeros, IsNan/IsFinite threw)", async (ctx) => {
+    if (!installed) ctx.skip(NOT_INSTALLED);
+    await useBackend(node());
+    const tf = await import('@tensorflow/tfjs-core');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([-3, 0, 7], 'int32');
+    const f = tf.tensor1d([-1.6, 2.5, 0.4]);
+    const [r, nan, finite, rf] = [tf.round(x), tf.isNaN(x), tf.isFinite(x), tf.round(f)];
+    expect(r.dtype).toBe('int32');
+    expect(Array.from(await r.data())).toEqual([-3, 0, 7]);
+    expect(Array.from(await nan.data())).toEqual([0, 0, 0]);
+    expect(Array.from(await finite.data())).toEqual([1, 1, 1]);
+    expect(Array.from(await rf.data())).toEqual([-2, 2, 0]);
+    tf.dispose([x, f, r, nan, finite, rf]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
   it('refuses an untested TensorFlow version, naming both, unless allowUntestedTensorflow', async (ctx) => {
     if (!installed) ctx.skip(NOT_INSTALLED);
     const flavor = { name: 'node', pkg: '@tensorflow/tfjs-node', priority: 40, requirements: 'r', testedTensorflow: ['2.20.0'] } as const;

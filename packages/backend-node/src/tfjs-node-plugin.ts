@@ -1,6 +1,6 @@
 import type { BackendPlugin } from '@tessera/core';
 import { BackendUnavailableError, detectRuntime, recordTfjsCore, resolveInNode } from '@tessera/core';
-import { registerGradientFixes } from '@tessera/kernels';
+import { registerGradientFixes, registerTensorflowKernels } from '@tessera/kernels';
 import { checkTensorflowVersion, readTensorflowVersion } from './tensorflow-version.js';
 
 /**
@@ -56,7 +56,7 @@ export function fileUrl(path: string): string {
  * for some shapes) and `TF_CPP_MIN_LOG_LEVEL=1` (no INFO lines on stderr) unless the environment
  * sets them, reads the TensorFlow version from the native binding and refuses one outside
  * `testedTensorflow` before anything is registered, then registers `@tessera/kernels`' gradient
- * fixes over tfjs-node's gradients.
+ * fixes over tfjs-node's gradients and its kernel fixes for the tensorflow backend.
  *
  * @example
  * ```ts
@@ -107,6 +107,7 @@ export function tfjsNodePlugin(flavor: TfjsNodeFlavor): BackendPlugin {
       }
       // tfjs-node imports the whole @tensorflow/tfjs, which registers tfjs-core's gradients: Tessera's go on top.
       registerGradientFixes();
+      registerTensorflowKernels();
       const core = await resolveInNode('@tensorflow/tfjs-core', entry);
       if (core) recordTfjsCore(core, 'unknown', flavor.pkg);
     },
