@@ -29,7 +29,8 @@ const stampFile = join(cache, 'stamp.json');
 const stamp = JSON.stringify({ tensorflow: TF_VERSION, tfjsNode: TFJS_NODE_VERSION, platform: `${process.platform}-${process.arch}` });
 const started = Date.now();
 
-const log = (msg) => console.log(`[setup:native] ${msg}`);
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const log = (msg) => console.log(`[setup:native ${seconds()}] ${msg}`);
 function fail(msg) {
   console.error(`[setup:native] FAILED: ${msg}`);
   process.exit(1);
@@ -39,7 +40,6 @@ function run(cmd, args, what, options = {}) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
   if (r.error || r.status !== 0) fail(`${what}: \`${cmd} ${args.join(' ')}\` ${r.error ? r.error.message : `exited with ${r.status}`}`);
 }
-const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 function linkPackage() {
   const target = relative(dirname(link), pkgDir);
