@@ -33,7 +33,9 @@ describe('an app calling auto()', () => {
     const env = { ...process.env };
     delete env.TESSERA_BACKEND;
     const { stdout } = await run(process.execPath, ['index.mjs'], { cwd: app, env, timeout: 60_000 });
-    const expected = (await nativeBackend().isAvailable()) ? { backend: 'tensorflow', plugin: 'node' } : { backend: 'wasm', plugin: 'wasm' };
+    const expected = (await nativeBackend().isAvailable())
+      ? { backend: 'tensorflow', plugin: 'node' }
+      : { backend: 'wasm', plugin: 'wasm' };
     expect(JSON.parse(stdout.trim())).toEqual({ ...expected, result: [11] });
   });
   it('runs on native TensorFlow with TESSERA_BACKEND=node', async (ctx) => {
