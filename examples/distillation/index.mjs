@@ -3,6 +3,7 @@
 // budget: from the labels alone (the supervised step) and distilled from the teacher (the custom
 // step in distill.mjs). Reports all three test accuracies. Run: npm start -w @tessera/example-distillation
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
 import { digits } from '@tessera/data';
@@ -14,7 +15,7 @@ import { accuracy, evaluate, fit } from '@tessera/train';
 import { distill } from './distill.mjs';
 
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { train, test } = await digits({ from: datasetDir('digits') });
 const batches = train.shuffle({ seed: 1 }).batch(64);
 const testBatches = test.batch(512);

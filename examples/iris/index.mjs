@@ -1,6 +1,7 @@
 // Iris: standardize the 4 measurements (fitted on the training split only), train a small MLP,
 // report accuracy on the held-out 20%. Run: npm start -w @tessera/example-iris
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
 import { fitNormalizer, iris, split } from '@tessera/data';
@@ -11,7 +12,7 @@ import { adam } from '@tessera/optimizers';
 import { accuracy, evaluate, fit } from '@tessera/train';
 
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { data } = await iris({ from: datasetDir('iris') });
 const parts = split(data, { train: 0.8, test: 0.2 }, { seed: 7 });
 const norm = await fitNormalizer(parts.train.map((r) => r.x));

@@ -2,6 +2,7 @@
 // Conv2DBackpropFilter kernel from @tessera/kernels (applied by the wasm backend plugin).
 // Run: npm start -w @tessera/example-mnist-cnn
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
 import { mnist } from '@tessera/data';
@@ -13,7 +14,7 @@ import { accuracy, evaluate, fit, progressBar } from '@tessera/train';
 
 const epochs = Number(process.env.EPOCHS ?? 4);
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { train, test } = await mnist({ from: datasetDir('mnist') });
 
 const model = sequential([

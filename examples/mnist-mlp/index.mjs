@@ -1,6 +1,7 @@
 // MNIST with an MLP (784-128-10, dropout), adam, on the fastest backend available.
 // Run: npm run example   (or npm start -w @tessera/example-mnist-mlp; TESSERA_BACKEND=cpu to force one)
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
 import { mnist } from '@tessera/data';
@@ -12,7 +13,7 @@ import { accuracy, evaluate, fit, progressBar } from '@tessera/train';
 
 const epochs = Number(process.env.EPOCHS ?? 8);
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { train, test } = await mnist({ from: datasetDir('mnist'), flatten: true });
 
 const model = sequential([dense(128, { activation: 'relu', seed: 1 }), dropout(0.2), dense(10, { seed: 2 })]);

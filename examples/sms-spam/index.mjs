@@ -1,6 +1,7 @@
 // SMS spam: word tokenizer fitted on the training split, Embedding (id 0 = padding, masked) + LSTM, held-out accuracy.
 // Run: npm start -w @tessera/example-sms-spam
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
 import { smsSpam, split, Tokenizer } from '@tessera/data';
@@ -13,7 +14,7 @@ import { accuracy, evaluate, f1, fit, progressBar } from '@tessera/train';
 const maxLength = 40;
 const epochs = Number(process.env.EPOCHS ?? 4);
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { data } = await smsSpam({ from: datasetDir('text') });
 const parts = split(data, { train: 0.8, test: 0.2 }, { seed: 3 });
 const texts = [];

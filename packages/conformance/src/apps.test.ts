@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { node as nativeBackend } from '@tessera/backend-node';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -28,11 +29,19 @@ describe('an app calling auto()', () => {
     const out = await node(['index.mjs'], { TESSERA_BACKEND: 'cpu' });
     expect(out).toEqual({ backend: 'cpu', plugin: 'cpu', result: [11] });
   });
-  it('falls back by priority without TESSERA_BACKEND (wasm over cpu in Node)', async () => {
+  it('picks by priority without TESSERA_BACKEND (native TensorFlow when set up, else wasm over cpu in Node)', async () => {
     const env = { ...process.env };
     delete env.TESSERA_BACKEND;
     const { stdout } = await run(process.execPath, ['index.mjs'], { cwd: app, env, timeout: 60_000 });
-    expect(JSON.parse(stdout.trim())).toMatchObject({ backend: 'wasm' });
+    const expected = (await nativeBackend().isAvailable())
+      ? { backend: 'tensorflow', plugin: 'node' }
+      : { backend: 'wasm', plugin: 'wasm' };
+    expect(JSON.parse(stdout.trim())).toEqual({ ...expected, result: [11] });
+  });
+  it('runs on native TensorFlow with TESSERA_BACKEND=node', async (ctx) => {
+    if (!(await nativeBackend().isAvailable())) ctx.skip('@tensorflow/tfjs-node is not installed here (run `npm run setup:native`)');
+    const out = await node(['index.mjs'], { TESSERA_BACKEND: 'node' });
+    expect(out).toEqual({ backend: 'tensorflow', plugin: 'node', result: [11] });
   });
 });
 

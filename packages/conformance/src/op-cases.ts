@@ -84,4 +84,12 @@ export const opCases: ConformanceCase[] = [
     tf.batchNorm(input([4, 3], 47), input([3], 48), tf.add(tf.abs(input([3], 49)), 0.5), input([3], 50), input([3], 51), 1e-3),
   ),
   op('cumsum', ['Cumsum'], () => tf.cumsum(input([6], 52))),
+  op('round', ['Round'], () => [
+    tf.round(tf.mul(input([8], 53), 4)),
+    tf.cast(tf.round(tf.tensor1d([-3, -1, 0, 2, 7], 'int32')), 'float32'),
+  ]),
+  op('isNaN isFinite isInf int32', ['IsNan', 'IsFinite', 'IsInf'], () => {
+    const x = tf.tensor1d([-3, 0, 7], 'int32');
+    return [tf.isNaN(x), tf.isFinite(x), tf.isInf(x)].map((b) => tf.cast(b, 'float32'));
+  }),
 ];

@@ -11,10 +11,18 @@ export { stridedSliceGradConfig } from './gradients/strided-slice.js';
 export { unbroadcast } from './gradients/unbroadcast.js';
 export type { GradientFix } from './gradients.js';
 export { gradientFixes, registerGradientFixes } from './gradients.js';
+export { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
 export { kernelInputView } from './kernel-input-view.js';
 export type { SeqBuffer, SeqStore } from './lstm/sequence.js';
 export { LSTMSequence, LSTMSequenceGrad, lstmBackward, lstmForward } from './lstm/sequence.js';
-export { cpuKernelConfigs, registerCpuKernels, registerWasmKernels, unregisterTesseraKernels, wasmKernelConfigs } from './register.js';
+export {
+  cpuKernelConfigs,
+  registerCpuKernels,
+  registerTensorflowKernels,
+  registerWasmKernels,
+  unregisterTesseraKernels,
+  wasmKernelConfigs,
+} from './register.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';

@@ -6,6 +6,7 @@ import { cpuGatherV2Config } from './cpu/gather-v2.js';
 import { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig } from './cpu/lstm-sequence.js';
 import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
 import { gradientFixes } from './gradients.js';
+import { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmBatchToSpaceNDConfig } from './wasm/batch-to-space-nd.js';
 import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
@@ -71,6 +72,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmSumConfig(),
     wasmLstmSequenceConfig,
     wasmLstmSequenceGradConfig,
+    ...wasmIntPredicateConfigs(),
   ];
 }
 
@@ -127,6 +129,21 @@ export function cpuKernelConfigs(): KernelConfig[] {
 export function registerCpuKernels(): void {
   for (const config of cpuKernelConfigs()) install(config);
   installGradients('cpu');
+}
+
+/**
+ * Registers Tessera's fixes for the native `tensorflow` backend (tfjs-node): int32 `Round`,
+ * `IsNan`, `IsFinite` and `IsInf` (see {@link tensorflowKernelConfigs}). Idempotent; call it
+ * after tfjs-node is loaded (`node()` and `nodeGpu()` do).
+ *
+ * @example
+ * ```ts
+ * await import('@tensorflow/tfjs-node');
+ * registerTensorflowKernels();
+ * ```
+ */
+export function registerTensorflowKernels(): void {
+  for (const config of tensorflowKernelConfigs()) install(config);
 }
 
 /**
