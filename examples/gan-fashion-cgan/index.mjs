@@ -50,12 +50,26 @@ const step = gan({
   discriminatorOptimizer: adam({ learningRate: 2e-4, b1: 0.5 }),
 });
 const stepsPerEpoch = Math.min(500, steps);
-const history = await fit(step, { x: real.x, y: real.y, batchSize, shuffle: true, seed: 1 }, {
-  epochs: Math.ceil(steps / stepsPerEpoch),
-  stepsPerEpoch,
-  seed: 1,
-  callbacks: [progressBar(), ganMonitor(), pngSampleSheets(step, out, { count: 100, columns: 10, seed: 7, shape: [28, 28, 1], labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((c) => new Array(10).fill(c)) })],
-});
+const history = await fit(
+  step,
+  { x: real.x, y: real.y, batchSize, shuffle: true, seed: 1 },
+  {
+    epochs: Math.ceil(steps / stepsPerEpoch),
+    stepsPerEpoch,
+    seed: 1,
+    callbacks: [
+      progressBar(),
+      ganMonitor(),
+      pngSampleSheets(step, out, {
+        count: 100,
+        columns: 10,
+        seed: 7,
+        shape: [28, 28, 1],
+        labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((c) => new Array(10).fill(c)),
+      }),
+    ],
+  },
+);
 
 // 10,000 samples conditioned on labels i % 10; the classifier's argmax should match
 const classifier = await loadQualityClassifier('fashion');

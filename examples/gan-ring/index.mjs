@@ -12,7 +12,7 @@ import { gan, ganMonitor, scatterSheet } from '@tessera/gan';
 import { writePng } from '@tessera/gan/node';
 import { dense, sequential } from '@tessera/layers';
 import { adam } from '@tessera/optimizers';
-import { tensor2d, tensor1d } from '@tessera/tensor';
+import { tensor1d, tensor2d } from '@tessera/tensor';
 import { fit, progressBar } from '@tessera/train';
 
 const steps = Number(process.env.STEPS ?? 3000);
@@ -41,7 +41,12 @@ const y = tensor1d(labels, 'int32');
 
 const mlp = (outUnits, seed, name) =>
   sequential(
-    [dense(128, { activation: 'relu', seed }), dense(128, { activation: 'relu', seed: seed + 1 }), dense(128, { activation: 'relu', seed: seed + 2 }), dense(outUnits, { seed: seed + 3 })],
+    [
+      dense(128, { activation: 'relu', seed }),
+      dense(128, { activation: 'relu', seed: seed + 1 }),
+      dense(128, { activation: 'relu', seed: seed + 2 }),
+      dense(outUnits, { seed: seed + 3 }),
+    ],
     { name },
   );
 const step = gan({
@@ -56,12 +61,16 @@ const step = gan({
 });
 // one pass over the 65,536 points is an epoch of 256 critic steps
 const stepsPerEpoch = n / batchSize;
-const history = await fit(step, { x, y, batchSize, shuffle: true, seed: 1 }, {
-  epochs: Math.ceil((steps * nCritic) / stepsPerEpoch),
-  stepsPerEpoch,
-  seed: 1,
-  callbacks: [progressBar(), ganMonitor({ minDiversity: 0.05 })],
-});
+const history = await fit(
+  step,
+  { x, y, batchSize, shuffle: true, seed: 1 },
+  {
+    epochs: Math.ceil((steps * nCritic) / stepsPerEpoch),
+    stepsPerEpoch,
+    seed: 1,
+    callbacks: [progressBar(), ganMonitor({ minDiversity: 0.05 })],
+  },
+);
 
 const samples = step.sample(10000, { seed: 5 });
 const s = samples.dataSync();

@@ -38,7 +38,10 @@ describe('@tessera/gan in the browser (webgl)', () => {
             count: 4,
             columns: 2,
             shape: [2, 2, 1],
-            onSheet: (s, e) => (drawSampleSheet(s, canvas), void drawn.push(e)),
+            onSheet: (s, e) => {
+              drawSampleSheet(s, canvas);
+              drawn.push(e);
+            },
           }),
         ],
       },

@@ -26,7 +26,16 @@ it('the sample sheet of the last epoch is the seeded grid sample() gives after f
     {
       epochs: 2,
       seed: 1,
-      callbacks: [sampleSheets(step, { count: 4, columns: 2, shape: [1, 2, 1], onSheet: (s) => void (last = s.rgba) })],
+      callbacks: [
+        sampleSheets(step, {
+          count: 4,
+          columns: 2,
+          shape: [1, 2, 1],
+          onSheet: (s) => {
+            last = s.rgba;
+          },
+        }),
+      ],
     },
   );
   for (const seed of [0, 0]) {

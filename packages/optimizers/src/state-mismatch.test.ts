@@ -44,7 +44,9 @@ describe('hyper-parameters out of range', () => {
   it('are refused when the optimizer is made', () => {
     expect(() => adam({ b1: 1 })).toThrow('adam b1: expected a number in [0, 1), received 1');
     // Keras' spelling is refused with a hint, not silently ignored
-    expect(() => adam({ beta1: 0.5 } as never)).toThrow('adam option "beta1" (did you mean b1?): expected one of b1, b2, eps, learningRate, received "beta1"');
+    expect(() => adam({ beta1: 0.5 } as never)).toThrow(
+      'adam option "beta1" (did you mean b1?): expected one of b1, b2, eps, learningRate, received "beta1"',
+    );
     expect(() => adamw({ lr: 0.1 } as never)).toThrow(/adamw option "lr" \(did you mean learningRate\?\).*weightDecay, mask/);
     expect(() => adamw({ b2: -0.1 })).toThrow('adamw b2: expected a number in [0, 1), received -0.1');
     expect(() => lion({ b1: 2 })).toThrow('lion b1: expected a number in [0, 1), received 2');

@@ -10,7 +10,15 @@ import { mapTensors, zerosTree, zipTensors } from './tree.js';
 export function checkAdamOptions(options: AdamOptions, who: string, otherKeys: string[] = ['learningRate']): void {
   const { b1, b2, eps } = options;
   // Keras and PyTorch spell the decays beta_1 / betas: an unknown key must not be dropped silently
-  const hints: Record<string, string> = { beta1: 'b1', beta_1: 'b1', beta2: 'b2', beta_2: 'b2', betas: 'b1 and b2', epsilon: 'eps', lr: 'learningRate' };
+  const hints: Record<string, string> = {
+    beta1: 'b1',
+    beta_1: 'b1',
+    beta2: 'b2',
+    beta_2: 'b2',
+    betas: 'b1 and b2',
+    epsilon: 'eps',
+    lr: 'learningRate',
+  };
   for (const key of Object.keys(options)) {
     if (!['b1', 'b2', 'eps'].includes(key)) {
       const hint = hints[key] ? ` (did you mean ${hints[key]}?)` : '';

@@ -19,8 +19,7 @@ class CpuStore implements SeqStore<CpuBuffer> {
   ) {}
   input(name: string): CpuBuffer {
     const info = this.inputs[name];
-    if (!info || info.dtype !== 'float32')
-      throw new TesseraError('VALUE', `LSTM sequence kernel: input "${name}" must be a float32 tensor`);
+    if (info?.dtype !== 'float32') throw new TesseraError('VALUE', `LSTM sequence kernel: input "${name}" must be a float32 tensor`);
     const values = this.backend.readSync(info.dataId);
     return { shape: info.shape, v: values instanceof Float32Array ? values : Float32Array.from(values) };
   }

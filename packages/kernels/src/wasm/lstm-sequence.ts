@@ -89,8 +89,7 @@ class WasmStore implements SeqStore<WasmBuffer> {
   }
   input(name: string): WasmBuffer {
     const info = this.inputs[name];
-    if (!info || info.dtype !== 'float32')
-      throw new TesseraError('VALUE', `LSTM sequence kernel: input "${name}" must be a float32 tensor`);
+    if (info?.dtype !== 'float32') throw new TesseraError('VALUE', `LSTM sequence kernel: input "${name}" must be a float32 tensor`);
     return this.wrap(info);
   }
   alloc(shape: number[], output = false): WasmBuffer {
