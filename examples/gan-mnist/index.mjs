@@ -12,7 +12,7 @@ import { datasetDir, seconds } from '@tessera/example-shared/datasets';
 import { allImages } from '@tessera/example-shared/images';
 import { gan, ganMonitor, ganQuality } from '@tessera/gan';
 import { loadQualityClassifier, pngSampleSheets } from '@tessera/gan/node';
-import { conv2d, conv2dTranspose, dense, flatten, reshape, sequential } from '@tessera/layers';
+import { batchNormalization, conv2d, conv2dTranspose, dense, dropout, flatten, reshape, sequential } from '@tessera/layers';
 import { adam } from '@tessera/optimizers';
 import { slice } from '@tessera/tensor';
 import { fit, progressBar } from '@tessera/train';
@@ -30,12 +30,27 @@ const realTest = await allImages(test);
 
 const models = {
   mlp: () => ({
+    // the classic MLP GAN: batch-normalized leaky-ReLU generator, dropout in the discriminator
     generator: sequential(
-      [dense(256, { activation: 'leakyRelu', seed: 1 }), dense(512, { activation: 'leakyRelu', seed: 2 }), dense(784, { activation: 'tanh', seed: 3 })],
+      [
+        dense(256, { activation: 'leakyRelu', seed: 1 }),
+        batchNormalization({ momentum: 0.8 }),
+        dense(512, { activation: 'leakyRelu', seed: 2 }),
+        batchNormalization({ momentum: 0.8 }),
+        dense(1024, { activation: 'leakyRelu', seed: 3 }),
+        batchNormalization({ momentum: 0.8 }),
+        dense(784, { activation: 'tanh', seed: 4 }),
+      ],
       { name: 'generator' },
     ),
     discriminator: sequential(
-      [dense(512, { activation: 'leakyRelu', seed: 4 }), dense(256, { activation: 'leakyRelu', seed: 5 }), dense(1, { seed: 6 })],
+      [
+        dense(512, { activation: 'leakyRelu', seed: 5 }),
+        dropout(0.3),
+        dense(256, { activation: 'leakyRelu', seed: 6 }),
+        dropout(0.3),
+        dense(1, { seed: 7 }),
+      ],
       { name: 'discriminator' },
     ),
   }),
@@ -90,12 +105,16 @@ first.y.dispose();
 const stepsPerEpoch = Math.min(500, steps);
 const epochs = Math.ceil(steps / stepsPerEpoch);
 const shape = arch === 'dcgan' ? undefined : [28, 28, 1];
-const history = await fit(step, { x: real.x, y: real.y, batchSize, shuffle: true, seed: 1 }, {
-  epochs,
-  stepsPerEpoch,
-  seed: 1,
-  callbacks: [progressBar(), ganMonitor(), pngSampleSheets(step, out, { count: 100, columns: 10, seed: 7, shape })],
-});
+const history = await fit(
+  step,
+  { x: real.x, y: real.y, batchSize, shuffle: true, seed: 1 },
+  {
+    epochs,
+    stepsPerEpoch,
+    seed: 1,
+    callbacks: [progressBar(), ganMonitor(), pngSampleSheets(step, out, { count: 100, columns: 10, seed: 7, shape })],
+  },
+);
 const q = measure();
 const result = {
   example: 'gan-mnist',
