@@ -14,7 +14,7 @@ import { gan, ganMonitor, ganQuality } from '@tessera/gan';
 import { loadQualityClassifier, pngSampleSheets } from '@tessera/gan/node';
 import { batchNormalization, conv2d, conv2dTranspose, dense, dropout, flatten, reshape, sequential } from '@tessera/layers';
 import { adam } from '@tessera/optimizers';
-import { slice } from '@tessera/tensor';
+import { concat, reshape as reshapeTensor, slice } from '@tessera/tensor';
 import { fit, progressBar } from '@tessera/train';
 
 const arch = process.env.ARCH ?? 'mlp';
@@ -25,8 +25,16 @@ const out = resolve(dirname(fileURLToPath(import.meta.url)), 'out', arch);
 const start = performance.now();
 const plugin = await useBackend(await auto([wasm(), cpu()]));
 const { train, test } = await mnist({ from: datasetDir('mnist'), flatten: arch !== 'dcgan' });
-const real = await allImages(train);
+const real = await allImages(train, { limit: Number(process.env.TRAIN_LIMIT ?? Number.POSITIVE_INFINITY) });
 const realTest = await allImages(test);
+if (arch === 'dcgan') {
+  // images [n, 28, 28] → [n, 28, 28, 1] for the convolutions
+  for (const set of [real, realTest]) {
+    const flat = set.x;
+    set.x = reshapeTensor(flat, [flat.shape[0], 28, 28, 1]);
+    flat.dispose();
+  }
+}
 
 const models = {
   mlp: () => ({
@@ -89,7 +97,10 @@ const step = gan({
 
 const classifier = await loadQualityClassifier('mnist');
 const measure = () => {
-  const generated = step.sample(10000, { seed: 123 });
+  // 10,000 samples from one seeded latent batch, generated 1,000 at a time (conv intermediates stay small)
+  const chunks = Array.from({ length: 10 }, (_, i) => step.sample(1000, { seed: 123 + i }));
+  const generated = concat(chunks);
+  for (const c of chunks) c.dispose();
   const q = ganQuality(classifier, generated, realTest.x, { range: [-1, 1], realRange: [-1, 1] });
   generated.dispose();
   return q;
