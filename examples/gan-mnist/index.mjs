@@ -96,9 +96,9 @@ const step = gan({
 });
 
 const classifier = await loadQualityClassifier('mnist');
-const measure = () => {
+const measure = (ema = true) => {
   // 10,000 samples from one seeded latent batch, generated 1,000 at a time (conv intermediates stay small)
-  const chunks = Array.from({ length: 10 }, (_, i) => step.sample(1000, { seed: 123 + i }));
+  const chunks = Array.from({ length: 10 }, (_, i) => step.sample(1000, { seed: 123 + i, ema }));
   const generated = concat(chunks);
   for (const c of chunks) c.dispose();
   const q = ganQuality(classifier, generated, realTest.x, { range: [-1, 1], realRange: [-1, 1] });
@@ -127,6 +127,7 @@ const history = await fit(
   },
 );
 const q = measure();
+const qRaw = measure(false); // the generator's own weights, for comparison with their moving average
 const result = {
   example: 'gan-mnist',
   arch,
@@ -138,6 +139,7 @@ const result = {
   frechet: q.frechet,
   frechetAtStep0: q0.frechet,
   frechetRatio: q.frechet / q0.frechet,
+  withoutEma: { scoreRatio: qRaw.scoreRatio, frechet: qRaw.frechet, minClassFraction: qRaw.minClassFraction },
   minClassFraction: q.minClassFraction,
   histogram: q.histogram.map((v) => Math.round(v * 1000) / 1000),
   finalLogs: history.logs.at(-1),
