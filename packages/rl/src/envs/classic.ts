@@ -2,7 +2,20 @@ import { TesseraError, ValueError } from '@tessera/core';
 import type { EnvSpec, ResetOptions } from '../env.js';
 import { EnvRandom, freshSeed } from '../spaces/random.js';
 
-/** What the classic-control environments share: a seeded random source, the float64 state, reset bookkeeping. */
+/**
+ * What the classic-control environments share: a seeded random source, the float64 state and
+ * reset bookkeeping; `state`/`setState` read and set the physical state (e.g. to replay a recorded
+ * trajectory, as the tests against Gymnasium do).
+ *
+ * @example
+ * ```ts
+ * const env = new CartPole();
+ * env.reset({ seed: 0 });
+ * env.setState([0, 0, 0.1, 0]); // x, ẋ, θ, θ̇
+ * env.step(1);
+ * env.state; // Float64Array of the next state
+ * ```
+ */
 export abstract class ClassicEnv {
   abstract readonly spec: EnvSpec;
   protected random = new EnvRandom(freshSeed());
