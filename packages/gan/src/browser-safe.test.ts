@@ -1,21 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { browserBundle } from '../../../test-support/browser-bundle.js';
 
 describe('entry points', () => {
   it('the main entry bundles for the browser without Node builtins; files and zlib live in ./node', async () => {
-    const bundle = (entry: string) =>
-      build({
-        entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-        bundle: true,
-        write: false,
-        platform: 'browser',
-        format: 'esm',
-        external: ['@tessera/*', '@tensorflow/*'],
-        logLevel: 'silent',
-      });
-    const main = await bundle('./index.ts');
-    const text = main.outputFiles[0]?.text ?? '';
+    const bundle = (entry: string) => browserBundle(new URL(entry, import.meta.url));
+    const text = await bundle('./index.ts');
     expect(text).toContain('function gan(');
     expect(text).toContain('function drawSampleSheet(');
     expect(text).not.toMatch(/["'](node:)?(fs|path|zlib|module|fs\/promises)["']/);

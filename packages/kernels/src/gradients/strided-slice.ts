@@ -1,5 +1,6 @@
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { mul, reshape, StridedSlice, scatterND, slice_util, tensor2d } from '@tensorflow/tfjs-core';
+import { mul, reshape, StridedSlice, scatterND, tensor2d } from '@tensorflow/tfjs-core';
+import { type StridedSliceAttrs, stridedSliceInfo } from '../strided-slice-info.js';
 
 /**
  * StridedSlice gradient (tfjs-core has none): dy scattered back into zeros of x's shape at the
@@ -16,29 +17,10 @@ export const stridedSliceGradConfig: GradConfig = {
   inputsToSave: ['x'],
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const [x] = saved as [Tensor];
-    const a = attrs as unknown as {
-      begin: number[];
-      end: number[];
-      strides: number[];
-      beginMask: number;
-      endMask: number;
-      ellipsisMask: number;
-      newAxisMask: number;
-      shrinkAxisMask: number;
-    };
+    const a = attrs as unknown as StridedSliceAttrs;
     return {
       x: () => {
-        const info = slice_util.sliceInfo(
-          x.shape,
-          a.begin,
-          a.end,
-          a.strides,
-          a.beginMask,
-          a.endMask,
-          a.ellipsisMask,
-          a.newAxisMask,
-          a.shrinkAxisMask,
-        );
+        const info = stridedSliceInfo(x.shape, a);
         const rank = x.rank;
         const counts = x.shape.map((_, d) => {
           const b = info.begin[d] as number;

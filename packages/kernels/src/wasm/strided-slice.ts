@@ -1,21 +1,11 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { getKernel, StridedSlice, slice_util } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
+import { type StridedSliceAttrs, stridedSliceInfo } from '../strided-slice-info.js';
 import { wasmSliceKernel } from './slice.js';
 
 let stockKernel: KernelFunc | undefined;
 let stockSetup: KernelConfig['setupFunc'];
-
-interface StridedSliceAttrs {
-  begin: number[];
-  end: number[];
-  strides: number[];
-  beginMask: number;
-  endMask: number;
-  ellipsisMask: number;
-  newAxisMask: number;
-  shrinkAxisMask: number;
-}
 
 /**
  * StridedSlice for the wasm backend: tfjs-backend-wasm 4.22 cuts unit-stride boxes (`x[a:b]`,
@@ -34,17 +24,7 @@ export const wasmStridedSliceKernel: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const { x } = inputs as unknown as { x: TensorInfo };
   const a = attrs as unknown as StridedSliceAttrs;
-  const info = slice_util.sliceInfo(
-    x.shape,
-    a.begin,
-    a.end,
-    a.strides,
-    a.beginMask,
-    a.endMask,
-    a.ellipsisMask,
-    a.newAxisMask,
-    a.shrinkAxisMask,
-  );
+  const info = stridedSliceInfo(x.shape, a);
   if (info.isIdentity) {
     (backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: info.finalShape, dtype: x.dtype };
