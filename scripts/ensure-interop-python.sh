@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.venv-interop
-check='import onnx, onnxruntime, safetensors, numpy, torch'
+check='import onnx, onnxruntime, safetensors, numpy'
 if ! command -v python3 >/dev/null 2>&1; then
   echo "ensure-interop-python: python3 is absent" >&2
   exit 3

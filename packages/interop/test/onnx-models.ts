@@ -39,7 +39,11 @@ export interface Case {
 function randomStats(m: Layer<Tensor | Tensor[]>, seed: number): void {
   let s = seed;
   for (const [k, v] of Object.entries(m.state())) {
-    scope(() => v.assign(k.endsWith('moving_variance') ? randomUniform(v.shape, 0.5, 1.5, 'float32', s++) : randomNormal(v.shape, 0, 0.5, 'float32', s++)));
+    scope(() =>
+      v.assign(
+        k.endsWith('moving_variance') ? randomUniform(v.shape, 0.5, 1.5, 'float32', s++) : randomNormal(v.shape, 0, 0.5, 'float32', s++),
+      ),
+    );
   }
 }
 

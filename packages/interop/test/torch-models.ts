@@ -1,6 +1,20 @@
 // Tessera models with a PyTorch twin in check-torch.py (same module paths, same arithmetic).
 import type { Layer } from '@tessera/layers';
-import { add, batchNormalization, conv1d, conv2d, dense, embedding, gru, input, layerNormalization, lstm, model, multiHeadAttention, sequential } from '@tessera/layers';
+import {
+  add,
+  batchNormalization,
+  conv1d,
+  conv2d,
+  dense,
+  embedding,
+  gru,
+  input,
+  layerNormalization,
+  lstm,
+  model,
+  multiHeadAttention,
+  sequential,
+} from '@tessera/layers';
 import type { Tensor } from '@tessera/tensor';
 import { randomNormal, randomUniform, randomUniformInt, scope } from '@tessera/tensor';
 
@@ -20,13 +34,16 @@ export const torchCases: TorchCase[] = [
   {
     name: 'cnn',
     build: () => {
-      const m = sequential(
-        [conv2d(4, 3, { activation: 'relu', seed: 3 }), batchNormalization(), conv2d(3, 2, { strides: 2, seed: 4 })],
-        { inputShape: [7, 7, 2] },
-      );
+      const m = sequential([conv2d(4, 3, { activation: 'relu', seed: 3 }), batchNormalization(), conv2d(3, 2, { strides: 2, seed: 4 })], {
+        inputShape: [7, 7, 2],
+      });
       let s = 40;
       for (const [k, v] of Object.entries(m.state())) {
-        scope(() => v.assign(k.endsWith('variance') ? randomUniform(v.shape, 0.5, 1.5, 'float32', s++) : randomNormal(v.shape, 0, 0.5, 'float32', s++)));
+        scope(() =>
+          v.assign(
+            k.endsWith('variance') ? randomUniform(v.shape, 0.5, 1.5, 'float32', s++) : randomNormal(v.shape, 0, 0.5, 'float32', s++),
+          ),
+        );
       }
       for (const [k, v] of Object.entries(m.parameters())) {
         if (k.includes('batch_normalization')) scope(() => v.assign(randomNormal(v.shape, 1, 0.3, 'float32', s++)));

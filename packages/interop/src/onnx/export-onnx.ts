@@ -2,9 +2,9 @@ import { ValueError } from '@tessera/core';
 import type { GraphNode, Layer, SymbolicTensor } from '@tessera/layers';
 import { InputLayer, Model, Sequential } from '@tessera/layers';
 import type { Tensor } from '@tessera/tensor';
-import { OnnxBuilder } from './onnx-builder.js';
-import { encodeOnnxModel, type OnnxValueInfo, OnnxType } from './onnx-proto.js';
 import { onnxLayerEmitters } from './layer-emitters.js';
+import { OnnxBuilder } from './onnx-builder.js';
+import { encodeOnnxModel, OnnxType, type OnnxValueInfo } from './onnx-proto.js';
 
 type AnyLayer = Layer<Tensor | Tensor[]>;
 type Shape = Array<number | null>;
@@ -78,7 +78,12 @@ function feedsEmbedding(m: AnyLayer, inputIndex: number): boolean {
   }
   if (m instanceof Model) {
     const t = m.inputs[inputIndex];
-    return m.nodes.some((n) => t !== undefined && n.inputs.includes(t) && (n.layer.className === 'Embedding' || feedsEmbedding(n.layer as AnyLayer, n.inputs.indexOf(t))));
+    return m.nodes.some(
+      (n) =>
+        t !== undefined &&
+        n.inputs.includes(t) &&
+        (n.layer.className === 'Embedding' || feedsEmbedding(n.layer as AnyLayer, n.inputs.indexOf(t))),
+    );
   }
   return false;
 }
@@ -104,10 +109,13 @@ export function exportOnnx(model: AnyLayer, options: OnnxExportOptions = {}): Ui
   if (!(model instanceof Sequential) && !(model instanceof Model)) {
     throw new ValueError('exportOnnx model', 'a Sequential or functional Model', model?.className ?? model);
   }
-  if (!model.built || !model.builtInputShape) throw new ValueError('exportOnnx model', 'a built model (call it once, or give inputShape)', 'not built');
+  if (!model.built || !model.builtInputShape)
+    throw new ValueError('exportOnnx model', 'a built model (call it once, or give inputShape)', 'not built');
   const batch = options.batchName ?? 'batch';
   const inShapes = (model instanceof Model ? model.inputs.map((t) => t.shape) : [model.builtInputShape]) as Shape[];
-  const outShapes = (model instanceof Model ? model.outputs.map((t) => t.shape) : [model.computeOutputShape(model.builtInputShape)]) as Shape[];
+  const outShapes = (
+    model instanceof Model ? model.outputs.map((t) => t.shape) : [model.computeOutputShape(model.builtInputShape as Shape)]
+  ) as Shape[];
   const defaultIn = model instanceof Model ? model.inputNames : ['input'];
   const inNames = options.inputNames ?? defaultIn;
   const outNames = options.outputNames ?? outShapes.map((_, i) => (i === 0 ? 'output' : `output_${i}`));

@@ -1,11 +1,11 @@
 import { ValueError } from '@tessera/core';
-import type { Layer } from '@tessera/layers';
 import type {
   BatchNormalization,
   Conv1D,
   Conv2D,
   Embedding,
   GlobalPool,
+  Layer,
   LayerNormalization,
   MultiHeadAttention,
   Pool,
@@ -38,7 +38,15 @@ function need(l: AnyLayer, short: string): Variable {
   return v;
 }
 
-/** Applies a Tessera activation by name (exact gelu through Erf, silu as x·sigmoid(x)). */
+/**
+ * Applies a Tessera activation by name (exact gelu through Erf, silu as x·sigmoid(x)); returns
+ * the output name (`x` itself for `linear`).
+ *
+ * @example
+ * ```ts
+ * const y = emitActivation(builder, 'gelu', 'dense:0', 'dense');
+ * ```
+ */
 export function emitActivation(b: OnnxBuilder, name: string, x: string, where: string): string {
   const one = (op: string, attrs = {}) => b.op(op, [x], attrs, `${where}/${op.toLowerCase()}`)[0] as string;
   switch (name) {
@@ -114,7 +122,12 @@ function emitConv(b: OnnxBuilder, l: AnyLayer, [x]: string[]): string[] {
   const bias = weight(l, 'bias');
   const inputs = [b.floats(`${l.name}/kernel`, wShape, w), ...(bias ? [b.tensor(`${l.name}/bias`, bias)] : [])];
   const y = channelsFirst(b, x as string, rank, l.name, (t) => {
-    const attrs = { kernel_shape: { ints: c.kernelSize }, strides: { ints: c.strides }, dilations: { ints: c.dilation }, ...padAttrs(c.padding) };
+    const attrs = {
+      kernel_shape: { ints: c.kernelSize },
+      strides: { ints: c.strides },
+      dilations: { ints: c.dilation },
+      ...padAttrs(c.padding),
+    };
     return b.op('Conv', [t, ...inputs], attrs, `${l.name}/conv`)[0] as string;
   });
   return [emitActivation(b, String(o.activation ?? 'linear'), y, l.name)];
@@ -133,7 +146,8 @@ function emitPool(b: OnnxBuilder, l: AnyLayer, [x]: string[]): string[] {
 function emitAttention(b: OnnxBuilder, l: AnyLayer, inputs: string[]): string[] {
   const m = l as MultiHeadAttention;
   if (m.causal || m.rotary) throw new ValueError(`ONNX export of ${l.name}`, 'attention without causal mask or rotary positions', cfg(l));
-  if (m.numKeyValueHeads !== m.numHeads) throw new ValueError(`ONNX export of ${l.name}`, 'numKeyValueHeads equal to numHeads', m.numKeyValueHeads);
+  if (m.numKeyValueHeads !== m.numHeads)
+    throw new ValueError(`ONNX export of ${l.name}`, 'numKeyValueHeads equal to numHeads', m.numKeyValueHeads);
   const q = inputs[0] as string;
   const v = inputs[1] ?? q;
   const k = inputs[2] ?? v;
@@ -151,7 +165,12 @@ function emitAttention(b: OnnxBuilder, l: AnyLayer, inputs: string[]): string[] 
   const p = b.op('Softmax', [scaled], { axis: { int: -1 } }, `${l.name}/softmax`)[0] as string;
   const o = b.op('MatMul', [p, vh], {}, `${l.name}/context`)[0] as string;
   const ot = b.op('Transpose', [o], { perm: { ints: [0, 2, 1, 3] } }, `${l.name}/context_t`)[0] as string;
-  const merged = b.op('Reshape', [ot, b.ints(`${l.name}/merge_shape`, [0, 0, m.numHeads * m.valueDim])], {}, `${l.name}/merge`)[0] as string;
+  const merged = b.op(
+    'Reshape',
+    [ot, b.ints(`${l.name}/merge_shape`, [0, 0, m.numHeads * m.valueDim])],
+    {},
+    `${l.name}/merge`,
+  )[0] as string;
   return [affine(b, merged, need(l, 'output_kernel'), weight(l, 'output_bias'), `${l.name}/output`)];
 }
 
@@ -222,7 +241,8 @@ export const onnxLayerEmitters: Record<string, LayerEmitter> = {
   Concatenate: (b, l, xs) => b.op('Concat', xs, { axis: { int: (cfg(l).axis as number) ?? -1 } }, `${l.name}/concat`),
   Embedding: (b, l, [x]) => {
     const e = l as Embedding;
-    if (e.maskZero) throw new ValueError(`ONNX export of ${l.name}`, 'an embedding without maskZero (padding masks are not exported)', true);
+    if (e.maskZero)
+      throw new ValueError(`ONNX export of ${l.name}`, 'an embedding without maskZero (padding masks are not exported)', true);
     return b.op('Gather', [b.tensor(`${l.name}/embeddings`, need(l, 'embeddings')), x as string], { axis: { int: 0 } }, `${l.name}/gather`);
   },
   MultiHeadAttention: emitAttention,
@@ -231,5 +251,10 @@ export const onnxLayerEmitters: Record<string, LayerEmitter> = {
 function globalPool(b: OnnxBuilder, l: AnyLayer, [x]: string[]): string[] {
   const g = l as GlobalPool;
   const axes = g.rank === 2 ? [1, 2] : [1];
-  return b.op(g.mode === 'max' ? 'ReduceMax' : 'ReduceMean', [x as string], { axes: { ints: axes }, keepdims: { int: 0 } }, `${l.name}/reduce`);
+  return b.op(
+    g.mode === 'max' ? 'ReduceMax' : 'ReduceMean',
+    [x as string],
+    { axes: { ints: axes }, keepdims: { int: 0 } },
+    `${l.name}/reduce`,
+  );
 }

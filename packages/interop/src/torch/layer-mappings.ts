@@ -94,7 +94,8 @@ const recurrent = (order: number[] | undefined): TorchMapping => ({
       const bh = g(t('bias_hh_l0'));
       const resetAfter = l.className === 'GRU' && (l.getConfig().config as { resetAfter?: boolean }).resetAfter !== false;
       if (resetAfter) out.bias = concat([reshape(bi, [1, -1]), reshape(bh, [1, -1])], 0);
-      else if (l.className === 'GRU') throw new ValueError(`torch state dict of ${l.name}`, 'a GRU with resetAfter (torch computes r·(W h + b))', false);
+      else if (l.className === 'GRU')
+        throw new ValueError(`torch state dict of ${l.name}`, 'a GRU with resetAfter (torch computes r·(W h + b))', false);
       else out.bias = add(bi, bh);
     }
     return out;
@@ -127,7 +128,12 @@ const attention: TorchMapping = {
   },
   fromTorch: (_, t, has) => {
     const [q, k, v] = split(t('in_proj_weight'), 3, 0).map(T);
-    const out: Record<string, Tensor> = { query_kernel: q as Tensor, key_kernel: k as Tensor, value_kernel: v as Tensor, output_kernel: T(t('out_proj.weight')) };
+    const out: Record<string, Tensor> = {
+      query_kernel: q as Tensor,
+      key_kernel: k as Tensor,
+      value_kernel: v as Tensor,
+      output_kernel: T(t('out_proj.weight')),
+    };
     if (has('in_proj_bias')) {
       const [bq, bk, bv] = split(t('in_proj_bias'), 3, 0);
       Object.assign(out, { query_bias: bq, key_bias: bk, value_bias: bv });
