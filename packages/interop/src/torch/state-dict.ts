@@ -93,7 +93,12 @@ export function fromTorchStateDict(model: AnyLayer, stateDict: Record<string, Te
       const values = m.fromTorch(leaf, get, (name) => `${prefix}${name}` in stateDict);
       for (const [short, v] of Object.entries(vars)) {
         const val = values[short];
-        if (!val) throw new ValueError('fromTorchStateDict state dict', `a value for ${leaf.name}/${short}`, 'none');
+        if (!val)
+          throw new ValueError(
+            'fromTorchStateDict state dict',
+            `an entry for ${leaf.name}/${short} (module ${prefix.slice(0, -1) || leaf.name})`,
+            'none',
+          );
         if (val.shape.join() !== v.shape.join()) {
           throw new ValueError(`fromTorchStateDict ${leaf.name}/${short}`, `shape [${v.shape.join(', ')}]`, `[${val.shape.join(', ')}]`);
         }
