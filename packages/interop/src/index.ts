@@ -12,6 +12,7 @@ export { OnnxBuilder } from './onnx/onnx-builder.js';
 export type { OnnxAttr, OnnxGraph, OnnxInitializer, OnnxNode, OnnxValueInfo } from './onnx/onnx-proto.js';
 export { encodeOnnxModel, OnnxType } from './onnx/onnx-proto.js';
 export { ProtoWriter } from './onnx/protobuf-writer.js';
+export { emitRecurrent } from './onnx/recurrent-emitters.js';
 export type { TorchMapping } from './torch/layer-mappings.js';
 export { torchLayerMappings } from './torch/layer-mappings.js';
 export { exportTorchSafetensors, fromTorchStateDict, importTorchSafetensors, toTorchStateDict } from './torch/state-dict.js';

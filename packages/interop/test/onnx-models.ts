@@ -10,12 +10,14 @@ import {
   concatenate,
   conv1d,
   conv2d,
+  conv2dTranspose,
   dense,
   dropout,
   embedding,
   flatten,
   globalAvgPool1d,
   globalMaxPool2d,
+  gru,
   input,
   layerNormalization,
   lstm,
@@ -25,6 +27,7 @@ import {
   multiHeadAttention,
   reshape,
   sequential,
+  simpleRnn,
 } from '@tessera/layers';
 import type { Tensor } from '@tessera/tensor';
 import { randomNormal, randomUniform, randomUniformInt, scope } from '@tessera/tensor';
@@ -48,7 +51,7 @@ function randomStats(m: Layer<Tensor | Tensor[]>, seed: number): void {
 }
 
 /** The names of {@link onnxCases}, known before a backend is chosen. */
-export const caseNames = ['mlp', 'cnn', 'functional', 'attention', 'nested'];
+export const caseNames = ['mlp', 'cnn', 'functional', 'attention', 'nested', 'recurrent'];
 
 export function onnxCases(): Case[] {
   const mlp = sequential(
@@ -105,7 +108,25 @@ export function onnxCases(): Case[] {
   const nested = model({ inputs: img, outputs: nestedOut, name: 'nested' });
   randomStats(nested, 60);
 
+  const recurrent = sequential(
+    [
+      embedding(15, 4, { seed: 19 }),
+      lstm(5, { returnSequences: true, seed: 20 }),
+      gru(4, { returnSequences: true, seed: 21 }),
+      gru(4, { returnSequences: true, resetAfter: false, seed: 22 }),
+      simpleRnn(3, { activation: 'relu', seed: 23 }),
+      dense(2, { seed: 24 }),
+    ],
+    { inputShape: [7], name: 'recurrent' },
+  );
+  // non-zero biases, so that bias layouts and gate orders are exercised
+  let seed = 70;
+  for (const [k, v] of Object.entries(recurrent.parameters())) {
+    if (k.endsWith('/bias')) scope(() => v.assign(randomNormal(v.shape, 0, 0.5, 'float32', seed++)));
+  }
+
   return [
+    { name: 'recurrent', model: recurrent, inputs: [randomUniformInt([3, 7], 0, 15, 106)] },
     { name: 'mlp', model: mlp, inputs: [randomNormal([3, 8], 0, 1, 'float32', 100)] },
     { name: 'cnn', model: cnn, inputs: [randomNormal([2, 9, 9, 2], 0, 1, 'float32', 101)] },
     {
@@ -118,7 +139,7 @@ export function onnxCases(): Case[] {
   ];
 }
 
-/** A model with a layer the exporter does not write (LSTM). */
+/** A model with a layer the exporter does not write (Conv2DTranspose). */
 export function unsupportedCase(): Layer<Tensor | Tensor[]> {
-  return sequential([lstm(4, { seed: 1 }), dense(2)], { inputShape: [5, 3], name: 'recurrent' });
+  return sequential([conv2dTranspose(2, 3, { seed: 1 }), flatten(), dense(2)], { inputShape: [4, 4, 1], name: 'upsampler' });
 }

@@ -13,6 +13,7 @@ import type {
 } from '@tessera/layers';
 import type { Tensor, Variable } from '@tessera/tensor';
 import type { OnnxBuilder } from './onnx-builder.js';
+import { emitRecurrent } from './recurrent-emitters.js';
 
 type AnyLayer = Layer<Tensor | Tensor[]>;
 
@@ -246,6 +247,9 @@ export const onnxLayerEmitters: Record<string, LayerEmitter> = {
     return b.op('Gather', [b.tensor(`${l.name}/embeddings`, need(l, 'embeddings')), x as string], { axis: { int: 0 } }, `${l.name}/gather`);
   },
   MultiHeadAttention: emitAttention,
+  SimpleRNN: emitRecurrent,
+  LSTM: emitRecurrent,
+  GRU: emitRecurrent,
 };
 
 function globalPool(b: OnnxBuilder, l: AnyLayer, [x]: string[]): string[] {

@@ -11,15 +11,21 @@ import { ProtoWriter } from './protobuf-writer.js';
 export const OnnxType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 
 /**
- * An attribute value of an ONNX node: number (int when integral and `int` is used), float,
- * string, or lists of ints / floats.
+ * An attribute value of an ONNX node: an int, a float, a string, or a list of ints, floats or
+ * strings.
  *
  * @example
  * ```ts
  * const a: OnnxAttr = { ints: [1, 1] };
  * ```
  */
-export type OnnxAttr = { int: number } | { float: number } | { string: string } | { ints: number[] } | { floats: number[] };
+export type OnnxAttr =
+  | { int: number }
+  | { float: number }
+  | { string: string }
+  | { ints: number[] }
+  | { floats: number[] }
+  | { strings: string[] };
 
 /**
  * One ONNX node: operator, input and output names, attributes.
@@ -85,13 +91,16 @@ export interface OnnxGraph {
 }
 
 function attribute(name: string, a: OnnxAttr): ProtoWriter {
-  // AttributeProto: name=1, f=2, i=3, s=4, floats=7, ints=8, type=20
+  // AttributeProto: name=1, f=2, i=3, s=4, floats=7, ints=8, strings=9, type=20
   const w = new ProtoWriter().string(1, name);
   if ('float' in a) w.float(2, a.float).varint(20, 1);
   else if ('int' in a) w.varint(3, a.int).varint(20, 2);
   else if ('string' in a) w.string(4, a.string).varint(20, 3);
   else if ('floats' in a) w.packedFloats(7, a.floats).varint(20, 6);
-  else w.packedVarints(8, a.ints).varint(20, 7);
+  else if ('strings' in a) {
+    for (const x of a.strings) w.string(9, x);
+    w.varint(20, 8);
+  } else w.packedVarints(8, a.ints).varint(20, 7);
   return w;
 }
 
