@@ -92,6 +92,33 @@ def attention():
     return keras.Model(x, y, name="attention")
 
 
+def seq1d():
+    return keras.Sequential(
+        [
+            keras.Input((10, 3)),
+            layers.Conv1D(4, 3, padding="same", activation="relu"),
+            layers.MaxPooling1D(2),
+            layers.SimpleRNN(5, return_sequences=True),
+            layers.GRU(4, return_sequences=True, reset_after=False),
+            layers.AveragePooling1D(2, padding="same"),
+            layers.GlobalMaxPooling1D(),
+            layers.Dense(3, activation="elu"),
+            layers.Dense(2, activation="leaky_relu"),
+        ],
+        name="seq1d",
+    )
+
+
+def image2():
+    x = keras.Input((12,))
+    h = layers.Reshape((2, 2, 3))(x)
+    h = layers.Conv2D(4, 2, padding="same", dilation_rate=2, activation="swish")(h)
+    a = layers.GlobalAveragePooling2D()(h)
+    m = layers.GlobalMaxPooling2D()(h)
+    y = layers.Dense(2, activation="sigmoid")(layers.Concatenate()([a, m]))
+    return keras.Model(x, y, name="image2")
+
+
 def unsupported():
     return keras.Sequential([keras.Input((4, 4, 1)), layers.Cropping2D(1), layers.Flatten(), layers.Dense(2)], name="unsupported")
 
@@ -105,6 +132,8 @@ def main():
         (functional, lambda r: [r.normal(size=(3, 6)), r.normal(size=(3, 6))]),
         (rnn, lambda r: [r.randint(0, 20, size=(3, 5))]),
         (attention, lambda r: [r.normal(size=(2, 4, 8))]),
+        (seq1d, lambda r: [r.normal(size=(2, 10, 3))]),
+        (image2, lambda r: [r.normal(size=(3, 12))]),
         (unsupported, lambda r: [r.normal(size=(1, 4, 4, 1))]),
     ]
     for i, (build, make_inputs) in enumerate(specs):

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('loadKerasModel matches Keras 3 predictions', () => {
-  for (const name of ['mlp', 'cnn', 'functional', 'rnn', 'attention']) {
+  for (const name of ['mlp', 'cnn', 'functional', 'rnn', 'attention', 'seq1d', 'image2']) {
     it(name, () => {
       const { bytes, record } = fixture(name);
       const m = loadKerasModel(bytes);
