@@ -66,14 +66,18 @@ export function quantizeWeights(
 
 interface QuantMeta {
   dtype: QuantizationDtype;
-  scale: number[];
-  min: number;
+  /** uint8/uint16: the scale and minimum (int8: the scales are the tensor `<name>:scale`). */
+  scale?: number;
+  min?: number;
 }
+
+const SCALE_SUFFIX = ':scale';
 
 /**
  * Serializes a model's weights to a compact safetensors file: quantized weights are stored with
- * their own dtype (`I8`, `U8`, `U16`, `F16`), the rest as `F32`/`I32`; the scales and minimums are
- * in the file's `__metadata__` (`tessera.quantization`, JSON). Any safetensors reader opens it;
+ * their own dtype (`I8`, `U8`, `U16`, `F16`), the rest as `F32`/`I32`; int8 per-channel scales are
+ * float32 tensors `<name>:scale`, and the file's `__metadata__` (`tessera.quantization`, JSON) says
+ * which weight is quantized how (with the scale and minimum of uint8/uint16). Any safetensors reader opens it;
  * {@link decodeQuantizedWeights} dequantizes.
  *
  * @example
@@ -90,19 +94,23 @@ export function encodeQuantizedWeights(source: Module | Record<string, Tensor>, 
   const meta: Record<string, QuantMeta> = {};
   const chunks: Uint8Array[] = [];
   let offset = 0;
+  const entries: Array<[string, string, number[], Uint8Array]> = [];
   for (const name of Object.keys(q).sort()) {
     const v = q[name] as QuantizedTensor | Float32Array | Int32Array;
-    let bytes: Uint8Array;
-    let tag: string;
     if (v instanceof Float32Array || v instanceof Int32Array) {
-      tag = v instanceof Float32Array ? 'F32' : 'I32';
-      bytes = littleEndian(v, 4);
-    } else {
-      tag = TAG[v.dtype];
-      bytes = littleEndian(v.data, v.data.BYTES_PER_ELEMENT);
-      meta[name] = { dtype: v.dtype, scale: v.scale, min: v.min };
+      entries.push([name, v instanceof Float32Array ? 'F32' : 'I32', shapes[name] as number[], littleEndian(v, 4)]);
+      continue;
     }
-    header[name] = { dtype: tag, shape: shapes[name], data_offsets: [offset, offset + bytes.byteLength] };
+    entries.push([name, TAG[v.dtype], shapes[name] as number[], littleEndian(v.data, v.data.BYTES_PER_ELEMENT)]);
+    if (v.dtype === 'int8') {
+      // per-channel scales as a float32 tensor next to the weight (compact, readable by any safetensors reader)
+      entries.push([`${name}${SCALE_SUFFIX}`, 'F32', [v.scale.length], littleEndian(Float32Array.from(v.scale), 4)]);
+      meta[name] = { dtype: v.dtype };
+    } else meta[name] = { dtype: v.dtype, scale: v.scale[0], min: v.min };
+  }
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const [name, tag, shape, bytes] of entries) {
+    header[name] = { dtype: tag, shape, data_offsets: [offset, offset + bytes.byteLength] };
     chunks.push(bytes);
     offset += bytes.byteLength;
   }
@@ -152,24 +160,35 @@ export function decodeQuantizedWeights(bytes: Uint8Array): Record<string, Tensor
     throw new FormatError('safetensors', `__metadata__ "${META_KEY}" is not JSON`, { cause });
   }
   const out: Record<string, Tensor> = {};
+  const scales = new Set(
+    Object.keys(meta)
+      .filter((n) => meta[n]?.dtype === 'int8')
+      .map((n) => `${n}${SCALE_SUFFIX}`),
+  );
   for (const [name, t] of Object.entries(tensors)) {
     const m = meta[name];
+    if (scales.has(name)) continue;
     if (!m || m.dtype === 'float16') {
       out[name] = t; // F16 is widened to float32 by the reader
       continue;
     }
-    const data = t.dataSync();
-    const q: QuantizedTensor = { dtype: m.dtype, shape: [...t.shape], data: data as unknown as Int8Array, scale: m.scale, min: m.min };
+    const scale = m.dtype === 'int8' ? Array.from(tensors[`${name}${SCALE_SUFFIX}`]?.dataSync() ?? []) : [m.scale as number];
+    if (m.dtype === 'int8' && scale.length !== t.shape[t.rank - 1]) {
+      for (const u of Object.values(tensors)) u.dispose();
+      throw new FormatError('safetensors', `"${name}" is int8 but "${name}${SCALE_SUFFIX}" does not hold one scale per output channel`);
+    }
+    const q: QuantizedTensor = { dtype: m.dtype, shape: [...t.shape], data: t.dataSync() as unknown as Int8Array, scale, min: m.min ?? 0 };
     out[name] = tensor(dequantizeValues(q), t.shape, 'float32');
     t.dispose();
   }
+  for (const n of scales) tensors[n]?.dispose();
   return out;
 }
 
 /**
  * Loads a file written by {@link encodeQuantizedWeights} into a built model: every variable of the
- * model (parameters and state) is assigned its dequantized value. A weight missing from the file,
- * or of another shape, is a ValueError naming it.
+ * model (parameters and state) is assigned its dequantized value. A weight missing from the file
+ * or from the model, or of another shape, is a ValueError naming it.
  *
  * @example
  * ```ts
@@ -180,7 +199,15 @@ export function decodeQuantizedWeights(bytes: Uint8Array): Record<string, Tensor
 export function loadQuantizedWeights(model: Module, bytes: Uint8Array): void {
   const weights = decodeQuantizedWeights(bytes);
   try {
-    for (const [name, v] of Object.entries({ ...model.parameters(), ...model.state() })) {
+    const variables = { ...model.parameters(), ...model.state() };
+    const extra = Object.keys(weights).filter((n) => !(n in variables));
+    if (extra.length)
+      throw new ValueError(
+        `loadQuantizedWeights weights of "${model.name}"`,
+        `names among the model's (${Object.keys(variables).join(', ') || 'none: build the model first'})`,
+        extra,
+      );
+    for (const [name, v] of Object.entries(variables)) {
       const t = weights[name];
       if (!t) throw new ValueError(`loadQuantizedWeights weight "${name}"`, 'a tensor of that name in the file', Object.keys(weights));
       if (t.shape.join() !== v.shape.join())
