@@ -19,7 +19,7 @@ describe('fakeQuant', () => {
     const y = fakeQuant(x);
     const expected = dequantizeValues(quantizeValues(x.dataSync(), [16, 6], 'int8'));
     const got = y.dataSync();
-    expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of expected.entries()) expect(got[i]).toBeCloseTo(v, 6);
     const c = randomNormal([16, 6], 0, 1, 'float32', 2);
     const { value, grads } = valueAndGrad((p) => sum(mul(fakeQuant(p.x as never), c)))({ x });
     expect(Array.from(grads.x?.dataSync() ?? [])).toEqual(Array.from(c.dataSync())); // d/dx = 1

@@ -35,7 +35,10 @@ describe('uint8 / uint16 affine (tfjs-converter)', () => {
 
   it('round-trips within scale / 2 (plus the clipped end of the nudged range)', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 0.6;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed / 2147483647) * 2 - 0.6;
+    };
     const x = Float32Array.from({ length: 1000 }, rand);
     for (const [dtype, qmax] of [
       ['uint8', 255],

@@ -3,7 +3,7 @@ import { type AnyLayer, input, layerFromConfig, Model, Sequential, type Symbolic
 import { tensor, tidy } from '@tessera/tensor';
 import { fromFloat16Bits } from '../quantize/float16.js';
 import type { TfjsWeightSpec } from './export.js';
-import { FROM_TFJS, LAYER_MAP, type TfjsLayerJson } from './layer-map.js';
+import { checkAxis, FROM_TFJS, LAYER_MAP, type TfjsLayerJson } from './layer-map.js';
 
 /**
  * What {@link fromTfjsLayers} reads: the content of a tfjs-layers `model.json` (`modelTopology` +
@@ -48,10 +48,17 @@ function sequentialFrom(config: unknown): Sequential {
   const list = Array.isArray(c) ? c : (c.layers ?? []);
   let shape: number[] | undefined;
   const layers: AnyLayer[] = [];
+  let current: Array<number | null> | undefined;
   for (const l of list) {
     shape ??= batchShape(l.config);
+    current ??= shape && [null, ...shape];
     if (l.class_name === 'InputLayer') continue;
-    layers.push(toLayer(l));
+    const layer = toLayer(l);
+    if (current) {
+      checkAxis(l, current.length);
+      current = layer.computeOutputShape(current as number[]) as Array<number | null>;
+    }
+    layers.push(layer);
   }
   if (!shape) throw new FormatError(fmt, 'the Sequential has no batch_input_shape: Tessera cannot build it');
   const model = new Sequential(layers, Array.isArray(c) || !c.name ? {} : { name: c.name });
@@ -89,6 +96,7 @@ function functionalFrom(config: unknown): Model {
         layers.set(name, layer);
         nodes.forEach((call, n) => {
           const args = call.map(get);
+          checkAxis(l, (args[0] as SymbolicTensor).shape.length);
           const out =
             args.length === 1 && !['Add', 'Concatenate'].includes(l.class_name) ? layer.call(args[0] as SymbolicTensor) : layer.call(args);
           tensors.set(`${name}:${n}`, Array.isArray(out) ? out : [out]);

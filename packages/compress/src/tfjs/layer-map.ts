@@ -76,11 +76,24 @@ const pool = (tfjs: string): Mapping => ({
 
 const plain = (tfjs: string): Mapping => ({ tfjs, to: () => ({}), from: () => ({}) });
 
+/**
+ * The one normalized axis of a tfjs config (tfjs saves it positive once built, e.g. `[1]`); checked
+ * against the input rank when the model is rebuilt ({@link checkAxis}).
+ */
 const lastAxis = (c: Cfg, n: string) => {
   const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
-  if (axis.length !== 1 || axis[0] !== -1)
-    throw new ValueError(`fromTfjsLayers layer "${n}" axis`, '-1 (the last axis: channels_last)', c.axis);
+  if (axis.length !== 1 || !Number.isInteger(axis[0]) || (axis[0] as number) < -1 || axis[0] === 0)
+    throw new ValueError(`fromTfjsLayers layer "${n}" axis`, 'one axis, the last one (channels_last)', c.axis);
+  return axis[0] as number;
 };
+
+/** Throws unless `axis` (from a tfjs config) is the last axis of an input of rank `rank`. */
+export function checkAxis(layer: TfjsLayerJson, rank: number): void {
+  if (!('axis' in layer.config) || !['BatchNormalization', 'LayerNormalization'].includes(layer.class_name)) return;
+  const axis = lastAxis(layer.config, String(layer.config.name));
+  if (axis !== -1 && axis !== rank - 1)
+    throw new ValueError(`fromTfjsLayers layer "${layer.config.name}" axis`, `the last axis (${rank - 1}) of its rank-${rank} input`, axis);
+}
 
 /** Tessera class name → how it maps to tfjs-layers and back. */
 export const LAYER_MAP: Record<string, Mapping> = {
