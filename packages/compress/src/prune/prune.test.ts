@@ -26,11 +26,19 @@ describe('pruneLowMagnitude', () => {
     let before: Record<string, Float32Array> = {};
     const checks: string[] = [];
     const counts: number[] = [];
+    let moved = 0;
     const spy: Callback = {
       onBatchEnd: (_s, _l, control) => {
         // runs before the pruning callback: the weights right after update `control.step - 1`, unmasked
         if (control.step === 2)
           before = Object.fromEntries(pruning.prunedWeights.map((n) => [n, model.parameters()[n]?.dataSync() as Float32Array]));
+        // after the masks exist, adam's update moves pruned weights off zero: the callback must put them back
+        if (control.step > 3)
+          for (const name of pruning.prunedWeights) {
+            const mask = pruning.masks[name]?.dataSync() as Float32Array;
+            const w = model.parameters()[name]?.dataSync() as Float32Array;
+            moved += mask.filter((m, i) => m === 0 && w[i] !== 0).length;
+          }
       },
     };
     const after: Callback = {
@@ -50,6 +58,7 @@ describe('pruneLowMagnitude', () => {
     for (const name of pruning.prunedWeights) {
       expect(Array.from(pruning.masks[name]?.dataSync() ?? [])).toEqual([...magnitudeMask(before[name] as Float32Array, 0.5)]);
     }
+    expect(moved).toBeGreaterThan(0);
     expect(checks).toEqual([]);
     // 6x16 = 96 → 48 zeros; 16x4 = 64 → 32 zeros; biases untouched
     const report = sparsityReport(model, (n) => n.endsWith('/kernel'));

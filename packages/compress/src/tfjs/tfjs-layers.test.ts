@@ -224,6 +224,35 @@ describe('tfjs-layers → Tessera', () => {
     t.dispose();
   });
 
+  it('imports a layer shared by two calls (two inbound nodes), and writes it back', async () => {
+    const i1 = tf.input({ shape: [4] });
+    const i2 = tf.input({ shape: [4] });
+    const shared = tf.layers.dense({ units: 3, activation: 'relu', biasInitializer: 'randomNormal' });
+    const a1 = shared.apply(i1) as tf.SymbolicTensor;
+    const a2 = shared.apply(i2) as tf.SymbolicTensor;
+    const o = tf.layers.dense({ units: 1 }).apply(tf.layers.concatenate().apply([a1, a2]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const t = tf.model({ inputs: [i1, i2], outputs: o });
+    const a = await saved(t);
+    const m = fromTfjsLayers(
+      { modelTopology: a.modelTopology as Record<string, unknown>, weightSpecs: a.weightSpecs as never },
+      a.weightData as ArrayBuffer,
+    );
+    expect(Object.keys(m.parameters()).length).toBe(4); // the shared kernel and bias once
+    const x1 = randomNormal([3, 4], 0, 1, 'float32', 17);
+    const x2 = randomNormal([3, 4], 0, 1, 'float32', 18);
+    const ours = m.call([x1, x2]) as Tensor;
+    const theirs = t.predict([x1, x2]) as tf.Tensor;
+    expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
+    const exported = toTfjsLayers(m);
+    t.dispose();
+    m.dispose();
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts(exported)));
+    const again = reloaded.predict([x1, x2]) as tf.Tensor;
+    expect(maxDiff(again, theirs)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x1, x2, ours, theirs, again]);
+    reloaded.dispose();
+  });
+
   it('names an unsupported tfjs layer', async () => {
     const t = tf.sequential({ layers: [tf.layers.simpleRNN({ inputShape: [3, 2], units: 2 })] });
     const a = await saved(t);
