@@ -1,8 +1,8 @@
-// Hyperparameter search on optdigits: Hyperband (max 20 epochs, eta 3) tunes an MLP's depth,
+// Hyperparameter search on optdigits: Hyperband (max 9 epochs, eta 3) tunes an MLP's depth,
 // widths, learning rate (log-uniform), dropout and batch size on a seeded 80/20 split of the
 // training writers (or k-fold cross-validation with --folds K); the best configuration is then
 // retrained on all training writers and scored once on the test writers, which the search never
-// sees. Writes out/tune/{state.json,trials.jsonl,tensorboard/}; killed and started again, it
+// sees. Writes out/tune-*/{state.json,trials.jsonl,tensorboard/}; killed and started again, it
 // continues where it stopped (--fresh starts over). Target: test accuracy >= 0.95.
 // Run: npm start -w @tessera/example-tune-optdigits [-- --fresh] [-- --folds 3] [-- --max-epochs 27]
 import { rmSync } from 'node:fs';
@@ -24,12 +24,17 @@ import { tunerDirectory } from '@tessera/tune/node';
 
 const TARGET = 0.95;
 const { values: args } = parseArgs({
-  options: { fresh: { type: 'boolean', default: false }, folds: { type: 'string' }, 'max-epochs': { type: 'string', default: '20' } },
+  options: { fresh: { type: 'boolean', default: false }, folds: { type: 'string' }, 'max-epochs': { type: 'string', default: '9' } },
 });
 const start = performance.now();
 const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { train, test } = await digits({ from: datasetDir('digits') });
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'out', 'tune');
+// one directory per search setting: the same command continues its own search, another starts its own
+const dir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'out',
+  `tune-hyperband${args['max-epochs']}-${args.folds ? `${args.folds}fold` : 'split'}`,
+);
 if (args.fresh) rmSync(dir, { recursive: true, force: true });
 
 const loss = sparseCategoricalCrossentropy({ fromLogits: true });

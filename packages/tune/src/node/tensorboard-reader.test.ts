@@ -69,5 +69,5 @@ describe.skipIf(!hasPython)('TensorBoard reads the tuner directory (tensorboard 
       expect(metric('loss')?.value).toBeCloseTo(t.metrics.loss as number, 6);
       expect(metric('score')?.training_step).toBe(3);
     }
-  });
+  }, 300_000); // TensorBoard's loader takes ~10-80 s on the loaded machine
 });
