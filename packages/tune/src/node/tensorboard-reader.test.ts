@@ -40,30 +40,39 @@ describe.skipIf(!hasPython)('TensorBoard reads the tuner directory (tensorboard 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('one HParams session per trial, with its hyperparameters, budget and final metrics', async () => {
-    const result = await tune(syntheticTrial, {
-      strategy: randomSearch({ trials: 4, epochs: 3 }),
-      objective: 'val_accuracy',
-      seed: 2,
-      ...tunerDirectory(dir),
-    });
+  it('one HParams session per trial, with its hyperparameters (conditional ones too), budget, status and final metrics', async () => {
+    const result = await tune(
+      (hp, ctx) => {
+        const out = syntheticTrial(hp, ctx);
+        if (ctx.config === 1) throw new Error('diverged');
+        return out;
+      },
+      { strategy: randomSearch({ trials: 6, epochs: 3 }), objective: 'val_accuracy', seed: 2, ...tunerDirectory(dir) },
+    );
+    const deep = result.trials.filter((t) => t.params.deep === true).length;
+    expect(deep).toBeGreaterThan(0); // seed 2 gives trials with and without the conditional units2
+    expect(deep).toBeLessThan(6);
     const r = spawnSync(python, [join(repoRoot, 'packages/train/test/read-tensorboard.py'), join(dir, 'tensorboard')], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     if (r.status !== 0) throw new Error(`read-tensorboard.py failed: ${r.stderr}`);
     const groups = (JSON.parse(r.stdout) as { session_groups: SessionGroup[] }).session_groups;
-    expect(groups.length).toBe(4);
+    expect(groups.length).toBe(6);
     for (const t of result.trials) {
       const g = groups.find((x) => x.sessions.some((s) => s.name === t.id));
       expect(g, t.id).toBeDefined();
-      expect(g?.sessions).toEqual([expect.objectContaining({ name: t.id, status: 'STATUS_SUCCESS' })]);
-      // every hyperparameter TensorBoard shows is the trial's (the table's columns come from one trial's experiment record)
-      const expected: Record<string, unknown> = { ...t.params, 'tuner/epochs': 3, 'tuner/rung': 0, 'tuner/bracket': 0 };
-      for (const [k, v] of Object.entries(g?.hparams ?? {})) expect(v, `${t.id} ${k}`).toBe(expected[k]);
-      expect(Object.keys(g?.hparams ?? {})).toEqual(expect.arrayContaining(['lr', 'units', 'deep', 'tuner/epochs']));
-      const metric = (tag: string) => g?.metric_values.find((m) => m.name.tag === tag);
+      const status = t.status === 'completed' ? 'STATUS_SUCCESS' : 'STATUS_FAILURE';
+      expect(g?.sessions).toEqual([expect.objectContaining({ name: t.id, status })]);
+      // every trial's own hyperparameters, conditional ones included (no experiment record narrows the columns)
+      expect(g?.hparams).toEqual({ ...t.params, 'tuner/epochs': 3, 'tuner/rung': 0, 'tuner/bracket': 0 });
+      const metric = (tag: string) => (g?.metric_values ?? []).find((m) => m.name.tag === tag && !m.name.group);
+      if (t.status === 'failed') {
+        expect(t.config).toBe(1);
+        expect(metric('score')).toBeUndefined();
+        continue;
+      }
       expect(metric('score')?.value).toBeCloseTo(t.score as number, 6);
       expect(metric('val_accuracy')?.value).toBeCloseTo(t.metrics.val_accuracy as number, 6);
       expect(metric('loss')?.value).toBeCloseTo(t.metrics.loss as number, 6);

@@ -1,8 +1,9 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Callback, TrainingControl } from '@tessera/core';
+import type { Callback } from '@tessera/core';
 import { FormatError } from '@tessera/core';
-import { hparams, nodeIO, tensorBoard, writeAtomic } from '@tessera/train/node';
+import { eventFileWriter, nodeIO, tensorBoard, writeAtomic } from '@tessera/train/node';
+import { hparamsSessionEnd, hparamsSessionStart } from '@tessera/train/tensorboard';
 import type { TrialRecord, TunerState, TunerStore } from '../state.js';
 import type { TrialLogger } from '../tune.js';
 
@@ -40,15 +41,13 @@ function summaryLine(t: TrialRecord): string {
   });
 }
 
-const control = {} as TrainingControl;
-
 /**
  * A tuner directory for `tune` in Node: `state.json` (the tuner state, replaced atomically before
  * and after every trial: a killed tuner restarted on the same directory continues), `trials.jsonl`
  * (one line per finished trial: id, params, budget, score, status, seconds, fold scores, final
- * metrics; rewritten atomically with the state) and `tensorboard/` (one run per trial with the
- * HParams plugin's records, its hyperparameters and final metrics, and the trial's per-epoch
- * curves below it). Spread it into `tune`'s options.
+ * metrics; rewritten atomically with the state) and `tensorboard/` (one run per trial: the HParams
+ * plugin's session with its hyperparameters, budget, status and final metrics, and the trial's
+ * per-epoch curves below it). Spread it into `tune`'s options.
  *
  * @example
  * ```ts
@@ -87,18 +86,19 @@ export function tunerDirectory(dir: string, options: TunerDirectoryOptions = {})
       if (!curves) return [];
       return [tensorBoard(folds > 1 ? join(tbDir, trial.id, `fold-${foldIndex}`) : join(tbDir, trial.id))];
     },
-    async trialEnd(t, objective) {
+    async trialEnd(t) {
       if (!withTb) return;
-      const values = { ...t.params, 'tuner/epochs': t.epochs, 'tuner/rung': t.rung, 'tuner/bracket': t.bracket };
+      // The HParams session records of train's writers, but no experiment record: TensorBoard takes
+      // the first experiment record it finds as the table's columns, so one per trial would hide the
+      // conditional parameters other trials read; without one it derives the union of every session's
+      // hyperparameters and every run's scalars.
+      const writer = eventFileWriter(join(tbDir, t.id));
+      writer.write(0, [hparamsSessionStart({ ...t.params, 'tuner/epochs': t.epochs, 'tuner/rung': t.rung, 'tuner/bracket': t.bracket })]);
       const finals: Record<string, number> = { ...t.metrics };
       if (t.score !== null) finals.score = t.score;
-      const session = hparams(join(tbDir, t.id), {
-        hparams: values,
-        metrics: ['score', objective.name, ...Object.keys(t.metrics).filter((k) => k !== objective.name && k !== 'score')],
-      });
-      await session.onTrainBegin?.(control);
-      await session.onEpochEnd?.(t.epochs, finals, control);
-      if (t.status === 'completed') await session.onTrainEnd?.(finals, control);
+      for (const [tag, v] of Object.entries(finals)) if (Number.isFinite(v)) writer.scalar(tag, v, t.epochs);
+      writer.write(t.epochs, [hparamsSessionEnd(t.status === 'completed' ? 'success' : 'failure')]);
+      await writer.flush();
     },
     async discard(id) {
       await rm(join(tbDir, id), { recursive: true, force: true });
