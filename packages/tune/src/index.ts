@@ -1,0 +1,15 @@
+export type { Domain, HParamValue } from './domains.js';
+export { choice, float, inDomain, int, logUniform, sampleDomain } from './domains.js';
+export { HyperParameters } from './hyperparameters.js';
+export type { Objective, TrialOutput } from './objective.js';
+export { resolveObjective, scoreOf } from './objective.js';
+export type { TrialRecord, TunerState, TunerStore } from './state.js';
+export { memoryStore } from './state.js';
+export type { HyperbandOptions } from './strategies/hyperband.js';
+export { hyperband, hyperbandBrackets } from './strategies/hyperband.js';
+export { randomSearch } from './strategies/random-search.js';
+export type { Bracket, Job, JobResult, Strategy } from './strategies/strategy.js';
+export { byScore, nextInBrackets } from './strategies/strategy.js';
+export { successiveHalving, successiveHalvingRungs } from './strategies/successive-halving.js';
+export type { TrialContext, TrialFn, TrialLogger, TuneOptions, TuneResult } from './tune.js';
+export { bestTrial, tune } from './tune.js';
