@@ -14,7 +14,7 @@ export type { PPOOptions } from './algorithms/ppo.js';
 export { explainedVariance, PPO } from './algorithms/ppo.js';
 export type { PpoLossInputs, PpoLossOptions, PpoLossTerms } from './algorithms/ppo-loss.js';
 export { ppoLoss } from './algorithms/ppo-loss.js';
-export type { EnvInput } from './algorithms/vec-env.js';
+export type { AnyEnv, EnvInput } from './algorithms/vec-env.js';
 export { makeVecEnv } from './algorithms/vec-env.js';
 export type { RolloutBufferOptions, RolloutTensors } from './buffers/rollout-buffer.js';
 export { RolloutBuffer } from './buffers/rollout-buffer.js';

@@ -83,8 +83,7 @@ interface A2CState {
  * (λ default 1: n-step returns), one gradient step per rollout on the whole rollout with
  * gradient-norm clipping (0.5) and RMSprop (α 0.99, eps 1e-5). Each rollout is one `fit` step.
  *
- * Logs: `policy_loss`, `value_loss`, `entropy_loss`, `explained_variance`, `learning_rate`,
- * `n_updates`, plus the {@link BaseAlgorithm} progress logs.
+ * Logs: `policy_loss`, `value_loss`, `entropy_loss`, `explained_variance`, `learning_rate`, plus the {@link BaseAlgorithm} progress logs.
  *
  * @example
  * ```ts
@@ -172,7 +171,6 @@ export class A2C extends OnPolicyAlgorithm {
       ...out.aux,
       loss: out.loss,
       learning_rate: this.lr.value,
-      n_updates: state.updates + 1,
       explained_variance: explainedVariance(this.buffer.values, this.buffer.returns),
     };
     return { state: { opt, updates: state.updates + 1 }, logs };

@@ -1,7 +1,7 @@
 import type { Callback, Logs } from '@tessera/core';
 import { ValueError } from '@tessera/core';
-import type { Env } from '../env.js';
 import { type EvaluationResult, evaluatePolicy, type Predictor } from './evaluate-policy.js';
+import type { AnyEnv } from './vec-env.js';
 
 /**
  * Stops `learn` once the mean training episode return (`ep_rew_mean`, the last 100 episodes)
@@ -52,7 +52,7 @@ export interface EvalCallbackOptions {
 }
 
 /**
- * Evaluates the agent on a separate environment every `every` training steps (Stable-Baselines3's
+ * Evaluates the agent on separate environments (an id or a factory: several side by side) every `every` training steps (Stable-Baselines3's
  * `EvalCallback`): the batch logs get `eval_mean_reward`, `eval_std_reward` and
  * `eval_mean_ep_length` after each evaluation, `results` keeps them, and with a `threshold` it
  * stops training once the mean return reaches it.
@@ -66,7 +66,7 @@ export interface EvalCallbackOptions {
  */
 export function evalCallback(
   agent: Predictor,
-  env: Env<Float32Array, never>,
+  env: AnyEnv | string | (() => AnyEnv),
   options: EvalCallbackOptions = {},
 ): Callback & { results: Array<EvaluationResult & { step: number }> } {
   const every = options.every ?? 10;

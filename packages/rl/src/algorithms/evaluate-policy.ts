@@ -1,6 +1,7 @@
 import { ValueError } from '@tessera/core';
 import type { Env } from '../env.js';
 import { make } from '../envs/registry.js';
+import type { AnyEnv } from './vec-env.js';
 
 /**
  * Anything with a `predict` (every algorithm of the package).
@@ -12,6 +13,8 @@ import { make } from '../envs/registry.js';
  */
 export interface Predictor {
   predict(observation: Float32Array, options?: { deterministic?: boolean }): number | Float32Array;
+  /** Actions for `[n · observationSize]` observations at once (optional: evaluation of several environments uses it). */
+  predictBatch?(observations: Float32Array, options?: { deterministic?: boolean }): Array<number | Float32Array>;
 }
 
 /**
@@ -27,8 +30,10 @@ export interface EvaluateOptions {
   nEpisodes?: number;
   /** Take the most likely action (default true). */
   deterministic?: boolean;
-  /** Seed of the first reset (later episodes continue the environment's random stream). */
+  /** Seed of the first reset (environment `i`: `seed + i`; later episodes continue the environment's random stream). */
   seed?: number;
+  /** Environments run side by side with an id or a factory (default 10). */
+  nEnvs?: number;
 }
 
 /**
@@ -51,8 +56,11 @@ export interface EvaluationResult {
 }
 
 /**
- * Runs `nEpisodes` whole episodes of `env` (an id makes it with its time limit) with the agent's
- * actions and reports the returns (Stable-Baselines3's `evaluate_policy`).
+ * Runs `nEpisodes` whole episodes of `env` with the agent's actions and reports the returns
+ * (Stable-Baselines3's `evaluate_policy`). With an id or a factory and an agent with
+ * `predictBatch`, up to `nEnvs` (default 10) environments run side by side, one batched forward
+ * pass per step; environment `i` runs `floor((nEpisodes + i) / nEnvs)` episodes, as SB3, so the
+ * returns are not biased towards short episodes. A single environment object runs them one after the other.
  *
  * @example
  * ```ts
@@ -60,13 +68,19 @@ export interface EvaluationResult {
  * console.log(`${meanReturn} ± ${stdReturn}`);
  * ```
  */
-export function evaluatePolicy(agent: Predictor, env: Env<Float32Array, never> | string, options: EvaluateOptions = {}): EvaluationResult {
+export function evaluatePolicy(agent: Predictor, env: AnyEnv | string | (() => AnyEnv), options: EvaluateOptions = {}): EvaluationResult {
   const nEpisodes = options.nEpisodes ?? 10;
   if (!(Number.isInteger(nEpisodes) && nEpisodes >= 1)) throw new ValueError('evaluatePolicy nEpisodes', 'a positive integer', nEpisodes);
   if (!agent || typeof agent.predict !== 'function')
     throw new ValueError('evaluatePolicy agent', 'an object with predict(observation)', agent);
-  const e = (typeof env === 'string' ? make(env) : env) as Env<Float32Array, number | Float32Array>;
   const deterministic = options.deterministic ?? true;
+  const nEnvs = Math.min(options.nEnvs ?? 10, nEpisodes);
+  if (!(Number.isInteger(nEnvs) && nEnvs >= 1)) throw new ValueError('evaluatePolicy nEnvs', 'a positive integer', options.nEnvs);
+  if (typeof env !== 'object' && typeof agent.predictBatch === 'function' && nEnvs > 1) {
+    const factory = typeof env === 'string' ? () => make(env) as AnyEnv : env;
+    return summarize(evaluateSideBySide(agent, factory, nEpisodes, nEnvs, deterministic, options.seed));
+  }
+  const e = (typeof env === 'string' ? make(env) : typeof env === 'function' ? env() : env) as Env<Float32Array, number | Float32Array>;
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let k = 0; k < nEpisodes; k++) {
@@ -83,7 +97,54 @@ export function evaluatePolicy(agent: Predictor, env: Env<Float32Array, never> |
     returns.push(total);
     lengths.push(length);
   }
-  const mean = returns.reduce((a, b) => a + b, 0) / nEpisodes;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / nEpisodes);
+  return summarize({ returns, lengths });
+}
+
+function summarize({ returns, lengths }: { returns: number[]; lengths: number[] }): EvaluationResult {
+  const n = returns.length;
+  const mean = returns.reduce((a, b) => a + b, 0) / n;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
   return { meanReturn: mean, stdReturn: std, returns, lengths };
+}
+
+function evaluateSideBySide(
+  agent: Predictor,
+  factory: () => AnyEnv,
+  nEpisodes: number,
+  nEnvs: number,
+  deterministic: boolean,
+  seed: number | undefined,
+): { returns: number[]; lengths: number[] } {
+  const envs = Array.from({ length: nEnvs }, () => factory() as Env<Float32Array, number | Float32Array>);
+  const targets = envs.map((_, i) => Math.floor((nEpisodes + i) / nEnvs));
+  const done = new Array(nEnvs).fill(0);
+  const totals = new Array(nEnvs).fill(0);
+  const steps = new Array(nEnvs).fill(0);
+  const size = envs[0]?.observationSpace.shape.reduce((a, b) => a * b, 1) ?? 0;
+  const obs = new Float32Array(nEnvs * size);
+  envs.forEach((e, i) => {
+    obs.set(e.reset(seed === undefined ? undefined : { seed: seed + i }).observation, i * size);
+  });
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  while (done.some((d, i) => d < (targets[i] as number))) {
+    const actions = (agent.predictBatch as NonNullable<Predictor['predictBatch']>)(obs, { deterministic });
+    envs.forEach((e, i) => {
+      if (done[i] >= (targets[i] as number)) return;
+      const r = e.step(actions[i] as number | Float32Array);
+      totals[i] += r.reward;
+      steps[i]++;
+      let next = r.observation;
+      if (r.terminated || r.truncated) {
+        returns.push(totals[i]);
+        lengths.push(steps[i]);
+        done[i]++;
+        totals[i] = 0;
+        steps[i] = 0;
+        if (done[i] < (targets[i] as number)) next = e.reset().observation;
+      }
+      obs.set(next, i * size);
+    });
+  }
+  return { returns, lengths };
 }

@@ -168,6 +168,25 @@ export abstract class OnPolicyAlgorithm extends BaseAlgorithm {
     return Float32Array.from(actions, (v, j) => Math.min(Math.max(v, action.low[j] as number), action.high[j] as number));
   }
 
+  /** Actions for `[n · observationSize]` observations (Box actions clipped to the bounds). */
+  predictBatch(observations: Float32Array, options: { deterministic?: boolean } = {}): Array<number | Float32Array> {
+    if (observations.length % this.observationSize !== 0)
+      throw new ValueError(
+        `${this.algorithmName}.predictBatch observations`,
+        `a multiple of ${this.observationSize} values`,
+        observations.length,
+      );
+    const { actions } = this.policy.act(observations, this.predictRng, options.deterministic ?? false);
+    const action = this.policy.config.action;
+    const n = observations.length / this.observationSize;
+    if (action.kind === 'discrete') return Array.from(actions);
+    return Array.from({ length: n }, (_, i) =>
+      Float32Array.from(actions.subarray(i * action.dim, (i + 1) * action.dim), (v, j) =>
+        Math.min(Math.max(v, action.low[j] as number), action.high[j] as number),
+      ),
+    );
+  }
+
   /** The shared hyperparameters as JSON. */
   protected commonJSON(): Record<string, unknown> {
     return { ...this.common, learningRate: scheduleToJSON(this.common.learningRate), nEnvs: this.env.numEnvs, policy: this.policy.config };

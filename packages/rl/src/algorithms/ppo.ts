@@ -54,7 +54,7 @@ interface PpoState {
  * rate and clip range as schedules of the progress. Each rollout is one `fit` step.
  *
  * Logs: `policy_gradient_loss`, `value_loss`, `entropy_loss`, `approx_kl`, `clip_fraction`,
- * `loss`, `explained_variance`, `clip_range`, `learning_rate`, `n_updates`, plus the
+ * `loss`, `explained_variance`, `clip_range`, `learning_rate`, plus the
  * {@link BaseAlgorithm} progress logs.
  *
  * @example
@@ -219,7 +219,6 @@ export class PPO extends OnPolicyAlgorithm {
     const logs: StepLogs = {
       learning_rate: this.lr.value,
       clip_range: clipRange,
-      n_updates: updates,
       explained_variance: explainedVariance(this.buffer.values, this.buffer.returns),
     };
     const names: Record<string, string> = {

@@ -16,7 +16,21 @@ import { EpisodeStatistics } from '../wrappers/episode-statistics.js';
  * const c: EnvInput = new SyncVectorEnv(() => make('CartPole-v1'), 4, 'sameStep');
  * ```
  */
-export type EnvInput = string | Env<Float32Array, never> | (() => Env<Float32Array, never>) | SyncVectorEnv;
+export type EnvInput = string | AnyEnv | (() => AnyEnv) | SyncVectorEnv;
+
+/**
+ * An environment with flat observations and Discrete (number) or Box (Float32Array) actions.
+ *
+ * @example
+ * ```ts
+ * const env: AnyEnv = make('Pendulum-v1');
+ * ```
+ */
+export type AnyEnv =
+  | Env<Float32Array, number>
+  | Env<Float32Array, Float32Array>
+  | Env<Float32Array, number | Float32Array>
+  | Env<Float32Array, never>;
 
 /**
  * The vector environment an algorithm steps: `nEnvs` copies (ids and factories), each wrapped in
@@ -41,10 +55,10 @@ export function makeVecEnv(env: EnvInput, nEnvs = 1): SyncVectorEnv {
       );
     return env;
   }
-  const wrap = (e: Env<Float32Array, never>) => new EpisodeStatistics(e) as unknown as Env<Float32Array, number | Float32Array>;
+  const wrap = (e: AnyEnv) => new EpisodeStatistics(e) as unknown as Env<Float32Array, number | Float32Array>;
   if (typeof env === 'string') return new SyncVectorEnv(() => wrap(make(env) as Env<Float32Array, never>), nEnvs, 'sameStep');
   if (typeof env === 'function') return new SyncVectorEnv(() => wrap(env()), nEnvs, 'sameStep');
-  const e = env as Env<Float32Array, never>;
+  const e = env as AnyEnv;
   if (!e || typeof e.reset !== 'function' || typeof e.step !== 'function' || !e.observationSpace || !e.actionSpace)
     throw new ValueError(
       'env',
