@@ -33,7 +33,14 @@ export interface OnPolicyOptions extends AlgorithmOptions {
   policy?: Omit<ActorCriticConfig, 'observationSize' | 'action' | 'seed'>;
 }
 
-/** Resolved hyperparameters shared by the on-policy algorithms. */
+/**
+ * Resolved hyperparameters shared by the on-policy algorithms.
+ *
+ * @example
+ * ```ts
+ * const h: OnPolicyHyperparameters = { nSteps: 5, gamma: 0.99, gaeLambda: 1, entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, learningRate: 7e-4 };
+ * ```
+ */
 export interface OnPolicyHyperparameters {
   nSteps: number;
   gamma: number;

@@ -23,7 +23,14 @@ export interface ActionDistribution {
   sample(rng: Prng): Int32Array | Float32Array;
 }
 
-/** A standard normal draw from a Prng (Box–Muller, one value per call). */
+/**
+ * A standard normal draw from a Prng (Box–Muller, one value per call).
+ *
+ * @example
+ * ```ts
+ * const z = gaussian(new Prng(1));
+ * ```
+ */
 export function gaussian(rng: Prng): number {
   const u = 1 - rng.next();
   const v = rng.next();
