@@ -1,10 +1,11 @@
 // Data-parallel fixture, run through the BUILT packages as a process (tessera-launch, or the tests'
 // own spawn with RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT) or as a worker thread (launchThreads).
-//   node train.mjs [--epochs E] [--backend cpu|wasm] [--ckpt DIR [--resume]] [--die-rank R --die-step S [--die-how kill|throw]]
+//   node train.mjs [--epochs E] [--backend cpu|wasm] [--bn] [--ckpt DIR [--resume]] [--die-rank R --die-step S [--die-how kill|throw]] [--out DIR]
 // Iris (../shared/datasets/iris or TESSERA_DATASETS), standardized; MLP 4-16-16-3 (batch norm
 // with --bn); adam; a seeded shuffle; batch 16 (8 steps an epoch). Every rank prints one JSON line:
-// its rank, the group, the steps, the last epoch's loss and its final weights.
-import { dirname, resolve } from 'node:path';
+// its rank, the group, the steps, the last epoch's loss and its final weights (to DIR/rank-R.json with --out).
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpu } from '@tessera/backend-cpu';
@@ -29,6 +30,7 @@ const { values: opts } = parseArgs({
     'die-rank': { type: 'string' },
     'die-step': { type: 'string' },
     'die-how': { type: 'string', default: 'kill' },
+    out: { type: 'string' },
   },
 });
 
@@ -89,4 +91,5 @@ const out = {
   weights,
 };
 group.close();
-console.log(JSON.stringify(out));
+if (opts.out) writeFileSync(join(opts.out, `rank-${out.rank}.json`), JSON.stringify(out));
+else console.log(JSON.stringify(out));

@@ -25,6 +25,8 @@ export interface LaunchProcessesOptions {
   graceMs?: number;
   /** Prefix each output line with `[rank k]` (default true). */
   prefix?: boolean;
+  /** Receives every output line instead of this process's stdout/stderr. */
+  onLine?: (rank: number, line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /**
@@ -60,15 +62,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-function pipeLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, prefix: string): void {
+function pipeLines(from: NodeJS.ReadableStream, to: (line: string) => void): void {
   let rest = '';
   from.on('data', (b: Buffer) => {
     const lines = (rest + b.toString()).split('\n');
     rest = lines.pop() ?? '';
-    for (const l of lines) to.write(`${prefix}${l}\n`);
+    for (const l of lines) to(l);
   });
   from.on('end', () => {
-    if (rest) to.write(`${prefix}${rest}\n`);
+    if (rest) to(rest);
   });
 }
 
@@ -108,8 +110,10 @@ export async function launchProcesses(script: string, options: LaunchProcessesOp
       });
       children.push(child);
       const prefix = options.prefix === false ? '' : `[rank ${rank}] `;
-      pipeLines(child.stdout as NodeJS.ReadableStream, process.stdout, prefix);
-      pipeLines(child.stderr as NodeJS.ReadableStream, process.stderr, prefix);
+      const sink = (stream: 'stdout' | 'stderr') => (line: string) =>
+        options.onLine ? options.onLine(rank, line, stream) : process[stream].write(`${prefix}${line}\n`);
+      pipeLines(child.stdout as NodeJS.ReadableStream, sink('stdout'));
+      pipeLines(child.stderr as NodeJS.ReadableStream, sink('stderr'));
       return new Promise<ProcessExit>((resolve) => {
         child.on('exit', (code, signal) => {
           const exit = { rank, code, signal };
