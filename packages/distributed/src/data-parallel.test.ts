@@ -63,7 +63,7 @@ describe('dataParallel', () => {
     expect(group.reduced.length).toBe(2);
     const sent = Array.from(group.reduced[0] as Float32Array);
     expect(sent.length).toBe(expected.length);
-    sent.forEach((g, i) => expect(g).toBeCloseTo(expected[i] as number, 6));
+    for (const [i, g] of sent.entries()) expect(g).toBeCloseTo(expected[i] as number, 6);
     expect(out.logs.loss as number).toBeCloseTo(0.6 * loss, 6);
     expect(step.batchSize?.({ x, y })).toBe(5);
     step.dispose(out.state);
