@@ -1,5 +1,7 @@
 export type { DataParallelOptions } from './data-parallel.js';
 export { dataParallel } from './data-parallel.js';
+export type { FedAvgClient, FedAvgOptions, FedAvgRound } from './fedavg.js';
+export { fedAvgRound } from './fedavg.js';
 export { flatten, unflatten } from './flat.js';
 export type { ProcessGroup } from './process-group.js';
 export { singleProcessGroup } from './process-group.js';

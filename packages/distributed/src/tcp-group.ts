@@ -129,15 +129,15 @@ export async function tcpProcessGroup(options: TcpGroupOptions): Promise<Process
     broadcast: (values, root = 0) => run('broadcast', values, root),
     barrier: () => run('barrier', null),
     abort(reason) {
-      error ??= `rank ${rank} aborted: ${reason}`;
-      port1.postMessage({ op: 'close' });
+      if (closed) return;
+      port1.postMessage({ op: 'abort', reason });
     },
     close() {
       if (closed) return;
       closed = true;
+      // the thread ends its connections cleanly and exits; it does not keep the process alive
       port1.postMessage({ op: 'close' });
       port1.close();
-      void worker.terminate();
     },
   };
 }

@@ -46,6 +46,8 @@ export interface Ring {
   controls: SocketReader[];
   /** Tells the control peers why this rank stops (one JSON line), then drops every connection. */
   abort(reason: string): void;
+  /** Ends every connection after the data in flight (a normal shutdown). */
+  end(): void;
   close(): void;
 }
 
@@ -206,6 +208,11 @@ export async function rendezvous(cfg: RendezvousConfig): Promise<Ring> {
         for (const s of sockets) if (!controls.some((c) => c.socket === s)) s.destroy();
         ringServer.close();
         setTimeout(closeAll, 1000).unref();
+      },
+      end() {
+        for (const s of sockets) s.end();
+        ringServer.close();
+        setTimeout(closeAll, 5000).unref();
       },
       close: closeAll,
     };

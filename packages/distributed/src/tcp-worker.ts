@@ -54,8 +54,9 @@ async function main(): Promise<void> {
     return;
   }
   port.postMessage({ ready: true });
-  // a peer that goes away while we are idle fails the group too: the next collective throws at once
-  for (const r of ring.readers) r.socket.on('close', () => fail(r.error ?? new Error(`${r.peer} closed the connection`)));
+  // A peer that goes away is noticed by the collective that needs it: a read from a closed connection
+  // rejects at once (after the bytes that did arrive), a write fails. A peer that ends normally
+  // (after the last collective) is no error.
   // a control line is an abort notice: another rank failed
   for (const c of ring.controls)
     c.line().then(
@@ -63,11 +64,18 @@ async function main(): Promise<void> {
       () => undefined,
     );
   let queue: Promise<void> = Promise.resolve();
-  port.on('message', (req: Request | { op: 'close' }) => {
+  port.on('message', (req: Request | { op: 'close' } | { op: 'abort'; reason: string }) => {
+    if (req.op === 'abort') {
+      fail(new Error(`aborted: ${req.reason}`));
+      return;
+    }
     if (req.op === 'close') {
       failed = true;
-      ring?.close();
-      port.close();
+      // after the queued collectives: end every connection cleanly (FIN after the data in flight)
+      void queue.then(() => {
+        ring?.end();
+        port.close();
+      });
       return;
     }
     const r = req as Request;
