@@ -49,7 +49,7 @@ function allReduced(optimizer: GradientTransform, group: ProcessGroup, scale: ()
 }
 
 /**
- * Data-parallel supervised training as a {@link TrainStep} that `fit` drives like any other:
+ * Data-parallel supervised training as a `TrainStep` that `fit` drives like any other:
  * every rank of `group` runs the same script on the same global batches, takes its contiguous
  * shard of each batch, computes the gradient of its shard's mean loss, and the gradients
  * (weighted by shard size / global batch size) are summed with one all-reduce before the one

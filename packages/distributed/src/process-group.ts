@@ -5,7 +5,7 @@ import { TesseraError } from '@tessera/core';
  * process group, MPI's communicator). Every operation is collective: all ranks call it with
  * arrays of the same length, in the same order. Operations are synchronous (they block the calling
  * thread until the peers answered), so a synchronous `TrainStep` can use them; they throw a
- * `DISTRIBUTED` {@link TesseraError} when a peer failed, closed its connection or did not answer
+ * `DISTRIBUTED` `TesseraError` when a peer failed, closed its connection or did not answer
  * within the group's timeout.
  *
  * @example
