@@ -22,7 +22,8 @@ export type TesseraErrorCode =
   | 'IO'
   | 'NOT_BUILT'
   | 'NON_FINITE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'DISTRIBUTED';
 
 /**
  * Base class of every error Tessera throws on purpose.

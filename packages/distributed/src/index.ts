@@ -1,0 +1,13 @@
+export type { DataParallelOptions } from './data-parallel.js';
+export { dataParallel } from './data-parallel.js';
+export type { FedAvgClient, FedAvgOptions, FedAvgRound } from './fedavg.js';
+export { fedAvgRound } from './fedavg.js';
+export { flatten, unflatten } from './flat.js';
+export type { ProcessGroup } from './process-group.js';
+export { singleProcessGroup } from './process-group.js';
+export type { RingLink } from './ring.js';
+export { ringAllReduce, ringBroadcast } from './ring.js';
+export { batchRows, shardBatch, shardRange } from './shard.js';
+export type { SharedMemoryInit } from './shared-memory-group.js';
+export { abortSharedMemory, createSharedMemory, sharedMemoryGroup } from './shared-memory-group.js';
+export { broadcastModules, syncModuleState } from './sync.js';

@@ -1,0 +1,12 @@
+export { launchMain } from './cli.js';
+export type { InitProcessGroupOptions } from './init-process-group.js';
+export { initProcessGroup } from './init-process-group.js';
+export type { LaunchProcessesOptions, ProcessExit } from './launch-processes.js';
+export { freePort, launchProcesses } from './launch-processes.js';
+export type { LaunchThreadsOptions } from './launch-threads.js';
+export { launchThreads } from './launch-threads.js';
+export { SocketReader, writeAll } from './socket-reader.js';
+export type { TcpGroupOptions } from './tcp-group.js';
+export { tcpProcessGroup } from './tcp-group.js';
+export type { RendezvousConfig, Ring } from './tcp-rendezvous.js';
+export { rendezvous } from './tcp-rendezvous.js';
