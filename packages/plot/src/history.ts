@@ -1,6 +1,8 @@
 import { ValueError } from '@tessera/core';
 import { header, type PlotOptions, type PlotSpec } from './spec.js';
 
+const LEARNING_RATE = ['lr', 'learning_rate'];
+
 /**
  * What {@link plotHistory} reads: `fit`'s `History` (or anything with per-epoch lists by name).
  *
@@ -25,7 +27,7 @@ export interface HistoryLike {
  * ```
  */
 export interface HistoryPlotOptions extends PlotOptions {
-  /** The quantities to plot, in order (default: every one in the history but `lr`). */
+  /** The quantities to plot, in order (default: every one in the history but the learning rate, `lr` / `learning_rate`). */
   metrics?: string[];
   /** Charts per row (default 2). */
   columns?: number;
@@ -34,7 +36,8 @@ export interface HistoryPlotOptions extends PlotOptions {
 /**
  * Loss and metric curves from a training history, as Keras users draw them: one chart per
  * quantity (`loss`, `accuracy`, ...), x the epoch (1-based), the training value and the
- * validation value (`val_<name>`) as two coloured series. Non-finite values are left out.
+ * validation value (`val_<name>`) as two coloured series (with points up to 30 epochs).
+ * Non-finite values are left out.
  *
  * @example
  * ```ts
@@ -46,7 +49,7 @@ export function plotHistory(history: HistoryLike, options: HistoryPlotOptions = 
   if (!history || typeof history.history !== 'object' || history.history === null)
     throw new ValueError('plotHistory history', "fit's History { epoch, history: { name: number[] } }", history);
   const names = Object.keys(history.history);
-  const base = [...new Set(names.map((k) => (k.startsWith('val_') ? k.slice(4) : k)))].filter((k) => k !== 'lr');
+  const base = [...new Set(names.map((k) => (k.startsWith('val_') ? k.slice(4) : k)))].filter((k) => !LEARNING_RATE.includes(k));
   const metrics = options.metrics ?? base;
   for (const m of metrics)
     if (!(m in history.history) && !(`val_${m}` in history.history))
@@ -64,6 +67,7 @@ export function plotHistory(history: HistoryLike, options: HistoryPlotOptions = 
       });
     }
   }
+  const epochs = Math.max(0, ...Object.values(history.history).map((l) => l.length));
   return {
     ...header(options, { title: 'Training history' }),
     data: { values },
@@ -72,7 +76,7 @@ export function plotHistory(history: HistoryLike, options: HistoryPlotOptions = 
     spec: {
       width: options.width ?? 280,
       height: options.height ?? 180,
-      mark: { type: 'line', point: true },
+      mark: { type: 'line', point: epochs <= 30 },
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },

@@ -23,7 +23,7 @@ describe('plotHistory', () => {
     history: { loss: [0.9, 0.5, 0.3], val_loss: [1.0, 0.7, Number.NaN], accuracy: [0.5, 0.7, 0.9], lr: [1, 1, 1] },
   };
 
-  it('has one row per (metric, run, epoch), epochs 1-based, NaN left out, lr skipped; one chart per metric', () => {
+  it('has one row per (metric, run, epoch), epochs 1-based, NaN left out, the learning rate skipped; one chart per metric', () => {
     const spec: Json = plotHistory(history);
     expect(rows(spec)).toEqual([
       { epoch: 1, metric: 'loss', series: 'train', value: 0.9 },
@@ -37,6 +37,8 @@ describe('plotHistory', () => {
     ]);
     expect(spec.facet).toMatchObject({ field: 'metric', sort: ['loss', 'accuracy'] });
     expect(spec.spec.encoding.x.field).toBe('epoch');
+    expect(spec.spec.mark.point).toBe(true);
+    expect((plotHistory({ history: { loss: new Array(31).fill(1) } }) as Json).spec.mark.point).toBe(false);
     expect(spec.spec.encoding.y.field).toBe('value');
     expect(spec.spec.encoding.color.scale.domain).toEqual(['train', 'validation']);
     expect(spec.resolve.scale.y).toBe('independent');
