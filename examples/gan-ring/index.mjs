@@ -95,6 +95,7 @@ const plots = [
       {
         domain: [-2.6, 2.6],
         size: 5,
+        emphasize: ['mode centres'],
         title: `WGAN-GP on 8 Gaussians: 2,000 samples (${coverage.filter((c) => c >= 0.05).length}/8 modes covered)`,
       },
     ),

@@ -18,6 +18,8 @@ export interface ScatterOptions extends PlotOptions {
   size?: number;
   /** Point opacity (default 0.5). */
   opacity?: number;
+  /** Sets drawn large and opaque (e.g. the mode centres next to thousands of samples). */
+  emphasize?: string[];
 }
 
 /**
@@ -42,13 +44,20 @@ export function plotScatter(series: Record<string, Tensor | ArrayLike<ArrayLike<
     for (let i = 0; i < (shape[0] as number); i++) values.push({ x: data[2 * i] as number, y: data[2 * i + 1] as number, series: name });
   }
   const scale = options.domain ? { domain: options.domain } : { zero: false };
+  const big = options.emphasize ?? [];
+  for (const name of big)
+    if (!names.includes(name)) throw new ValueError('plotScatter emphasize', `names of sets (${names.join(', ')})`, name);
+  const test = `indexof(${JSON.stringify(big)}, datum.series) >= 0`;
   return {
     ...header(options, {}),
     width: options.width ?? 320,
     height: options.height ?? 320,
     data: { values },
-    mark: { type: 'circle', size: options.size ?? 6, opacity: options.opacity ?? 0.5, clip: true },
+    mark: { type: 'circle', clip: true },
     encoding: {
+      size: big.length ? { condition: { test, value: 80 }, value: options.size ?? 6 } : { value: options.size ?? 6 },
+      opacity: big.length ? { condition: { test, value: 1 }, value: options.opacity ?? 0.5 } : { value: options.opacity ?? 0.5 },
+      order: big.length ? { condition: { test, value: 1 }, value: 0 } : { value: 0 },
       x: { field: 'x', type: 'quantitative', scale },
       y: { field: 'y', type: 'quantitative', scale },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: names } },

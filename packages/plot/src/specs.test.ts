@@ -251,6 +251,10 @@ describe('plotScatter', () => {
       { x: 5, y: 6, series: 'modes' },
     ]);
     expect(spec.encoding.x.scale.domain).toEqual([-1, 7]);
+    expect(spec.encoding.size).toEqual({ value: 6 });
+    const emphasized: Json = plotScatter({ generated: [[0, 1]], modes: [[5, 6]] }, { emphasize: ['modes'] });
+    expect(emphasized.encoding.size).toEqual({ condition: { test: 'indexof(["modes"], datum.series) >= 0', value: 80 }, value: 6 });
+    expect(() => plotScatter({ a: [[0, 0]] }, { emphasize: ['b'] })).toThrow(/names of sets \(a\)/);
     expect(() => plotScatter({ a: tensor1d([1, 2]) })).toThrow(/\[n, 2\]/);
     pts.dispose();
   });
