@@ -136,7 +136,13 @@ export function plotRoc(
         encoding: {
           x: { field: 'fpr', type: 'quantitative', title: 'false-positive rate', scale: { domain: [0, 1] } },
           y: { field: 'tpr', type: 'quantitative', title: 'true-positive rate', scale: { domain: [0, 1] } },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: [name, chance], range: ['#4c78a8', '#999999'] } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: [name, chance], range: ['#4c78a8', '#999999'] },
+            legend: { labelLimit: 400 },
+          },
           order: { field: 'i', type: 'quantitative' },
         },
       },
