@@ -3,8 +3,16 @@ import type { Tensor } from '@tessera/tensor';
 import { header, type PlotOptions, type PlotSpec } from './spec.js';
 import { classIndices } from './values.js';
 
-/** Labels or predictions: class indices `[n]`, or scores / one-hot rows `[n, classes]` (a tensor or arrays). */
-type Classes = Tensor | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+/**
+ * Labels or predictions: class indices `[n]`, or scores / one-hot rows `[n, classes]` (a tensor or arrays).
+ *
+ * @example
+ * ```ts
+ * const labels: Classes = [0, 2, 1];
+ * const logits: Classes = tensor2d([[3, 0, 1], [0, 1, 4], [0, 2, 1]]);
+ * ```
+ */
+export type Classes = Tensor | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /**
  * Counts of (true class, predicted class) pairs: `matrix[t][p]`. Labels and predictions are

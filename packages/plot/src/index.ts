@@ -1,4 +1,4 @@
-export type { ConfusionPlotOptions } from './confusion.js';
+export type { Classes, ConfusionPlotOptions } from './confusion.js';
 export { confusionMatrix, plotConfusionMatrix } from './confusion.js';
 export type { EpisodeReturnsOptions, EpisodeStats } from './episode-returns.js';
 export { movingAverage, plotEpisodeReturns } from './episode-returns.js';
