@@ -1,6 +1,7 @@
 // WGAN-GP on a mixture of 8 Gaussians on a ring (radius 2, σ 0.1: neighbouring modes 15σ apart): the classic mode-coverage test.
 // After training, every mode must hold >= 5% of 10,000 samples within 3σ of its centre. Writes a
-// scatter plot (samples in blue, modes in red) to ./out/ring.png.
+// scatter plot (samples in blue, modes in red) to ./out/ring.png, and with @tessera/plot the same samples
+// against the modes (ring-samples.svg/.png) and the loss curves per epoch (history.svg/.png).
 // Run: npm start -w @tessera/example-gan-ring   (STEPS=3000 generator steps, 5 critic steps each)
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,8 @@ import { gan, ganMonitor, scatterSheet } from '@tessera/gan';
 import { writePng } from '@tessera/gan/node';
 import { dense, sequential } from '@tessera/layers';
 import { adam } from '@tessera/optimizers';
+import { plotHistory, plotScatter } from '@tessera/plot';
+import { writePlot } from '@tessera/plot/node';
 import { tensor1d, tensor2d } from '@tessera/tensor';
 import { fit, progressBar } from '@tessera/train';
 
@@ -85,6 +88,22 @@ for (let i = 0; i < 10000; i++) {
 }
 const coverage = near.map((c) => c / 10000);
 await writePng(resolve(out, 'ring.png'), scatterSheet(points, { size: 400, extent: [-2.6, 2.6], marks: modes }));
+const plots = [
+  [
+    plotScatter(
+      { generated: points.slice(0, 2000), 'mode centres': modes },
+      {
+        domain: [-2.6, 2.6],
+        size: 5,
+        emphasize: ['mode centres'],
+        title: `WGAN-GP on 8 Gaussians: 2,000 samples (${coverage.filter((c) => c >= 0.05).length}/8 modes covered)`,
+      },
+    ),
+    'ring-samples',
+  ],
+  [plotHistory(history, { columns: 3, title: 'WGAN-GP on the ring: per-epoch means of the step logs' }), 'history'],
+];
+for (const [spec, name] of plots) for (const ext of ['svg', 'png']) await writePlot(spec, resolve(out, `${name}.${ext}`));
 const result = {
   example: 'gan-ring',
   backend: plugin.name,
@@ -94,6 +113,7 @@ const result = {
   modesCovered: coverage.filter((c) => c >= 0.05).length,
   finalLogs: history.logs.at(-1),
   plot: resolve(out, 'ring.png'),
+  plots: plots.map(([, name]) => `out/${name}.svg`),
   seconds: seconds(start),
 };
 console.log(JSON.stringify(result));

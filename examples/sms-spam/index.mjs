@@ -1,5 +1,8 @@
 // SMS spam: word tokenizer fitted on the training split, Embedding (id 0 = padding, masked) + LSTM, held-out accuracy.
-// Run: npm start -w @tessera/example-sms-spam
+// Writes the ROC curve of the held-out split (with its AUC) and the training curves to ./out
+// (roc.svg/.png, history.svg/.png). Run: npm start -w @tessera/example-sms-spam
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cpu } from '@tessera/backend-cpu';
 import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
@@ -9,10 +12,13 @@ import { datasetDir, seconds } from '@tessera/example-shared/datasets';
 import { dense, embedding, lstm, sequential } from '@tessera/layers';
 import { binaryCrossentropy } from '@tessera/losses';
 import { adam } from '@tessera/optimizers';
-import { accuracy, evaluate, f1, fit, progressBar } from '@tessera/train';
+import { plotHistory, plotRoc, rocCurve } from '@tessera/plot';
+import { writePlot } from '@tessera/plot/node';
+import { accuracy, evaluate, f1, fit, predict, progressBar } from '@tessera/train';
 
 const maxLength = 40;
 const epochs = Number(process.env.EPOCHS ?? 4);
+const out = resolve(dirname(fileURLToPath(import.meta.url)), 'out');
 const start = performance.now();
 const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
 const { data } = await smsSpam({ from: datasetDir('text') });
@@ -26,7 +32,7 @@ const encode = (ds) => ds.map((r) => ({ x: tokenizer.encode(r.text, { maxLength 
 
 const model = sequential([embedding(tokenizer.vocabSize, 32, { seed: 1, maskZero: true }), lstm(32, { seed: 2 }), dense(1, { seed: 3 })]);
 const loss = binaryCrossentropy({ fromLogits: true });
-await fit(model, encode(parts.train).shuffle({ seed: 1 }).batch(32), {
+const history = await fit(model, encode(parts.train).shuffle({ seed: 1 }).batch(32), {
   loss,
   optimizer: adam({ learningRate: 2e-3 }),
   epochs,
@@ -38,6 +44,16 @@ const logs = await evaluate(model, encode(parts.test).batch(256), {
   loss,
   metrics: [accuracy({ kind: 'binary', threshold: 0 }), f1({ threshold: 0 })],
 });
+const labels = [];
+for await (const r of parts.test) labels.push(r.y);
+const logits = await predict(model, encode(parts.test).batch(256)); // [n, 1]; the ROC needs only their order
+const roc = rocCurve(labels, logits);
+const plots = [
+  [plotRoc(roc, undefined, { name: 'Embedding + LSTM', title: `SMS spam, held-out 20%: ROC (AUC ${roc.auc.toFixed(4)})` }), 'roc'],
+  [plotHistory(history, { title: 'SMS spam: training loss and accuracy' }), 'history'],
+];
+logits.dispose();
+for (const [spec, name] of plots) for (const ext of ['svg', 'png']) await writePlot(spec, resolve(out, `${name}.${ext}`));
 console.log(
   JSON.stringify({
     example: 'sms-spam',
@@ -45,6 +61,8 @@ console.log(
     epochs,
     testAccuracy: logs.accuracy,
     testF1: logs.f1,
+    testAuc: roc.auc,
+    plots: plots.map(([, name]) => `out/${name}.svg`),
     seconds: seconds(start),
   }),
 );

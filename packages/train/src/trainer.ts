@@ -4,6 +4,7 @@ import type {
   IteratorState,
   Metric,
   Module,
+  NamedTensors,
   StateTree,
   StepContext,
   StepLogs,
@@ -151,6 +152,8 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
   private callbackStatesOf: (() => Record<string, StateTree>) | null = null;
   private pendingCallbacks: { states: Record<string, StateTree>; owned: boolean } | null = null;
   private stopFlag = false;
+  private keepGrads = false;
+  private lastGradients: NamedTensors | null = null;
 
   constructor(target: Module | TrainStep<S, B>, options: TrainerOptions = {}) {
     this.trainStep = toTrainStep(target as Module, options, 'Trainer') as unknown as TrainStep<S, B>;
@@ -197,6 +200,23 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     this.stopFlag = false;
   }
 
+  /**
+   * Keep each training step's gradients (steps that compute them: the supervised step) in
+   * {@link Trainer.gradients} from the next step on; `false` frees the ones held.
+   */
+  keepGradients(on: boolean): void {
+    this.keepGrads = on;
+    if (!on) this.setGradients(null);
+  }
+  /** The last step's gradients by parameter path while `keepGradients(true)`; valid until the next step, do not dispose. */
+  get gradients(): NamedTensors | null {
+    return this.lastGradients;
+  }
+  private setGradients(next: NamedTensors | null): void {
+    if (this.lastGradients) disposeTree(this.lastGradients);
+    this.lastGradients = next;
+  }
+
   /** The optimizer state (null before the first step). */
   get optimizerState(): StateTree | null {
     return this.state === null ? null : this.trainStep.snapshot(this.state).optimizerState;
@@ -224,6 +244,7 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
   private context(epoch: number): StepContext {
     const ctx: StepContext = { rng: this.rootKey.fold(this.globalStep), step: this.globalStep, epoch };
     if (this.checkFinite) ctx.checkFinite = true;
+    if (this.keepGrads) ctx.keepGradients = true;
     return ctx;
   }
 
@@ -233,6 +254,10 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     const out = this.trainStep.step(this.state as S, batch, this.context(this.positionOf?.().epoch ?? this.epochCount));
     this.state = out.state;
     this.globalStep++;
+    if (out.gradients) {
+      if (this.keepGrads) this.setGradients(out.gradients);
+      else disposeTree(out.gradients);
+    }
     return out.logs;
   }
 
@@ -326,6 +351,7 @@ export class Trainer<S = unknown, B extends Batch = Batch> implements TrainingCo
     if (this.pendingRestore && (this.pendingRestore as TrainerSnapshot).ownsWeights) disposeWeights(this.pendingRestore);
     this.pendingRestore = null;
     this.dropPendingCallbacks();
+    this.keepGradients(false);
   }
 
   private dropPendingCallbacks(): void {

@@ -163,6 +163,18 @@ describe.skipIf(!hasPython)('TensorBoard reads what the writers wrote (tensorboa
       [1, 6],
       [2, 6],
     ]);
+    // gradient histograms (Keras' write_grads), from the last step of each epoch
+    for (const [tag, n] of [
+      ['linear/kernel/gradient', 6],
+      ['linear/bias/gradient', 2],
+    ] as const) {
+      expect(train.histograms[tag]?.map((e) => [e.step, e.num, e.bucket.reduce((a, b) => a + b, 0)])).toEqual([
+        [0, n, n],
+        [1, n, n],
+        [2, n, n],
+      ]);
+      for (const e of train.histograms[tag] ?? []) expect(e.max).toBeGreaterThan(e.min);
+    }
     const last = train.histograms['linear/kernel']?.[2];
     expect(last?.min).toBeCloseTo(Math.min(...kernel), 6);
     expect(last?.max).toBeCloseTo(Math.max(...kernel), 6);

@@ -1,6 +1,6 @@
 import type { StateTree } from './gradient-transform.js';
 import type { Logs } from './logger.js';
-import type { Module } from './module.js';
+import type { Module, NamedTensors } from './module.js';
 
 /**
  * What a callback may read and steer during training; the trainer passes it to every
@@ -28,6 +28,17 @@ export interface TrainingControl {
   stop(): void;
   /** True once `stop()` was called. */
   readonly stopRequested: boolean;
+  /**
+   * Asks the training steps from now on to keep their gradients (`true`) or not (`false`, which
+   * also frees the ones held); absent when the trainer cannot. Steps that do not compute
+   * gradients keep none.
+   */
+  keepGradients?(on: boolean): void;
+  /**
+   * The last training step's gradients by parameter path while `keepGradients(true)` is on (null
+   * before such a step): owned by the trainer, valid until the next step; read, do not dispose.
+   */
+  readonly gradients?: NamedTensors | null;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface StepContext {
    * TesseraError naming the step and the first non-finite input, parameter or gradient (costs a sync).
    */
   checkFinite?: boolean;
+  /**
+   * Return this step's gradients in {@link StepOutput.gradients} instead of freeing them (a step
+   * that computes gradients may; the caller owns them). The trainer sets it while a callback asks
+   * for gradients (e.g. TensorBoard's gradient histograms).
+   */
+  keepGradients?: boolean;
 }
 
 /**
@@ -52,6 +58,11 @@ export interface StepOutput<S> {
   state: S;
   /** Scalars to log; tensors among them are disposed by the caller. */
   logs: StepLogs;
+  /**
+   * The gradients of this step by parameter path (the paths of `modules()`' parameters, prefixed
+   * by role when the step trains several), when `ctx.keepGradients` asked for them; the caller frees them.
+   */
+  gradients?: NamedTensors;
 }
 
 /**

@@ -122,6 +122,7 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
       )(params);
       const pred: TensorTree = aux.pred;
       let next: StateTree;
+      let keep = false;
       try {
         if (ctx.checkFinite) {
           const bad = firstNonFinite({ loss: value, ...grads });
@@ -132,12 +133,13 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
           }
         }
         next = applyGradients(optimizer, state.opt, params, grads).state;
+        keep = ctx.keepGradients === true;
       } catch (err) {
         disposeTree(pred);
         for (const t of [value, ...Object.values(aux.parts)]) t.dispose();
         throw err;
       } finally {
-        for (const g of Object.values(grads)) g.dispose();
+        if (!keep) for (const g of Object.values(grads)) g.dispose();
       }
       const logs: Record<string, Tensor> = { loss: value, ...aux.parts };
       try {
@@ -145,7 +147,7 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
       } finally {
         disposeTree(pred);
       }
-      return { state: { opt: next }, logs };
+      return keep ? { state: { opt: next }, logs, gradients: grads } : { state: { opt: next }, logs };
     },
     evalStep(_state, batch): StepLogs {
       checkBatch(batch, 0);

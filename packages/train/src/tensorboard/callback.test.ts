@@ -51,10 +51,78 @@ describe('tensorBoardCallback (in memory, browser-safe)', () => {
     // version, model text, 1 batch record (step 3 in the first call; 6 and 9 here), 3 epoch records, 2 histogram epochs × 2 params
     expect(train.filter((r) => r.includes('epoch_loss'))).toHaveLength(3);
     expect(train.filter((r) => r.includes('batch_loss'))).toHaveLength(3); // steps 6, 9, 12
-    expect(train.filter((r) => r.includes('linear/kernel') && !r.includes('| parameter |'))).toHaveLength(2);
+    expect(train.filter((r) => r.includes('linear/kernel') && !r.includes('| parameter |') && !r.includes('/gradient'))).toHaveLength(2);
+    expect(train.filter((r) => r.includes('linear/kernel/gradient'))).toHaveLength(2);
     expect(train.filter((r) => r.includes('| linear/bias | [2] | 2 |'))).toHaveLength(1);
     expect(val).toHaveLength(4);
     expect(val.slice(1).every((r) => r.includes('epoch_loss') && !r.includes('val_'))).toBe(true);
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  });
+
+  it('gradient histograms <parameter>/gradient: the last step of each histogram epoch, as the sgd update shows it; none when turned off; no leak', async () => {
+    const { xs, ys } = regressionRows(24, 3, 2);
+    const [x, y] = [tensor2d(xs), tensor2d(ys)];
+    const model = new Linear(2);
+    const lr = 0.05;
+    const seen: { tag: string; step: number; values: number[] }[] = [];
+    const w = new EventWriter();
+    const histogram = w.histogram.bind(w);
+    w.histogram = (tag, values, step, buckets) => {
+      seen.push({ tag, step, values: Array.from(values as ArrayLike<number>) });
+      return histogram(tag, values, step, buckets);
+    };
+    // the weights around each step: with plain sgd, gradient = (before - after) / lr
+    let before: Record<string, number[]> = {};
+    const lastGrad: Record<number, Record<string, number[]>> = {};
+    const weights = async () =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(model.parameters()).map(async ([k, v]) => [k, Array.from(await v.data())] as const)),
+      );
+    const probe = {
+      async onBatchBegin() {
+        before = await weights();
+      },
+      async onBatchEnd(_step: number, _logs: unknown, control: { epoch: number }) {
+        const after = await weights();
+        if (Object.keys(before).length === 0) return; // the first step builds the model
+        lastGrad[control.epoch] = Object.fromEntries(
+          Object.keys(after).map((k) => [k, after[k]!.map((a, i) => (before[k]![i]! - a) / lr)]),
+        );
+      },
+    };
+    const run = (epochs: number, options: { writeGradients?: boolean }) =>
+      fit(
+        model,
+        { x, y, batchSize: 8 },
+        { loss: mse, optimizer: sgd(lr), epochs, callbacks: [probe, tensorBoardCallback(() => w, { histogramFreq: 2, ...options })] },
+      );
+    await run(1, { writeGradients: false }); // builds the model
+    expect(seen.filter((s) => s.tag.endsWith('/gradient'))).toHaveLength(0);
+    seen.length = 0;
+    const count = tensorCount();
+    const history = await run(3, {});
+    expect(tensorCount()).toBe(count);
+    expect(history.trainer.gradients).toBeNull();
+    // histogram epochs 0 and 2 (histogramFreq 2), each after its weight histograms
+    expect(seen.map((g) => [g.tag, g.step])).toEqual([
+      ['linear/kernel', 0],
+      ['linear/bias', 0],
+      ['linear/kernel/gradient', 0],
+      ['linear/bias/gradient', 0],
+      ['linear/kernel', 2],
+      ['linear/bias', 2],
+      ['linear/kernel/gradient', 2],
+      ['linear/bias/gradient', 2],
+    ]);
+    const grads = seen.filter((s) => s.tag.endsWith('/gradient'));
+    for (const g of grads) {
+      const expected = lastGrad[g.step]?.[g.tag.slice(0, -'/gradient'.length)] as number[];
+      expect(g.values).toHaveLength(expected.length);
+      for (const [i, v] of g.values.entries()) expect(v).toBeCloseTo(expected[i] as number, 3);
+      expect(g.values.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    }
     x.dispose();
     y.dispose();
     model.dispose();

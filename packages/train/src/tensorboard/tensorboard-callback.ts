@@ -27,6 +27,13 @@ export interface TensorBoardOptions {
   updateFreq?: 'epoch' | number;
   /** Histograms of every parameter every this many epochs (default 0: none). */
   histogramFreq?: number;
+  /**
+   * With `histogramFreq`: also histograms of the gradients, tagged `<parameter>/gradient` (Keras'
+   * `write_grads`), from the last training step of each histogram epoch (default true). The
+   * trainer keeps that epoch's latest gradients (one copy of the parameters' size) until the
+   * epoch ends; steps that do not hand out their gradients (only the supervised step does) write none.
+   */
+  writeGradients?: boolean;
   /** Buckets per histogram (default 30). */
   histogramBuckets?: number;
   /**
@@ -48,7 +55,8 @@ export interface TensorBoardOptions {
  * run), `batch_<name>` every `updateFreq` steps, weight histograms every `histogramFreq` epochs,
  * the model as text; writers flush at every epoch end and when training ends. Works in the browser
  * with in-memory writers; in Node use `tensorBoard(logdir)` from `@tessera/train/node`.
- * Histograms are of the weights only (training steps do not expose their gradients).
+ * Gradient histograms (`<parameter>/gradient`) come from the last step of each histogram epoch,
+ * which the trainer keeps for it (`TrainingControl.keepGradients`).
  *
  * @example
  * ```ts
@@ -87,8 +95,13 @@ export function tensorBoardCallback(
     writer('train').text('model', text, 0);
   };
   const flushAll = () => Promise.all([...writers.values()].map((w) => w.flush()));
+  const grads = histogramFreq > 0 && options.writeGradients !== false;
+  const histogramEpoch = (epoch: number) => histogramFreq > 0 && epoch % histogramFreq === 0;
   return {
     writer,
+    onEpochBegin(epoch: number, control: TrainingControl) {
+      if (grads) control.keepGradients?.(histogramEpoch(epoch));
+    },
     onBatchEnd(step: number, logs: Logs, control: TrainingControl) {
       writeGraph(control);
       if (update === 'epoch' || step % update !== 0) return;
@@ -110,19 +123,26 @@ export function tensorBoardCallback(
           epoch,
           val.map(([k, v]) => ({ tag: `epoch_${k.slice(4)}`, scalar: v })),
         );
-      if (histogramFreq > 0 && epoch % histogramFreq === 0) {
+      if (histogramEpoch(epoch)) {
+        const buckets = options.histogramBuckets ?? 30;
         const modules = Object.entries(modulesOf(control));
         for (const [role, m] of modules) {
           for (const [path, v] of Object.entries(m.parameters())) {
             const tag = modules.length > 1 ? `${role}/${path}` : path;
-            writer('train').histogram(tag, await v.data(), epoch, options.histogramBuckets ?? 30);
+            writer('train').histogram(tag, await v.data(), epoch, buckets);
           }
         }
+        // the gradient paths carry the role prefix already when a step trains several modules
+        const gradients = grads ? control.gradients : null;
+        if (gradients)
+          for (const [path, g] of Object.entries(gradients)) writer('train').histogram(`${path}/gradient`, await g.data(), epoch, buckets);
       }
+      if (grads) control.keepGradients?.(false);
       await options.onEpochEnd?.(writer, epoch, logs, control);
       await flushAll();
     },
-    async onTrainEnd() {
+    async onTrainEnd(_logs: Logs, control: TrainingControl) {
+      if (grads) control.keepGradients?.(false);
       await flushAll();
     },
   };

@@ -1,0 +1,15 @@
+export type { Classes, ConfusionPlotOptions } from './confusion.js';
+export { confusionMatrix, plotConfusionMatrix } from './confusion.js';
+export type { EpisodeReturnsOptions, EpisodeStats } from './episode-returns.js';
+export { movingAverage, plotEpisodeReturns } from './episode-returns.js';
+export type { HistoryLike, HistoryPlotOptions } from './history.js';
+export { plotHistory } from './history.js';
+export type { GridImage, ImageGridOptions } from './image-grid.js';
+export { plotImageGrid } from './image-grid.js';
+export { toSvg } from './render.js';
+export type { RocCurve, RocPlotOptions } from './roc.js';
+export { plotRoc, rocCurve } from './roc.js';
+export type { ScatterOptions } from './scatter.js';
+export { plotScatter } from './scatter.js';
+export type { PlotOptions, PlotSpec } from './spec.js';
+export { classIndices, readValues } from './values.js';
