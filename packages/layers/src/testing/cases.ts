@@ -194,6 +194,24 @@ export function layerCases(): CaseWithNeeds[] {
       intInput: 6,
     },
     {
+      name: 'TransformerLM GPT-2 initialization, no biases',
+      make: () =>
+        new TransformerLM({
+          vocabSize: 6,
+          blockSize: 4,
+          layers: 2,
+          heads: 2,
+          width: 4,
+          useBias: false,
+          kernelInitializer: { className: 'RandomNormal', config: { stddev: 0.5 } },
+          outputKernelInitializer: { className: 'RandomNormal', config: { stddev: 0.25 } },
+          embeddingsInitializer: { className: 'RandomNormal', config: { stddev: 1 } },
+          ...s,
+        }),
+      inputShape: [2, 3],
+      intInput: 6,
+    },
+    {
       name: 'Sequential',
       make: () => sequential([dense(4, { activation: 'relu', ...s }), new Dropout({ rate: 0.2 }), dense(2, s)]),
       inputShape: [2, 3],

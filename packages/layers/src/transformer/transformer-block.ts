@@ -3,8 +3,9 @@ import { ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { add } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
+import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
-import { positiveInt, rate } from '../layers/common.js';
+import { initConfig, positiveInt, rate } from '../layers/common.js';
 import { Dense } from '../layers/dense.js';
 import { dropoutOp } from '../layers/dropout-op.js';
 import { LayerNormalization } from '../layers/norms.js';
@@ -42,6 +43,21 @@ export interface TransformerBlockOptions extends LayerOptions {
   useBias?: boolean;
   /** Rotary positions in the attention (default false). */
   rotary?: boolean;
+  /** Initializer of the attention and MLP kernels (default `glorotUniform`, as Keras). */
+  kernelInitializer?: InitializerLike;
+  /**
+   * Initializer of the two kernels that write into the residual stream, the attention output and
+   * `mlp_out` (default `kernelInitializer`); GPT-2 / nanoGPT use normal(0, 0.02 / √(2·layers)).
+   */
+  outputKernelInitializer?: InitializerLike;
+}
+
+/** The attention's initializer options from the block's. */
+function inits(o: TransformerBlockOptions): { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } {
+  const r: { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } = {};
+  if (o.kernelInitializer !== undefined) r.kernelInitializer = o.kernelInitializer;
+  if (o.outputKernelInitializer !== undefined) r.outputKernelInitializer = o.outputKernelInitializer;
+  return r;
 }
 
 /**
@@ -104,12 +120,20 @@ export abstract class TransformerBlock extends Layer {
       useBias,
       causal: this.causal,
       rotary: o.rotary,
+      ...inits(o),
       ...seed(1),
     });
     this.norm1 = new LayerNormalization({ epsilon: eps });
     this.norm2 = new LayerNormalization({ epsilon: eps });
-    this.mlpIn = new Dense({ units: o.intermediateDim ?? 4 * width, activation: this.activation, useBias, ...seed(2) });
-    this.mlpOut = new Dense({ units: width, useBias, ...seed(3) });
+    const kernel = (i?: InitializerLike) => (i === undefined ? {} : { kernelInitializer: i });
+    this.mlpIn = new Dense({
+      units: o.intermediateDim ?? 4 * width,
+      activation: this.activation,
+      useBias,
+      ...kernel(o.kernelInitializer),
+      ...seed(2),
+    });
+    this.mlpOut = new Dense({ units: width, useBias, ...kernel(o.outputKernelInitializer ?? o.kernelInitializer), ...seed(3) });
     const named: Array<[Layer, string]> = [
       [this.attention, 'attention'],
       [this.norm1, this.norm === 'pre' ? 'attention_norm' : 'attention_output_norm'],
@@ -163,6 +187,8 @@ export abstract class TransformerBlock extends Layer {
       rotary: o.rotary ?? false,
     };
     for (const k of ['intermediateDim', 'keyDim', 'numKeyValueHeads'] as const) if (o[k] !== undefined) c[k] = o[k];
+    for (const k of ['kernelInitializer', 'outputKernelInitializer'] as const)
+      if (o[k] !== undefined) c[k] = initConfig(o[k], `${this.name} ${k}`);
     return c;
   }
 }
