@@ -159,6 +159,14 @@ export function layerCases(): CaseWithNeeds[] {
       inputShape: [2, 3, 4],
     },
     {
+      name: 'TransformerDecoderBlock with cross-attention (encoder width 3)',
+      make: () => new TransformerDecoderBlock({ numHeads: 2, intermediateDim: 6, dropout: 0.1, attentionDropout: 0.1, ...s }),
+      inputShape: [
+        [2, 3, 4],
+        [2, 5, 3],
+      ],
+    },
+    {
       name: 'TransformerLM tied',
       make: () =>
         new TransformerLM({

@@ -4,12 +4,12 @@ import type { Tensor } from '@tessera/tensor';
 import { add } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
 import { initConfig, positiveInt, rate } from '../layers/common.js';
 import { Dense } from '../layers/dense.js';
 import { dropoutOp } from '../layers/dropout-op.js';
 import { LayerNormalization } from '../layers/norms.js';
-import type { Shape } from '../shape.js';
+import { isShapeList, type Shape } from '../shape.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 /**
@@ -52,8 +52,15 @@ export interface TransformerBlockOptions extends LayerOptions {
   outputKernelInitializer?: InitializerLike;
 }
 
-/** The attention's initializer options from the block's. */
-function inits(o: TransformerBlockOptions): { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } {
+/**
+ * The attention's initializer options from the block's.
+ *
+ * @example
+ * ```ts
+ * new MultiHeadAttention({ numHeads: 2, keyDim: 8, ...inits(blockOptions) });
+ * ```
+ */
+export function inits(o: TransformerBlockOptions): { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } {
   const r: { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } = {};
   if (o.kernelInitializer !== undefined) r.kernelInitializer = o.kernelInitializer;
   if (o.outputKernelInitializer !== undefined) r.outputKernelInitializer = o.outputKernelInitializer;
@@ -83,6 +90,9 @@ export abstract class TransformerBlock extends Layer {
   protected norm2?: LayerNormalization;
   protected mlpIn?: Dense;
   protected mlpOut?: Dense;
+  /** Cross-attention to the encoder outputs and its norm (decoder blocks built with two inputs). */
+  protected crossAttention?: MultiHeadAttention;
+  protected crossNorm?: LayerNormalization;
 
   constructor(
     opts: TransformerBlockOptions,
@@ -101,7 +111,8 @@ export abstract class TransformerBlock extends Layer {
     this.opts = { ...opts };
   }
 
-  protected buildWeights(s: Shape): void {
+  protected buildWeights(shape: Shape | Shape[]): void {
+    const s = shape as Shape;
     const width = s[s.length - 1];
     if (s.length !== 3 || width == null) throw new ValueError(`${this.name} input shape`, '[batch, time, width] with a known width', s);
     const o = this.opts;
@@ -150,28 +161,32 @@ export abstract class TransformerBlock extends Layer {
 
   /**
    * The block around an attention function: `attend(h)` runs the attention sub-layer on `h`
-   * (a call, or a cached step).
+   * (a call, or a cached step); `cross(h)`, when given, the cross-attention sub-layer between
+   * the self-attention and the MLP (its own residual, norm and dropout).
    */
-  protected run(x: Tensor, options: CallOptions, attend: (h: Tensor) => Tensor): Tensor {
+  protected run(x: Tensor, options: CallOptions, attend: (h: Tensor) => Tensor, cross?: (h: Tensor) => Tensor): Tensor {
     const key = this.rngFor(options);
     const drop = (h: Tensor, i: number) => (options.training ? dropoutOp(h, this.dropout, key?.fold(i)) : h);
     const n1 = this.norm1 as LayerNormalization;
     const n2 = this.norm2 as LayerNormalization;
+    const nc = this.crossNorm as LayerNormalization;
     const mlp = (h: Tensor) => (this.mlpOut as Dense).call((this.mlpIn as Dense).call(h));
     if (this.norm === 'pre') {
-      const h = add(x, drop(attend(n1.call(x)), 1));
+      let h = add(x, drop(attend(n1.call(x)), 1));
+      if (cross) h = add(h, drop(cross(nc.call(h)), 3));
       return add(h, drop(mlp(n2.call(h)), 2));
     }
-    const h = n1.call(add(x, drop(attend(x), 1)));
+    let h = n1.call(add(x, drop(attend(x), 1)));
+    if (cross) h = nc.call(add(h, drop(cross(h), 3)));
     return n2.call(add(h, drop(mlp(h), 2)));
   }
 
-  protected forward(x: Tensor, options: CallOptions): Tensor {
-    return this.run(x, options, (h) => (this.attention as MultiHeadAttention).call(h, options));
+  protected forward(x: LayerInput, options: CallOptions): Tensor {
+    return this.run(x as Tensor, options, (h) => (this.attention as MultiHeadAttention).call(h, options));
   }
 
-  computeOutputShape(s: Shape): Shape {
-    return s;
+  computeOutputShape(s: Shape | Shape[]): Shape {
+    return (isShapeList(s) ? s[0] : s) as Shape;
   }
 
   protected layerConfig(): Record<string, unknown> {
