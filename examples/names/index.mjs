@@ -8,7 +8,7 @@
 // character (every target of every test name counted once, the end token included) and 20 names
 // sampled with the key/value cache.
 // Run: npm start -w @tessera/example-names   (TESSERA_BACKEND=node|wasm|cpu picks the backend)
-// Knobs (env): STEPS (default 6000), LR (peak, default 2e-3), BATCH (default 32).
+// Knobs (env): STEPS (default 4000), LR (peak, default 2e-3), BATCH (default 32), DROPOUT (default 0).
 import { cpu } from '@tessera/backend-cpu';
 import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
@@ -22,9 +22,10 @@ import { CharTokenizer, generate } from '@tessera/text';
 import { readTextFile } from '@tessera/text/node';
 import { fit, progressBar } from '@tessera/train';
 
-const steps = Number(process.env.STEPS ?? 6000);
+const steps = Number(process.env.STEPS ?? 4000);
 const peak = Number(process.env.LR ?? 2e-3);
 const batchSize = Number(process.env.BATCH ?? 32);
+const dropout = Number(process.env.DROPOUT ?? 0);
 const target = 2.0;
 const start = performance.now();
 const plugin = await useBackend(await auto([node(), wasm(), cpu()]));
@@ -87,7 +88,7 @@ const lm = transformerLM({
   layers: 4,
   heads: 4,
   width: 64,
-  dropout: 0,
+  dropout,
   tieEmbeddings: false,
   seed: 3407,
 });
@@ -142,6 +143,7 @@ const result = {
   params: lm.countParams().trainable,
   steps,
   batchSize,
+  dropout,
   peakLearningRate: peak,
   trainLoss,
   valLoss,
