@@ -54,7 +54,9 @@ const maskId = tokenizer.vocabSize; // one more id: [MASK]
 const vocabSize = tokenizer.vocabSize + 1;
 const encode = (list) => {
   const ids = new Int32Array(list.length * seqLength);
-  list.forEach((r, i) => ids.set(tokenizer.encode(r.text, { maxLength: seqLength, padding: 'post', truncation: 'post' }), i * seqLength));
+  list.forEach((r, i) => {
+    ids.set(tokenizer.encode(r.text, { maxLength: seqLength, padding: 'post', truncation: 'post' }), i * seqLength);
+  });
   return ids;
 };
 const trainIds = encode(train);
@@ -124,7 +126,9 @@ const testY = tensor2d(labels(test), [test.length, 1]);
 async function finetune(saved, idx, nEpochs, peak) {
   const m = classifier(saved);
   const x = new Int32Array(idx.length * seqLength);
-  idx.forEach((r, i) => x.set(trainIds.subarray(r * seqLength, (r + 1) * seqLength), i * seqLength));
+  idx.forEach((r, i) => {
+    x.set(trainIds.subarray(r * seqLength, (r + 1) * seqLength), i * seqLength);
+  });
   const y = Float32Array.from(idx, (r) => train[r].y);
   const steps = nEpochs * Math.ceil(idx.length / 32);
   const xs = tensor2d(x, [idx.length, seqLength], 'int32');
