@@ -7,7 +7,7 @@
 // schedule (linear warm-up over 10% of the steps, then linear decay to 0). 3) The same classifier
 // trained from scratch, and both again with only 10% of the training labels.
 // Run: npm start -w @tessera/example-sms-bert   (TESSERA_BACKEND=node|wasm|cpu picks the backend)
-// Knobs (env): PRETRAIN_EPOCHS (default 8), EPOCHS (fine-tuning, default 4), FEW_EPOCHS (10% labels, default 15).
+// Knobs (env): PRETRAIN_EPOCHS (default 4), EPOCHS (fine-tuning, default 3), FEW_EPOCHS (10% labels, default 10).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +32,9 @@ import { dispose, tensor, tensor2d } from '@tessera/tensor';
 import { maskedLmBatches } from '@tessera/text';
 import { accuracy, evaluate, fit, progressBar } from '@tessera/train';
 
-const pretrainEpochs = Number(process.env.PRETRAIN_EPOCHS ?? 8);
-const epochs = Number(process.env.EPOCHS ?? 4);
-const fewEpochs = Number(process.env.FEW_EPOCHS ?? 15);
+const pretrainEpochs = Number(process.env.PRETRAIN_EPOCHS ?? 4);
+const epochs = Number(process.env.EPOCHS ?? 3);
+const fewEpochs = Number(process.env.FEW_EPOCHS ?? 10);
 const target = 0.985;
 const seqLength = 40;
 const start = performance.now();
