@@ -159,6 +159,14 @@ export function layerCases(): CaseWithNeeds[] {
       inputShape: [2, 3, 4],
     },
     {
+      name: 'TransformerDecoderBlock with cross-attention (encoder width 3)',
+      make: () => new TransformerDecoderBlock({ numHeads: 2, intermediateDim: 6, dropout: 0.1, attentionDropout: 0.1, ...s }),
+      inputShape: [
+        [2, 3, 4],
+        [2, 5, 3],
+      ],
+    },
+    {
       name: 'TransformerLM tied',
       make: () =>
         new TransformerLM({
@@ -187,6 +195,24 @@ export function layerCases(): CaseWithNeeds[] {
           tieEmbeddings: false,
           norm: 'post',
           positions: 'rotary',
+          embeddingsInitializer: { className: 'RandomNormal', config: { stddev: 1 } },
+          ...s,
+        }),
+      inputShape: [2, 3],
+      intInput: 6,
+    },
+    {
+      name: 'TransformerLM GPT-2 initialization, no biases',
+      make: () =>
+        new TransformerLM({
+          vocabSize: 6,
+          blockSize: 4,
+          layers: 2,
+          heads: 2,
+          width: 4,
+          useBias: false,
+          kernelInitializer: { className: 'RandomNormal', config: { stddev: 0.5 } },
+          outputKernelInitializer: { className: 'RandomNormal', config: { stddev: 0.25 } },
           embeddingsInitializer: { className: 'RandomNormal', config: { stddev: 1 } },
           ...s,
         }),

@@ -41,6 +41,8 @@ export interface MultiHeadAttentionOptions extends LayerOptions {
   /** Base of the rotary frequencies (default 10000). */
   rotaryBase?: number;
   kernelInitializer?: InitializerLike;
+  /** Initializer of the output projection (default `kernelInitializer`; GPT-2 scales it by 1/√(2·layers)). */
+  outputKernelInitializer?: InitializerLike;
   biasInitializer?: InitializerLike;
 }
 
@@ -144,7 +146,8 @@ export class MultiHeadAttention extends Layer implements Stepper<AttentionCache>
   private addProjection(name: 'query' | 'key' | 'value' | 'output', inDim: number, outDim: number): void {
     const o = this.opts;
     const p = this.proj[name];
-    p.kernel = this.addWeight(`${name}_kernel`, [inDim, outDim], o.kernelInitializer ?? 'glorotUniform');
+    const init = name === 'output' ? (o.outputKernelInitializer ?? o.kernelInitializer) : o.kernelInitializer;
+    p.kernel = this.addWeight(`${name}_kernel`, [inDim, outDim], init ?? 'glorotUniform');
     if (o.useBias ?? true) p.bias = this.addWeight(`${name}_bias`, [outDim], o.biasInitializer ?? 'zeros');
   }
 
@@ -299,6 +302,8 @@ export class MultiHeadAttention extends Layer implements Stepper<AttentionCache>
       biasInitializer: initConfig(o.biasInitializer ?? 'zeros', `${this.name} biasInitializer`),
     };
     if (o.outputDim !== undefined) c.outputDim = o.outputDim;
+    if (o.outputKernelInitializer !== undefined)
+      c.outputKernelInitializer = initConfig(o.outputKernelInitializer, `${this.name} outputKernelInitializer`);
     return c;
   }
 }

@@ -3,12 +3,13 @@ import { ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { add } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
-import { Layer, type LayerOptions } from '../layer.js';
-import { positiveInt, rate } from '../layers/common.js';
+import type { InitializerLike } from '../initializers.js';
+import { Layer, type LayerInput, type LayerOptions } from '../layer.js';
+import { initConfig, positiveInt, rate } from '../layers/common.js';
 import { Dense } from '../layers/dense.js';
 import { dropoutOp } from '../layers/dropout-op.js';
 import { LayerNormalization } from '../layers/norms.js';
-import type { Shape } from '../shape.js';
+import { isShapeList, type Shape } from '../shape.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 /**
@@ -42,6 +43,28 @@ export interface TransformerBlockOptions extends LayerOptions {
   useBias?: boolean;
   /** Rotary positions in the attention (default false). */
   rotary?: boolean;
+  /** Initializer of the attention and MLP kernels (default `glorotUniform`, as Keras). */
+  kernelInitializer?: InitializerLike;
+  /**
+   * Initializer of the two kernels that write into the residual stream, the attention output and
+   * `mlp_out` (default `kernelInitializer`); GPT-2 / nanoGPT use normal(0, 0.02 / √(2·layers)).
+   */
+  outputKernelInitializer?: InitializerLike;
+}
+
+/**
+ * The attention's initializer options from the block's.
+ *
+ * @example
+ * ```ts
+ * new MultiHeadAttention({ numHeads: 2, keyDim: 8, ...inits(blockOptions) });
+ * ```
+ */
+export function inits(o: TransformerBlockOptions): { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } {
+  const r: { kernelInitializer?: InitializerLike; outputKernelInitializer?: InitializerLike } = {};
+  if (o.kernelInitializer !== undefined) r.kernelInitializer = o.kernelInitializer;
+  if (o.outputKernelInitializer !== undefined) r.outputKernelInitializer = o.outputKernelInitializer;
+  return r;
 }
 
 /**
@@ -67,6 +90,9 @@ export abstract class TransformerBlock extends Layer {
   protected norm2?: LayerNormalization;
   protected mlpIn?: Dense;
   protected mlpOut?: Dense;
+  /** Cross-attention to the encoder outputs and its norm (decoder blocks built with two inputs). */
+  protected crossAttention?: MultiHeadAttention;
+  protected crossNorm?: LayerNormalization;
 
   constructor(
     opts: TransformerBlockOptions,
@@ -85,7 +111,8 @@ export abstract class TransformerBlock extends Layer {
     this.opts = { ...opts };
   }
 
-  protected buildWeights(s: Shape): void {
+  protected buildWeights(shape: Shape | Shape[]): void {
+    const s = shape as Shape;
     const width = s[s.length - 1];
     if (s.length !== 3 || width == null) throw new ValueError(`${this.name} input shape`, '[batch, time, width] with a known width', s);
     const o = this.opts;
@@ -104,12 +131,20 @@ export abstract class TransformerBlock extends Layer {
       useBias,
       causal: this.causal,
       rotary: o.rotary,
+      ...inits(o),
       ...seed(1),
     });
     this.norm1 = new LayerNormalization({ epsilon: eps });
     this.norm2 = new LayerNormalization({ epsilon: eps });
-    this.mlpIn = new Dense({ units: o.intermediateDim ?? 4 * width, activation: this.activation, useBias, ...seed(2) });
-    this.mlpOut = new Dense({ units: width, useBias, ...seed(3) });
+    const kernel = (i?: InitializerLike) => (i === undefined ? {} : { kernelInitializer: i });
+    this.mlpIn = new Dense({
+      units: o.intermediateDim ?? 4 * width,
+      activation: this.activation,
+      useBias,
+      ...kernel(o.kernelInitializer),
+      ...seed(2),
+    });
+    this.mlpOut = new Dense({ units: width, useBias, ...kernel(o.outputKernelInitializer ?? o.kernelInitializer), ...seed(3) });
     const named: Array<[Layer, string]> = [
       [this.attention, 'attention'],
       [this.norm1, this.norm === 'pre' ? 'attention_norm' : 'attention_output_norm'],
@@ -126,28 +161,32 @@ export abstract class TransformerBlock extends Layer {
 
   /**
    * The block around an attention function: `attend(h)` runs the attention sub-layer on `h`
-   * (a call, or a cached step).
+   * (a call, or a cached step); `cross(h)`, when given, the cross-attention sub-layer between
+   * the self-attention and the MLP (its own residual, norm and dropout).
    */
-  protected run(x: Tensor, options: CallOptions, attend: (h: Tensor) => Tensor): Tensor {
+  protected run(x: Tensor, options: CallOptions, attend: (h: Tensor) => Tensor, cross?: (h: Tensor) => Tensor): Tensor {
     const key = this.rngFor(options);
     const drop = (h: Tensor, i: number) => (options.training ? dropoutOp(h, this.dropout, key?.fold(i)) : h);
     const n1 = this.norm1 as LayerNormalization;
     const n2 = this.norm2 as LayerNormalization;
+    const nc = this.crossNorm as LayerNormalization;
     const mlp = (h: Tensor) => (this.mlpOut as Dense).call((this.mlpIn as Dense).call(h));
     if (this.norm === 'pre') {
-      const h = add(x, drop(attend(n1.call(x)), 1));
+      let h = add(x, drop(attend(n1.call(x)), 1));
+      if (cross) h = add(h, drop(cross(nc.call(h)), 3));
       return add(h, drop(mlp(n2.call(h)), 2));
     }
-    const h = n1.call(add(x, drop(attend(x), 1)));
+    let h = n1.call(add(x, drop(attend(x), 1)));
+    if (cross) h = nc.call(add(h, drop(cross(h), 3)));
     return n2.call(add(h, drop(mlp(h), 2)));
   }
 
-  protected forward(x: Tensor, options: CallOptions): Tensor {
-    return this.run(x, options, (h) => (this.attention as MultiHeadAttention).call(h, options));
+  protected forward(x: LayerInput, options: CallOptions): Tensor {
+    return this.run(x as Tensor, options, (h) => (this.attention as MultiHeadAttention).call(h, options));
   }
 
-  computeOutputShape(s: Shape): Shape {
-    return s;
+  computeOutputShape(s: Shape | Shape[]): Shape {
+    return (isShapeList(s) ? s[0] : s) as Shape;
   }
 
   protected layerConfig(): Record<string, unknown> {
@@ -163,6 +202,8 @@ export abstract class TransformerBlock extends Layer {
       rotary: o.rotary ?? false,
     };
     for (const k of ['intermediateDim', 'keyDim', 'numKeyValueHeads'] as const) if (o[k] !== undefined) c[k] = o[k];
+    for (const k of ['kernelInitializer', 'outputKernelInitializer'] as const)
+      if (o[k] !== undefined) c[k] = initConfig(o[k], `${this.name} ${k}`);
     return c;
   }
 }

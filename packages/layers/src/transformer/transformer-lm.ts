@@ -53,6 +53,13 @@ export interface TransformerLMOptions extends LayerOptions {
   layerNormEpsilon?: number;
   /** Initializer of the token and position tables (default `randomNormal` with stddev 0.02, as GPT-2). */
   embeddingsInitializer?: InitializerLike;
+  /** Initializer of the attention, MLP (and untied head) kernels (default `glorotUniform`; GPT-2: normal(0, 0.02)). */
+  kernelInitializer?: InitializerLike;
+  /**
+   * Initializer of the attention output and `mlp_out` kernels, which write into the residual
+   * stream (default `kernelInitializer`; GPT-2 / nanoGPT: normal(0, 0.02 / √(2·layers))).
+   */
+  outputKernelInitializer?: InitializerLike;
 }
 
 /**
@@ -151,6 +158,8 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
         layerNormEpsilon: opts.layerNormEpsilon,
         useBias: opts.useBias,
         rotary: this.positions === 'rotary',
+        ...(opts.kernelInitializer === undefined ? {} : { kernelInitializer: opts.kernelInitializer }),
+        ...(opts.outputKernelInitializer === undefined ? {} : { outputKernelInitializer: opts.outputKernelInitializer }),
         ...seed(i + 1),
       });
       this.deriveName(b, () => `${this.name}/block_${i}`);
@@ -163,7 +172,12 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
       children.push(this.finalNorm);
     }
     if (!this.tieEmbeddings) {
-      this.head = new Dense({ units: this.vocabSize, useBias: false, ...seed(this.numLayers + 1) });
+      this.head = new Dense({
+        units: this.vocabSize,
+        useBias: false,
+        ...(opts.kernelInitializer === undefined ? {} : { kernelInitializer: opts.kernelInitializer }),
+        ...seed(this.numLayers + 1),
+      });
       this.deriveName(this.head, () => `${this.name}/head`);
       children.push(this.head);
     }
@@ -278,8 +292,8 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
       norm: this.norm,
       positions: this.positions,
     };
-    if (o.embeddingsInitializer !== undefined)
-      c.embeddingsInitializer = initConfig(o.embeddingsInitializer, `${this.name} embeddingsInitializer`);
+    for (const k of ['embeddingsInitializer', 'kernelInitializer', 'outputKernelInitializer'] as const)
+      if (o[k] !== undefined) c[k] = initConfig(o[k], `${this.name} ${k}`);
     for (const k of ['intermediateDim', 'activation', 'numKeyValueHeads', 'useBias', 'layerNormEpsilon'] as const)
       if (o[k] !== undefined) c[k] = o[k];
     return c;

@@ -293,6 +293,40 @@ describe.each([cpu(), wasm()])('transformer blocks on $name', (plugin) => {
     copy.dispose();
   });
 
+  it('TransformerLM: kernel and residual-output initializers (GPT-2 init) reach every block, config round trip', () => {
+    const lm = new TransformerLM({
+      vocabSize: 9,
+      blockSize: 4,
+      layers: 2,
+      heads: 2,
+      width: 4,
+      useBias: false,
+      tieEmbeddings: false,
+      kernelInitializer: { className: 'Constant', config: { value: 0.5 } },
+      outputKernelInitializer: { className: 'Constant', config: { value: -0.25 } },
+    });
+    lm.build([null, null]);
+    const params = lm.parameters();
+    const values = (name: string) => Array.from((params[name] as Variable).dataSync());
+    for (const b of ['block_0', 'block_1']) {
+      for (const k of ['query_kernel', 'key_kernel', 'value_kernel'])
+        expect(new Set(values(`transformer_lm/${b}/attention/${k}`))).toEqual(new Set([0.5]));
+      expect(new Set(values(`transformer_lm/${b}/mlp_in/kernel`))).toEqual(new Set([0.5]));
+      expect(new Set(values(`transformer_lm/${b}/attention/output_kernel`))).toEqual(new Set([-0.25]));
+      expect(new Set(values(`transformer_lm/${b}/mlp_out/kernel`))).toEqual(new Set([-0.25]));
+    }
+    expect(new Set(values('transformer_lm/head/kernel'))).toEqual(new Set([0.5]));
+    expect(Object.keys(params).some((n) => n.endsWith('bias'))).toBe(false);
+    const copy = deserializeModule(serializeModule(lm)) as TransformerLM;
+    expect(serializeModule(copy)).toBe(serializeModule(lm));
+    copy.build([null, null]);
+    expect(new Set(Array.from((copy.parameters()['transformer_lm/block_1/mlp_out/kernel'] as Variable).dataSync()))).toEqual(
+      new Set([-0.25]),
+    );
+    lm.dispose();
+    copy.dispose();
+  });
+
   it('TransformerLM learns a repeating sequence (loss falls by sparse cross-entropy on [batch, time, vocab] logits)', () => {
     const lm = new TransformerLM({ vocabSize: 6, blockSize: 8, layers: 1, heads: 2, width: 16, seed: 8 });
     const data = [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0, 1];
