@@ -1,6 +1,6 @@
 // nanoGPT's CPU "baby GPT" on Tiny Shakespeare, setting for setting: characters as tokens (65), a
 // decoder-only transformer (transformerLM) of 4 layers, 4 heads, width 128, context 64, no dropout,
-// no biases (nanoGPT's bias=False), GPT-2 initialization (normal 0.02; residual projections
+// no biases in the projections nor offsets in the layer norms (nanoGPT's bias=False), GPT-2 initialization (normal 0.02; residual projections
 // 0.02/√(2·layers)), tied embeddings; batch 12; AdamW (beta2 0.99, eps 1e-8, weight decay 0.1 on the
 // 2-D weights only: kernels and embedding tables, not norms), learning rate 1e-3 warmed up over 100
 // iterations and cosine-decayed to 1e-4 at iteration 2,000, gradient-norm clip 1.0; first 90% of the
@@ -43,6 +43,7 @@ const lm = transformerLM({
   width: config.width,
   dropout: 0,
   useBias: false,
+  layerNormCenter: false,
   kernelInitializer: { className: 'RandomNormal', config: { stddev: 0.02 } },
   outputKernelInitializer: { className: 'RandomNormal', config: { stddev: 0.02 / Math.sqrt(2 * config.layers) } },
   seed: 1337,

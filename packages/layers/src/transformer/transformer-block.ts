@@ -39,6 +39,8 @@ export interface TransformerBlockOptions extends LayerOptions {
   norm?: 'pre' | 'post';
   /** Epsilon of the layer norms (default 1e-5). */
   layerNormEpsilon?: number;
+  /** Learned offsets (beta) in the layer norms (default true; nanoGPT's `bias=False` drops them). */
+  layerNormCenter?: boolean;
   /** Biases in the attention and MLP projections (default true). */
   useBias?: boolean;
   /** Rotary positions in the attention (default false). */
@@ -134,8 +136,9 @@ export abstract class TransformerBlock extends Layer {
       ...inits(o),
       ...seed(1),
     });
-    this.norm1 = new LayerNormalization({ epsilon: eps });
-    this.norm2 = new LayerNormalization({ epsilon: eps });
+    const center = o.layerNormCenter ?? true;
+    this.norm1 = new LayerNormalization({ epsilon: eps, center });
+    this.norm2 = new LayerNormalization({ epsilon: eps, center });
     const kernel = (i?: InitializerLike) => (i === undefined ? {} : { kernelInitializer: i });
     this.mlpIn = new Dense({
       units: o.intermediateDim ?? 4 * width,
@@ -201,6 +204,7 @@ export abstract class TransformerBlock extends Layer {
       useBias: o.useBias ?? true,
       rotary: o.rotary ?? false,
     };
+    if (o.layerNormCenter === false) c.layerNormCenter = false;
     for (const k of ['intermediateDim', 'keyDim', 'numKeyValueHeads'] as const) if (o[k] !== undefined) c[k] = o[k];
     for (const k of ['kernelInitializer', 'outputKernelInitializer'] as const)
       if (o[k] !== undefined) c[k] = initConfig(o[k], `${this.name} ${k}`);

@@ -75,7 +75,7 @@ export class TransformerDecoderBlock extends TransformerBlock implements Stepper
       ...inits(o),
       ...seed(4),
     });
-    this.crossNorm = new LayerNormalization({ epsilon: o.layerNormEpsilon ?? 1e-5 });
+    this.crossNorm = new LayerNormalization({ epsilon: o.layerNormEpsilon ?? 1e-5, center: o.layerNormCenter ?? true });
     this.deriveName(this.crossAttention, () => `${this.name}/cross_attention`);
     this.deriveName(this.crossNorm, () => `${this.name}/${this.norm === 'pre' ? 'cross_attention_norm' : 'cross_attention_output_norm'}`);
     this.crossAttention.build([dec, enc]);

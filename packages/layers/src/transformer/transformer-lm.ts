@@ -51,6 +51,8 @@ export interface TransformerLMOptions extends LayerOptions {
   useBias?: boolean;
   /** Epsilon of the layer norms (default 1e-5). */
   layerNormEpsilon?: number;
+  /** Learned offsets (beta) in the layer norms (default true; nanoGPT's `bias=False` drops them with `useBias: false`). */
+  layerNormCenter?: boolean;
   /** Initializer of the token and position tables (default `randomNormal` with stddev 0.02, as GPT-2). */
   embeddingsInitializer?: InitializerLike;
   /** Initializer of the attention, MLP (and untied head) kernels (default `glorotUniform`; GPT-2: normal(0, 0.02)). */
@@ -156,6 +158,7 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
         attentionDropout: this.dropout,
         norm: this.norm,
         layerNormEpsilon: opts.layerNormEpsilon,
+        ...(opts.layerNormCenter === undefined ? {} : { layerNormCenter: opts.layerNormCenter }),
         useBias: opts.useBias,
         rotary: this.positions === 'rotary',
         ...(opts.kernelInitializer === undefined ? {} : { kernelInitializer: opts.kernelInitializer }),
@@ -167,7 +170,7 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
     });
     const children: Layer[] = [this.embedding, ...this.blocks];
     if (this.norm === 'pre') {
-      this.finalNorm = new LayerNormalization({ epsilon: opts.layerNormEpsilon ?? 1e-5 });
+      this.finalNorm = new LayerNormalization({ epsilon: opts.layerNormEpsilon ?? 1e-5, center: opts.layerNormCenter ?? true });
       this.deriveName(this.finalNorm, () => `${this.name}/final_norm`);
       children.push(this.finalNorm);
     }
@@ -294,7 +297,7 @@ export class TransformerLM extends Layer implements Stepper<TransformerLMCache> 
     };
     for (const k of ['embeddingsInitializer', 'kernelInitializer', 'outputKernelInitializer'] as const)
       if (o[k] !== undefined) c[k] = initConfig(o[k], `${this.name} ${k}`);
-    for (const k of ['intermediateDim', 'activation', 'numKeyValueHeads', 'useBias', 'layerNormEpsilon'] as const)
+    for (const k of ['intermediateDim', 'activation', 'numKeyValueHeads', 'useBias', 'layerNormEpsilon', 'layerNormCenter'] as const)
       if (o[k] !== undefined) c[k] = o[k];
     return c;
   }

@@ -327,6 +327,25 @@ describe.each([cpu(), wasm()])('transformer blocks on $name', (plugin) => {
     copy.dispose();
   });
 
+  it("TransformerLM: layerNormCenter false drops every layer norm's offset (nanoGPT's bias=False), config round trip", () => {
+    const lm = new TransformerLM({ vocabSize: 9, blockSize: 4, layers: 2, heads: 2, width: 4, useBias: false, layerNormCenter: false });
+    lm.build([null, null]);
+    const names = Object.keys(lm.parameters());
+    expect(names.filter((n) => n.endsWith('beta'))).toEqual([]);
+    // 2 norms per block + the final norm, each with its scale only
+    expect(names.filter((n) => /norm\/(gamma|scale)$/.test(n)).length).toBe(5);
+    const copy = deserializeModule(serializeModule(lm)) as TransformerLM;
+    expect(serializeModule(copy)).toBe(serializeModule(lm));
+    copy.build([null, null]);
+    expect(Object.keys(copy.parameters()).sort()).toEqual([...names].sort());
+    const centered = new TransformerLM({ vocabSize: 9, blockSize: 4, layers: 2, heads: 2, width: 4 });
+    centered.build([null, null]);
+    expect(Object.keys(centered.parameters()).filter((n) => n.endsWith('beta')).length).toBe(5);
+    lm.dispose();
+    copy.dispose();
+    centered.dispose();
+  });
+
   it('TransformerLM learns a repeating sequence (loss falls by sparse cross-entropy on [batch, time, vocab] logits)', () => {
     const lm = new TransformerLM({ vocabSize: 6, blockSize: 8, layers: 1, heads: 2, width: 16, seed: 8 });
     const data = [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0, 1];
