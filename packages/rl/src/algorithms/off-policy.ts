@@ -36,7 +36,15 @@ export interface OffPolicyOptions extends AlgorithmOptions {
   prioritizedReplay?: { alpha?: number; beta?: number } | false;
 }
 
-/** Resolved hyperparameters shared by the off-policy algorithms. */
+/**
+ * Resolved hyperparameters shared by the off-policy algorithms (saved with the policy).
+ *
+ * @example
+ * ```ts
+ * const h: OffPolicyHyperparameters = { learningRate: 1e-3, bufferSize: 1e6, learningStarts: 100, batchSize: 256, tau: 0.005,
+ *   gamma: 0.99, trainFreq: 1, gradientSteps: 1, prioritizedReplay: false };
+ * ```
+ */
 export interface OffPolicyHyperparameters {
   learningRate: NumberOrSchedule;
   bufferSize: number;
