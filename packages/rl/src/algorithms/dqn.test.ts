@@ -41,31 +41,32 @@ describe('DQN', () => {
     expect(q[1] as number).toBeGreaterThan(q[0] as number);
     expect(Math.abs((q[1] as number) - 0.729)).toBeLessThan(0.15);
     dqn.dispose();
-  });
+  }, 300_000);
 
   it('is deterministic for a seed (Double DQN and prioritized replay too)', async () => {
     for (const extra of [{}, { doubleQ: true, prioritizedReplay: { alpha: 0.6, beta: 0.4 } }]) {
       const a = corridorDqn(3, extra);
       const b = corridorDqn(3, extra);
-      await a.learn({ totalTimesteps: 600 });
-      await b.learn({ totalTimesteps: 600 });
+      await a.learn({ totalTimesteps: 400 });
+      await b.learn({ totalTimesteps: 400 });
       expect(weightsOf(a)).toEqual(weightsOf(b));
       const c = corridorDqn(4, extra);
-      await c.learn({ totalTimesteps: 600 });
+      await c.learn({ totalTimesteps: 400 });
       expect(weightsOf(c)).not.toEqual(weightsOf(a));
       for (const d of [a, b, c]) d.dispose();
     }
-  });
+  }, 300_000);
 
   it('leaks no tensor over thousands of steps', async () => {
-    const dqn = corridorDqn(1, { doubleQ: true });
+    // 3,000 environment steps, one update every 16 (about 190 updates)
+    const dqn = corridorDqn(1, { doubleQ: true, trainFreq: 16, gradientSteps: 1 });
     await dqn.learn({ totalTimesteps: 400 });
     const before = tensorCount();
     await dqn.learn({ totalTimesteps: 3000, resetNumTimesteps: false });
     expect(dqn.numTimesteps).toBe(3400);
     expect(tensorCount()).toBe(before);
     dqn.dispose();
-  });
+  }, 300_000);
 
   it('updates the target network every targetUpdateInterval steps and decays epsilon', async () => {
     const dqn = corridorDqn(2, { targetUpdateInterval: 1000, learningStarts: 10, explorationFraction: 0.5 });
@@ -78,7 +79,7 @@ describe('DQN', () => {
     // ε after 400 of 400 steps with fraction 0.5: final
     expect(dqn.explorationRate).toBe(0.05);
     dqn.dispose();
-  });
+  }, 300_000);
 
   it('saves and loads: the same greedy actions', async () => {
     const dqn = corridorDqn(5);
@@ -95,5 +96,5 @@ describe('DQN', () => {
     expect(() => new DQN('Pendulum-v1')).toThrow(/Discrete/);
     dqn.dispose();
     loaded.dispose();
-  });
+  }, 300_000);
 });

@@ -35,29 +35,30 @@ describe('SAC', () => {
     // automatic entropy tuning moved α from 1
     expect(sac.alpha).toBeLessThan(0.9);
     sac.dispose();
-  });
+  }, 300_000);
 
   it('is deterministic for a seed', async () => {
     const a = banditSac(3);
     const b = banditSac(3);
-    await a.learn({ totalTimesteps: 300 });
-    await b.learn({ totalTimesteps: 300 });
+    await a.learn({ totalTimesteps: 160 });
+    await b.learn({ totalTimesteps: 160 });
     expect(weightsOf(a)).toEqual(weightsOf(b));
     const c = banditSac(4);
-    await c.learn({ totalTimesteps: 300 });
+    await c.learn({ totalTimesteps: 160 });
     expect(weightsOf(c)).not.toEqual(weightsOf(a));
     for (const s of [a, b, c]) s.dispose();
-  });
+  }, 300_000);
 
   it('leaks no tensor over thousands of steps', async () => {
-    const sac = banditSac(1, { policy: { netArch: { pi: [8], qf: [8] } }, batchSize: 16 });
+    // 2,000 environment steps, an update every 8 (250 updates)
+    const sac = banditSac(1, { policy: { netArch: { pi: [8], qf: [8] } }, batchSize: 16, trainFreq: 8, learningStarts: 16 });
     await sac.learn({ totalTimesteps: 200 });
     const before = tensorCount();
     await sac.learn({ totalTimesteps: 2000, resetNumTimesteps: false });
     expect(sac.numTimesteps).toBe(2200);
     expect(tensorCount()).toBe(before);
     sac.dispose();
-  });
+  }, 300_000);
 
   it('keeps a fixed entropy coefficient and Polyak-averages the target critics', async () => {
     const sac = banditSac(2, { entCoef: 0.1, tau: 0.5, learningStarts: 10 });
@@ -68,11 +69,11 @@ describe('SAC', () => {
     expect(target).not.toEqual(critic);
     expect(sac.targetEntropy).toBe(-1);
     sac.dispose();
-  });
+  }, 300_000);
 
   it('saves and loads: the same deterministic actions and α', async () => {
     const sac = banditSac(5);
-    await sac.learn({ totalTimesteps: 200 });
+    await sac.learn({ totalTimesteps: 120 });
     const loaded = SAC.fromFiles(sac.toFiles(), (() => new Bandit(1)) as never);
     expect(Array.from(loaded.predict(Float32Array.of(1, -1), { deterministic: true }))).toEqual(
       Array.from(sac.predict(Float32Array.of(1, -1), { deterministic: true })),
@@ -81,5 +82,5 @@ describe('SAC', () => {
     expect(() => new SAC('CartPole-v1')).toThrow(/Box/);
     sac.dispose();
     loaded.dispose();
-  });
+  }, 300_000);
 });
