@@ -1,7 +1,7 @@
 // The folder helpers checked by tfjs-layers itself: `tf.loadLayersModel` reads the folder that
 // saveTfjsLayers writes (through an IOHandler that reads those files, as tfjs-node's file:// handler
 // does), and loadTfjsLayers reads a folder written from a tfjs-layers model's own `save`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -136,7 +136,7 @@ describe('tfjs-layers save → loadTfjsLayers', () => {
       ],
     });
     const dir = fresh();
-    await import('node:fs').then((fs) => fs.mkdirSync(dir));
+    mkdirSync(dir);
     await t.save(fileSaver(dir));
     expect(readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     const before = tensorCount();
@@ -156,7 +156,7 @@ describe('tfjs-layers save → loadTfjsLayers', () => {
     const dir = fresh();
     await expect(saveTfjsLayers(sequential([dense(1)]), '')).rejects.toThrow(ValueError);
     await expect(loadTfjsLayers(dir)).rejects.toThrow(/ENOENT/);
-    await import('node:fs').then((fs) => fs.mkdirSync(dir));
+    mkdirSync(dir);
     writeFileSync(join(dir, 'model.json'), '{ not json');
     await expect(loadTfjsLayers(dir)).rejects.toThrow(FormatError);
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {} }));
