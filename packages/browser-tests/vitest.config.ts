@@ -18,6 +18,7 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-backend-webgl',
       '@tensorflow/tfjs-backend-webgpu',
+      'onnxruntime-web/wasm',
     ],
   },
   test: {

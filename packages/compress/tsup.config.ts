@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.shared';
 
-export default defineConfig(packageConfig());
+// Two entries: the main one is free of Node builtins (browser-safe); `./node` holds file I/O.
+export default defineConfig(packageConfig({ entry: ['src/index.ts', 'src/node.ts'], shims: false }));
