@@ -4,11 +4,13 @@
 // Run: npm run dqn-cartpole -w @tessera/example-rl-offpolicy    (also sac-pendulum)
 //   SEEDS=0,1,2 (default)  TESSERA_BACKEND=wasm|cpu  EARLY_STOP=0 trains the whole budget (default: stop
 //   once a 10-episode deterministic evaluation reaches the stop level, checked every `evalEvery` steps)
-//   NET=64,64 overrides the hidden sizes; OUT=dir writes one JSON result per seed there.
+//   NET=64,64 overrides the hidden sizes; OUT=dir writes one JSON result per seed there (and the return
+//   curves, else out/); BUDGET=n overrides the step budget.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
+import { episodeRecorder, writeEpisodeReturns } from '@tessera/example-shared/episode-returns';
 import { DQN, evalCallback, evaluatePolicy, SAC } from '@tessera/rl';
 
 const net = process.env.NET ? process.env.NET.split(',').map(Number) : null;
@@ -64,6 +66,7 @@ if (!task) {
 const seeds = (process.env.SEEDS ?? '0,1,2').split(',').map(Number);
 const earlyStop = process.env.EARLY_STOP !== '0';
 const plugin = await useBackend(await auto([wasm(), cpu()]));
+if (process.env.BUDGET) task.budget = Number(process.env.BUDGET);
 console.log(`${name}: ${task.env}, ${task.budget} steps, bar ${task.bar}, seeds ${seeds.join(',')}, backend ${plugin.name}`);
 
 const results = [];
@@ -87,8 +90,9 @@ for (const seed of seeds) {
       );
     },
   };
+  const recorder = episodeRecorder(algo);
   const start = performance.now();
-  await algo.learn({ totalTimesteps: task.budget, logInterval: task.logInterval, callbacks: [evaluation, lines] });
+  await algo.learn({ totalTimesteps: task.budget, logInterval: task.logInterval, callbacks: [evaluation, lines, recorder] });
   const seconds = (performance.now() - start) / 1000;
   const ev = evaluatePolicy(algo, task.env, { nEpisodes: 100, deterministic: true, seed: 1_000_000 + seed });
   const r = {
@@ -107,6 +111,13 @@ for (const seed of seeds) {
     `seed ${seed}: ${ev.meanReturn.toFixed(1)} ± ${ev.stdReturn.toFixed(1)} over 100 deterministic episodes after ${r.steps} steps ` +
       `(${seconds.toFixed(0)} s, ${r.stepsPerSecond.toFixed(1)} env steps/s) ${r.passed ? 'PASS' : 'MISS'}`,
   );
+  // the return of every training episode by env step, next to the results (out/ or OUT)
+  const outDir = process.env.OUT ?? new URL('./out', import.meta.url).pathname;
+  const plotted = await writeEpisodeReturns(recorder.episodes, outDir, `${name}-seed${seed}-returns`, {
+    title: `${name}, seed ${seed}: training episode returns`,
+    target: task.bar,
+  });
+  if (plotted.length) console.log(`  wrote ${plotted.map((f) => f.split('/').pop()).join(', ')}`);
   if (process.env.OUT) {
     mkdirSync(process.env.OUT, { recursive: true });
     writeFileSync(`${process.env.OUT}/${name}-seed${seed}.json`, `${JSON.stringify(r, null, 2)}\n`);

@@ -4,12 +4,14 @@
 // Run: npm run ppo-cartpole -w @tessera/example-rl    (also a2c-cartpole, ppo-acrobot)
 //   SEEDS=0,1,2 (default)  TESSERA_BACKEND=wasm|cpu  EARLY_STOP=0 trains the whole budget (default: stop
 //   once a 10-episode deterministic evaluation reaches the stop level, checked every `evalEvery` steps)
-//   OUT=dir writes one JSON result per seed there; BUDGET=n overrides the step budget (speed measurements);
+//   OUT=dir writes one JSON result per seed and the return curves there (else out/); BUDGET=n overrides
+//   the step budget (speed measurements);
 //   TESSERA_BACKEND=node runs on native TensorFlow (after `npm run setup:native`).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
+import { episodeRecorder, writeEpisodeReturns } from '@tessera/example-shared/episode-returns';
 import { A2C, evalCallback, evaluatePolicy, linearSchedule, PPO } from '@tessera/rl';
 
 const tasks = {
@@ -98,8 +100,9 @@ for (const seed of seeds) {
       }
     },
   };
+  const recorder = episodeRecorder(algo);
   const start = performance.now();
-  await algo.learn({ totalTimesteps: task.budget, callbacks: [evaluation, lines] });
+  await algo.learn({ totalTimesteps: task.budget, callbacks: [evaluation, lines, recorder] });
   const seconds = (performance.now() - start) / 1000;
   const ev = evaluatePolicy(algo, task.env, { nEpisodes: 100, deterministic: true, seed: 1_000_000 + seed });
   const r = {
@@ -118,6 +121,13 @@ for (const seed of seeds) {
     `seed ${seed}: ${ev.meanReturn.toFixed(1)} ± ${ev.stdReturn.toFixed(1)} over 100 deterministic episodes after ${r.steps} steps ` +
       `(${seconds.toFixed(0)} s, ${r.stepsPerSecond.toFixed(0)} env steps/s) ${r.passed ? 'PASS' : 'MISS'}`,
   );
+  // the return of every training episode by env step, next to the results (out/ or OUT)
+  const outDir = process.env.OUT ?? new URL('./out', import.meta.url).pathname;
+  const plotted = await writeEpisodeReturns(recorder.episodes, outDir, `${name}-seed${seed}-returns`, {
+    title: `${name}, seed ${seed}: training episode returns`,
+    target: task.bar,
+  });
+  if (plotted.length) console.log(`  wrote ${plotted.map((f) => f.split('/').pop()).join(', ')}`);
   if (process.env.OUT) {
     mkdirSync(process.env.OUT, { recursive: true });
     writeFileSync(`${process.env.OUT}/${name}-seed${seed}.json`, `${JSON.stringify(r, null, 2)}\n`);
