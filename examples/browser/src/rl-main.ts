@@ -1,6 +1,5 @@
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
-import { webgl } from '@tessera/backend-webgl';
 import { auto, type BackendPlugin, useBackend } from '@tessera/core';
 import type { PPO } from '@tessera/rl';
 import { getBackend } from '@tessera/tensor';
@@ -11,8 +10,10 @@ import { CartPoleDemo, createCartPolePpo, learnInChunks } from './rl-train.js';
 // The RL tab: PPO learns CartPole-v1 in small chunks (one rollout of 256 steps, then the page
 // gets animation frames), while the canvas shows the current policy balancing its own episode.
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-// A 64-64 MLP trains fastest on wasm; webgl and cpu are there to compare (`?backend=` picks).
-const plugins: BackendPlugin[] = [wasm(), webgl(), cpu()];
+// A 64-64 MLP trains fastest on wasm; cpu is there to compare (`?backend=` picks). Not webgl: on
+// software WebGL (SwiftShader) building the PPO policy (orthogonal initialization, many small ops)
+// blocked the page for over a minute.
+const plugins: BackendPlugin[] = [wasm(), cpu()];
 const select = $<HTMLSelectElement>('backend');
 const status = $('status');
 const stats = $('stats');
@@ -44,11 +45,17 @@ function showStats(epRewMean: number | undefined, fps: number) {
   $('fps').textContent = fps.toFixed(0);
 }
 
-// One CartPole step and one drawing per animation frame; the policy is whatever PPO has learned so far.
-function animate() {
-  if (ppo) {
+// One CartPole step and one drawing per animation frame; the policy is whatever PPO has learned so
+// far. Where a policy step is slow (a readback from software WebGL), the next one waits 4 times as
+// long, so the demo takes at most a fifth of the page's time.
+let nextDemoAt = 0;
+function animate(now: number) {
+  if (ppo && now >= nextDemoAt) {
     const before = demo.episodeNumber;
+    const t0 = performance.now();
     demo.step(ppo);
+    const took = performance.now() - t0;
+    nextDemoAt = took > 4 ? performance.now() + 4 * took : 0;
     if (demo.episodeNumber !== before && demo.lastReturn !== null) {
       demoReturn.points.push([timesteps, demo.lastReturn]);
       drawChart(chart, [epRew, demoReturn]);
