@@ -57,16 +57,22 @@ function setStatus(text: string, state = 'busy') {
 async function showSample(step: number) {
   if (!lm) return;
   const length = Math.max(1, Math.round(Number(input('length').value) || 200));
+  const head = document.createElement('b');
+  const body = document.createTextNode('');
   const { prompt, text } = await sampleText(lm, tok, {
     prompt: input('prompt').value,
+    onChunk: (partial, shownPrompt) => {
+      if (!head.isConnected) sampleBox.replaceChildren(head, body);
+      head.textContent = shownPrompt;
+      body.textContent = partial;
+    },
     length,
     temperature: Math.max(0, Number(input('temperature').value)),
     seed: Number(input('seed').value) || 0,
   });
   samples += 1;
-  const head = document.createElement('b');
   head.textContent = prompt;
-  sampleBox.replaceChildren(head, document.createTextNode(text));
+  body.textContent = text;
   Object.assign(sampleBox.dataset, { step: String(step), length: String([...text].length), count: String(samples), text });
 }
 

@@ -99,18 +99,44 @@ export async function trainText(lm: TransformerLM, tokens: Int32Array, options: 
   });
 }
 
-/** A seeded sample: `length` new characters after `prompt` (its characters not in the vocabulary are dropped). */
+/** Options of {@link sampleText}. */
+export interface SampleTextOptions {
+  prompt: string;
+  /** New characters to generate. */
+  length: number;
+  temperature: number;
+  seed: number;
+  /** Characters generated per `generate` call, with an animation frame between calls (default 16). */
+  chunk?: number;
+  /** Called with the characters generated so far after each chunk (the sample streams into the page). */
+  onChunk?(text: string, prompt: string): void;
+}
+
+/**
+ * A seeded sample: `length` new characters after `prompt` (its characters not in the vocabulary are
+ * dropped), generated with the model's key/value cache `chunk` characters at a time (chunk `i` draws
+ * with seed `seed + i`; the context is the last `blockSize` characters), yielding an animation frame
+ * between chunks so the page keeps painting.
+ */
 export async function sampleText(
   lm: TransformerLM,
   tok: CharTokenizer,
-  options: { prompt: string; length: number; temperature: number; seed: number },
+  options: SampleTextOptions,
 ): Promise<{ prompt: string; text: string }> {
   const known = new Set(tok.chars);
   const prompt = [...options.prompt].filter((c) => known.has(c)).join('') || '\n';
-  const ids = await generate(lm, tok.encode(prompt), {
-    maxNewTokens: options.length,
-    temperature: options.temperature,
-    seed: options.seed,
-  });
-  return { prompt, text: tok.decode(ids) };
+  const context = tok.encode(prompt);
+  const out: number[] = [];
+  const chunk = options.chunk ?? 16;
+  for (let i = 0; out.length < options.length; i++) {
+    const ids = await generate(lm, context.concat(out).slice(-TEXT_CONFIG.blockSize), {
+      maxNewTokens: Math.min(chunk, options.length - out.length),
+      temperature: options.temperature,
+      seed: options.seed + i,
+    });
+    out.push(...ids);
+    options.onChunk?.(tok.decode(out), prompt);
+    if (out.length < options.length) await nextFrame();
+  }
+  return { prompt, text: tok.decode(out) };
 }
