@@ -3,7 +3,7 @@ import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, type BackendPlugin, useBackend } from '@tessera/core';
 import type { TransformerLM } from '@tessera/layers';
-import { getBackend } from '@tessera/tensor';
+import { getBackend, tensorCount } from '@tessera/tensor';
 import { CharTokenizer } from '@tessera/text';
 import { drawChart, type Series } from './chart.js';
 import { createCharModel, sampleText, TEXT_CONFIG, trainText } from './text-train.js';
@@ -73,7 +73,14 @@ async function showSample(step: number) {
   samples += 1;
   head.textContent = prompt;
   body.textContent = text;
-  Object.assign(sampleBox.dataset, { step: String(step), length: String([...text].length), count: String(samples), text });
+  // Live tensors after each sample (tests check they stay constant while training).
+  Object.assign(sampleBox.dataset, {
+    step: String(step),
+    length: String([...text].length),
+    count: String(samples),
+    text,
+    tensors: String(tensorCount()),
+  });
 }
 
 async function switchBackend(name: string) {

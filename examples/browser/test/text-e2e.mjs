@@ -68,7 +68,7 @@ try {
     new MutationObserver(() => {
       const d = box.dataset;
       if (d.count && w.__samples.at(-1)?.count !== d.count)
-        w.__samples.push({ count: d.count, step: Number(d.step), length: Number(d.length), text: d.text });
+        w.__samples.push({ count: d.count, step: Number(d.step), length: Number(d.length), text: d.text, tensors: Number(d.tensors) });
     }).observe(box, { attributes: true, childList: true });
     const tick = (now) => {
       w.__gaps.max = Math.max(w.__gaps.max, now - w.__gaps.last);
@@ -106,6 +106,10 @@ try {
     if (s.length !== length || [...s.text].length !== length) fail(`sample ${s.count} has ${s.length} characters, expected ${length}`);
   if (new Set(samples.map((s) => s.text)).size !== samples.length) fail('the samples did not change as the model trained');
   if (!(samples.at(-1).step === steps)) fail(`the last sample is of step ${samples.at(-1)?.step}, training ended at ${steps}`);
+  // No tensor leaks: once training started (optimizer state made), live tensors stay the same.
+  const counts = samples.filter((s) => s.step > 0).map((s) => s.tensors);
+  console.log(`example-browser text e2e: live tensors after each sample while training ${counts.join(', ')}`);
+  if (!(counts.length >= 2 && counts.every((c) => c === counts[0]))) fail(`live tensors changed while training: ${counts.join(', ')}`);
   const shown = await page.textContent('#sample');
   if (!shown.endsWith(samples.at(-1).text)) fail('the page does not show the last sample');
   const gap = await page.evaluate(() => /** @type {any} */ (window).__gaps.max);
