@@ -71,7 +71,10 @@ try {
         w.__samples.push({ count: d.count, step: Number(d.step), length: Number(d.length), text: d.text, tensors: Number(d.tensors) });
     }).observe(box, { attributes: true, childList: true });
     const tick = (now) => {
-      w.__gaps.max = Math.max(w.__gaps.max, now - w.__gaps.last);
+      if (now - w.__gaps.last > w.__gaps.max) {
+        w.__gaps.max = now - w.__gaps.last;
+        w.__gaps.at = `step ${document.querySelector('#stats')?.dataset.step ?? 0}, ${document.querySelector('#sample')?.dataset.count ?? 0} samples done`;
+      }
       w.__gaps.last = now;
       if (!['done', 'error'].includes(document.querySelector('#status')?.dataset.state ?? '')) requestAnimationFrame(tick);
     };
@@ -112,8 +115,8 @@ try {
   if (!(counts.length >= 2 && counts.every((c) => c === counts[0]))) fail(`live tensors changed while training: ${counts.join(', ')}`);
   const shown = await page.textContent('#sample');
   if (!shown.endsWith(samples.at(-1).text)) fail('the page does not show the last sample');
-  const gap = await page.evaluate(() => /** @type {any} */ (window).__gaps.max);
-  console.log(`example-browser text e2e: longest gap between frames while training ${gap.toFixed(0)} ms`);
+  const gap = await page.evaluate(() => /** @type {any} */ (window).__gaps);
+  console.log(`example-browser text e2e: longest gap between frames while training ${gap.max.toFixed(0)} ms (ending at ${gap.at})`);
 
   mkdirSync(join(root, 'test-results'), { recursive: true });
   const shot = resolve(root, 'test-results/browser-example-text.png');
