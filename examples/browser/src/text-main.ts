@@ -132,6 +132,7 @@ startButton.addEventListener('click', async () => {
     await showSample(0); // the untrained model's sample
     await trainText(lm, tokens, {
       seconds: budget,
+      minSteps: Number(query.get('minSteps') ?? 0),
       shouldStop: () => stopRequested,
       onSample: showSample,
       onStep: ({ step, loss, seconds, tokensPerSecond }) => {

@@ -41,6 +41,8 @@ export interface TextProgress {
 export interface TrainTextOptions {
   /** Training time budget in seconds: training stops after the first step past it. */
   seconds: number;
+  /** Train at least this many steps even past the time budget (default 0; the test uses it so a slow machine still trains enough). */
+  minSteps?: number;
   /** Seed of the batches. */
   seed?: number;
   /** Called after every step. */
@@ -78,7 +80,7 @@ export async function trainText(lm: TransformerLM, tokens: Int32Array, options: 
     async onBatchEnd(step: number, logs: Logs, control: TrainingControl) {
       const elapsed = (performance.now() - t0 - sampling) / 1000;
       options.onStep({ step, loss: logs.loss as number, seconds: elapsed, tokensPerSecond: (step * batchSize * blockSize) / elapsed });
-      const last = elapsed >= options.seconds || options.shouldStop?.() === true;
+      const last = (elapsed >= options.seconds && step >= (options.minSteps ?? 0)) || options.shouldStop?.() === true;
       if (last) control.stop();
       if (options.onSample && (last || performance.now() - lastSample >= every)) {
         const s0 = performance.now();
