@@ -6,11 +6,10 @@
 //   once a 10-episode deterministic evaluation reaches the stop level, checked every `evalEvery` steps)
 //   NET=64,64 overrides the hidden sizes; OUT=dir writes one JSON result per seed there (and the return
 //   curves, else out/); BUDGET=n overrides the step budget.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpu } from '@tessera/backend-cpu';
 import { wasm } from '@tessera/backend-wasm';
 import { auto, useBackend } from '@tessera/core';
-import { episodeRecorder, writeEpisodeReturns } from '@tessera/example-shared/episode-returns';
+import { episodeRecorder, exitOnSeeds, reportSeed } from '@tessera/example-shared/episode-returns';
 import { DQN, evalCallback, evaluatePolicy, SAC } from '@tessera/rl';
 
 const net = process.env.NET ? process.env.NET.split(',').map(Number) : null;
@@ -95,36 +94,10 @@ for (const seed of seeds) {
   await algo.learn({ totalTimesteps: task.budget, logInterval: task.logInterval, callbacks: [evaluation, lines, recorder] });
   const seconds = (performance.now() - start) / 1000;
   const ev = evaluatePolicy(algo, task.env, { nEpisodes: 100, deterministic: true, seed: 1_000_000 + seed });
-  const r = {
-    task: name,
-    seed,
-    backend: plugin.name,
-    steps: algo.numTimesteps,
-    seconds,
-    stepsPerSecond: algo.numTimesteps / seconds,
-    meanReturn: ev.meanReturn,
-    stdReturn: ev.stdReturn,
-    passed: ev.meanReturn >= task.bar,
-  };
-  results.push(r);
-  console.log(
-    `seed ${seed}: ${ev.meanReturn.toFixed(1)} ± ${ev.stdReturn.toFixed(1)} over 100 deterministic episodes after ${r.steps} steps ` +
-      `(${seconds.toFixed(0)} s, ${r.stepsPerSecond.toFixed(1)} env steps/s) ${r.passed ? 'PASS' : 'MISS'}`,
+  const outDir = new URL('./out', import.meta.url).pathname;
+  results.push(
+    await reportSeed({ name, task, seed, backend: plugin.name, algo, seconds, evaluation: ev, recorder, outDir, rateDigits: 1 }),
   );
-  // the return of every training episode by env step, next to the results (out/ or OUT)
-  const outDir = process.env.OUT ?? new URL('./out', import.meta.url).pathname;
-  const plotted = await writeEpisodeReturns(recorder.episodes, outDir, `${name}-seed${seed}-returns`, {
-    title: `${name}, seed ${seed}: training episode returns`,
-    target: task.bar,
-  });
-  if (plotted.length) console.log(`  wrote ${plotted.map((f) => f.split('/').pop()).join(', ')}`);
-  if (process.env.OUT) {
-    mkdirSync(process.env.OUT, { recursive: true });
-    writeFileSync(`${process.env.OUT}/${name}-seed${seed}.json`, `${JSON.stringify(r, null, 2)}\n`);
-  }
   algo.dispose();
 }
-const passed = results.filter((r) => r.passed).length;
-const needed = Math.min(task.seedsNeeded, seeds.length);
-console.log(`${name}: ${passed}/${seeds.length} seeds reached ${task.bar} (needed ${needed})`);
-process.exit(passed >= needed ? 0 : 1);
+exitOnSeeds(name, task, results);

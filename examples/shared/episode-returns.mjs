@@ -1,7 +1,7 @@
 // Records every finished episode of an RL run (return and the env step of the log that saw it end)
 // from the algorithm's episode tracker at each fit log, and writes the return curve by episode (with
 // its moving average) as SVG and PNG through @tessera/plot.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plotEpisodeReturns } from '@tessera/plot';
 import { writePlot } from '@tessera/plot/node';
@@ -34,4 +34,46 @@ export async function writeEpisodeReturns(episodes, dir, name, { title, target }
     files.push(file);
   }
   return files;
+}
+
+/**
+ * Reports one seed of an RL example: the result record (mean ± std of the deterministic evaluation,
+ * steps, wall time, env steps/s, pass or miss against `task.bar`) printed and returned, the return
+ * curve written to `OUT` (else `outDir`), and the record as JSON in `OUT` when it is set.
+ */
+export async function reportSeed({ name, task, seed, backend, algo, seconds, evaluation, recorder, outDir, rateDigits = 0 }) {
+  const r = {
+    task: name,
+    seed,
+    backend,
+    steps: algo.numTimesteps,
+    seconds,
+    stepsPerSecond: algo.numTimesteps / seconds,
+    meanReturn: evaluation.meanReturn,
+    stdReturn: evaluation.stdReturn,
+    passed: evaluation.meanReturn >= task.bar,
+  };
+  console.log(
+    `seed ${seed}: ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)} over 100 deterministic episodes after ${r.steps} steps ` +
+      `(${seconds.toFixed(0)} s, ${r.stepsPerSecond.toFixed(rateDigits)} env steps/s) ${r.passed ? 'PASS' : 'MISS'}`,
+  );
+  // the return of every training episode, next to the results (out/ or OUT)
+  const plotted = await writeEpisodeReturns(recorder.episodes, process.env.OUT ?? outDir, `${name}-seed${seed}-returns`, {
+    title: `${name}, seed ${seed}: training episode returns`,
+    target: task.bar,
+  });
+  if (plotted.length) console.log(`  wrote ${plotted.map((f) => f.split('/').pop()).join(', ')}`);
+  if (process.env.OUT) {
+    mkdirSync(process.env.OUT, { recursive: true });
+    writeFileSync(`${process.env.OUT}/${name}-seed${seed}.json`, `${JSON.stringify(r, null, 2)}\n`);
+  }
+  return r;
+}
+
+/** Prints how many seeds reached the bar and exits non-zero when fewer than `task.seedsNeeded` did. */
+export function exitOnSeeds(name, task, results) {
+  const passed = results.filter((r) => r.passed).length;
+  const needed = Math.min(task.seedsNeeded, results.length);
+  console.log(`${name}: ${passed}/${results.length} seeds reached ${task.bar} (needed ${needed})`);
+  process.exit(passed >= needed ? 0 : 1);
 }
