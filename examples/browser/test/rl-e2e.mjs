@@ -4,43 +4,13 @@
 // that timesteps advance rollout by rollout and ep_rew_mean is reported, and that the return curve
 // has points. Saves test-results/browser-example-rl.png. Usage: node test/rl-e2e.mjs [backend]
 // (default wasm); RL_TIMESTEPS sets the learning budget (default 2048: 8 rollouts of 256 steps).
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { root, servedPages } from './e2e-page.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const backend = process.argv[2] ?? 'wasm';
 const budget = Number(process.env.RL_TIMESTEPS ?? 2048);
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  const msg = `example-browser rl e2e: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`${msg}; skipped`);
-  process.exit(0);
-}
-const fail = (msg) => {
-  console.error(`example-browser rl e2e (${backend}) FAILED: ${msg}`);
-  process.exitCode = 1;
-};
-
-const t0 = Date.now();
-const { build, preview } = await import('vite');
-await build({ root, logLevel: 'warn' });
-const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-const url = server.resolvedUrls.local[0];
-console.log(`example-browser rl e2e: built and serving in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-const { chromium: pw } = await import('playwright-core');
-const browser = await pw.launch({
-  executablePath: chromium,
-  args: [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { url, browser, server, fail } = await servedPages('rl', backend);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const errors = [];

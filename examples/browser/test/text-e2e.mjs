@@ -5,46 +5,16 @@
 // decreases, that the chart plotted it, that a sample of the requested length appears and changes
 // while the model learns, that the page kept painting frames, and that there were no page errors.
 // Saves test-results/browser-example-text.png. Usage: node test/text-e2e.mjs [backend] (default wasm).
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { root, servedPages } from './e2e-page.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const backend = process.argv[2] ?? 'wasm';
 const seconds = Number(process.env.TEXT_SECONDS ?? 8);
 // at least this many steps whatever the machine's load (the loss check needs them)
 const minSteps = Number(process.env.TEXT_MIN_STEPS ?? 30);
 const length = Number(process.env.TEXT_LENGTH ?? 120);
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  const msg = `example-browser text e2e: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`${msg}; skipped`);
-  process.exit(0);
-}
-const fail = (msg) => {
-  console.error(`example-browser text e2e (${backend}) FAILED: ${msg}`);
-  process.exitCode = 1;
-};
-
-const t0 = Date.now();
-const { build, preview } = await import('vite');
-await build({ root, logLevel: 'warn' });
-const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-const url = server.resolvedUrls.local[0];
-console.log(`example-browser text e2e: built and serving in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-const { chromium: pw } = await import('playwright-core');
-const browser = await pw.launch({
-  executablePath: chromium,
-  args: [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { url, browser, server, fail } = await servedPages('text', backend);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
