@@ -2,10 +2,11 @@ import type { GradientTransform, StateTree, StepLogs, StepOutput, StepSnapshot, 
 import { disposeStale, disposeTree, ValueError } from '@tessera/core';
 import { adam, chain, clipByGlobalNorm, rmsprop } from '@tessera/optimizers';
 import type { Scalar, Tensor } from '@tessera/tensor';
-import { add, applyGradients, dispose, div, mean, moments, mul, neg, sqrt, square, sub, tidy, valueAndGrad } from '@tessera/tensor';
+import { add, applyGradients, dispose, mean, mul, neg, square, sub, tidy, valueAndGrad } from '@tessera/tensor';
 import { restoreModuleWeights } from '@tessera/train';
 import type { RolloutTensors } from '../buffers/rollout-buffer.js';
 import { scheduleFromJSON, scheduleValue } from '../common/schedule.js';
+import { normalizeAdvantages } from './advantage.js';
 import type { AlgorithmIO, SavedAlgorithm } from './base-algorithm.js';
 import { parseSavedConfig, readSaved } from './base-algorithm.js';
 import type { ExperienceBatch } from './experience.js';
@@ -58,12 +59,7 @@ export function a2cLoss(
   inputs: { logProb: Tensor; values: Tensor; returns: Tensor; advantages: Tensor; entropy: Tensor },
   options: { entCoef: number; vfCoef: number; normalizeAdvantage?: boolean },
 ): A2CLossTerms {
-  let adv = inputs.advantages;
-  const n = adv.shape[0] as number;
-  if (options.normalizeAdvantage && n > 1) {
-    const { mean: m, variance } = moments(adv);
-    adv = div(sub(adv, m), add(sqrt(mul(variance, n / (n - 1))), 1e-8));
-  }
+  const adv = options.normalizeAdvantage ? normalizeAdvantages(inputs.advantages) : inputs.advantages;
   const policyLoss = neg(mean(mul(adv, inputs.logProb))) as Scalar;
   const valueLoss = mean(square(sub(inputs.returns, inputs.values))) as Scalar;
   const entropyLoss = neg(mean(inputs.entropy)) as Scalar;

@@ -1,22 +1,6 @@
 import type { Scalar, Tensor } from '@tessera/tensor';
-import {
-  abs,
-  add,
-  cast,
-  clipByValue,
-  div,
-  exp,
-  greater,
-  mean,
-  minimum,
-  moments,
-  mul,
-  neg,
-  scalar,
-  sqrt,
-  square,
-  sub,
-} from '@tessera/tensor';
+import { abs, add, cast, clipByValue, exp, greater, mean, minimum, mul, neg, scalar, square, sub } from '@tessera/tensor';
+import { normalizeAdvantages } from './advantage.js';
 
 /**
  * Inputs of {@link ppoLoss}: the policy's outputs on a minibatch and the rollout's stored values.
@@ -94,14 +78,7 @@ export interface PpoLossTerms {
  */
 export function ppoLoss(inputs: PpoLossInputs, options: PpoLossOptions): PpoLossTerms {
   const { logProb, oldLogProb, values, oldValues, returns, entropy } = inputs;
-  let adv = inputs.advantages;
-  const n = adv.shape[0] as number;
-  if (options.normalizeAdvantage && n > 1) {
-    const { mean: m, variance } = moments(adv);
-    // the unbiased standard deviation, as torch's std()
-    const std = sqrt(mul(variance, n / (n - 1)));
-    adv = div(sub(adv, m), add(std, 1e-8));
-  }
+  const adv = options.normalizeAdvantage ? normalizeAdvantages(inputs.advantages) : inputs.advantages;
   const c = options.clipRange;
   const logRatio = sub(logProb, oldLogProb);
   const ratio = exp(logRatio);
