@@ -27,6 +27,7 @@ export async function servedPages(label, backend) {
   console.log(`example-browser ${label} e2e: built and serving in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({
+    timeout: 180_000,
     executablePath: chromium,
     args: [
       '--no-sandbox',

@@ -19,9 +19,15 @@ const server = await createServer({ root, server: { port: 0, host: '127.0.0.1', 
 await server.listen();
 const url = server.resolvedUrls.local[0];
 const { chromium: pw } = await import('playwright-core');
-const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+const browser = await pw.launch({
+  timeout: 180_000,
+  executablePath: chromium,
+  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'],
+});
 try {
   const page = await browser.newPage();
+  // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.
+  page.setDefaultTimeout(180_000);
   const wasmFiles = [];
   page.on('request', (r) => {
     if (/\.wasm(\?|$)/.test(r.url())) wasmFiles.push(r.url().split('/').pop());

@@ -13,6 +13,8 @@ const budget = Number(process.env.RL_TIMESTEPS ?? 2048);
 const { url, browser, server, fail } = await servedPages('rl', backend);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.
+  page.setDefaultTimeout(180_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
@@ -40,13 +42,22 @@ try {
       }
       return { ink, hash, frames: Number(c.dataset.frames ?? 0) };
     });
+  // Two snapshots at least 250 ms and 3 frames apart. While PPO learns, a rollout blocks the page for
+  // up to ~0.6 s idle and several seconds on a loaded machine, so the wait is for frames, not a fixed time.
   const animates = async (when) => {
     const a = await snapshot();
     await page.waitForTimeout(250);
+    const drawn = await page
+      .waitForFunction((n) => Number(document.querySelector('#cartpole')?.dataset.frames ?? 0) >= n, a.frames + 3, {
+        timeout: 60_000,
+        polling: 50,
+      })
+      .then(() => true)
+      .catch(() => false);
     const b = await snapshot();
     console.log(`example-browser rl e2e: canvas ${when}: ${a.ink} -> ${b.ink} drawn pixels, frames ${a.frames} -> ${b.frames}`);
     if (!(a.ink > 1000 && b.ink > 1000)) fail(`the CartPole canvas is (nearly) blank ${when}: ${a.ink}, ${b.ink} non-white pixels`);
-    if (!(b.frames > a.frames)) fail(`no frame drawn in 250 ms ${when} (frames ${a.frames} -> ${b.frames})`);
+    if (!drawn) fail(`fewer than 3 frames drawn in 60 s ${when} (frames ${a.frames} -> ${b.frames})`);
     if (a.hash === b.hash) fail(`the CartPole canvas did not change between frames ${when}`);
   };
   await animates('before learning');

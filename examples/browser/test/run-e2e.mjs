@@ -31,6 +31,7 @@ const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, lo
 const url = server.resolvedUrls.local[0];
 const { chromium: pw } = await import('playwright-core');
 const browser = await pw.launch({
+  timeout: 180_000,
   executablePath: chromium,
   args: [
     '--no-sandbox',
@@ -46,6 +47,8 @@ const browser = await pw.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 620 } });
+  // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.
+  page.setDefaultTimeout(180_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${url}?backend=${backend}`);

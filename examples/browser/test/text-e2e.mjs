@@ -17,6 +17,8 @@ const length = Number(process.env.TEXT_LENGTH ?? 120);
 const { url, browser, server, fail } = await servedPages('text', backend);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.
+  page.setDefaultTimeout(180_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
