@@ -43,6 +43,27 @@ export function sms(n, len = 40, vocab = 2000) {
   return { x, y: Float32Array.from(rows, (r) => r.y), len, vocab };
 }
 
+/**
+ * `n` Tiny Shakespeare windows of `len + 1` characters as int ids (the 65 sorted characters, as
+ * nanoGPT's prepare.py): x is [n, len], y the same windows shifted by one. Window i starts at
+ * character i × 997 (a fixed spread over the text, no randomness).
+ */
+export function shakespeare(n, len = 64) {
+  const text = readFileSync(resolve(root, 'shakespeare/input.txt'), 'utf8');
+  const chars = [...new Set(text)].sort();
+  const id = new Map(chars.map((c, i) => [c, i]));
+  const x = new Int32Array(n * len);
+  const y = new Int32Array(n * len);
+  for (let i = 0; i < n; i++) {
+    const start = (i * 997) % (text.length - len - 1);
+    for (let j = 0; j < len; j++) {
+      x[i * len + j] = id.get(text[start + j]);
+      y[i * len + j] = id.get(text[start + j + 1]);
+    }
+  }
+  return { x, y, len, vocab: chars.length };
+}
+
 /** First 12 hex digits of the SHA-256 of `x`'s then `y`'s bytes (the same in peers/peer_data.py). */
 export function fingerprint({ x, y }) {
   const h = createHash('sha256');

@@ -1,9 +1,11 @@
 // Per-kernel profile of one training step of the bench models on wasm (or cpu).
 //
-//   node bench/profile.mjs [mlp|cnn|lstm|all] [steps=5] [backend=wasm] [--json] [--shapes]
+//   node bench/profile.mjs [mlp|cnn|lstm|gpt|all] [steps=5] [backend=wasm] [--json] [--shapes]
 //   TESSERA_ROOT=/path/to/other/checkout node bench/profile.mjs ...   (that checkout's builds)
 //
-// Builds the same models, data, batch and optimizer (adam 1e-3) as child.mjs, runs two warm-up
+// Builds the same models, data, batch and optimizer (adam 1e-3) as child.mjs (gpt: the char-level
+// GPT of examples/char-gpt, nanoGPT's baby config: 4 layers, 4 heads, width 128, context 64, batch
+// 12, on Tiny Shakespeare windows; not in "all"), runs two warm-up
 // steps through a Trainer (the step `fit` drives), then wraps every kernel registered for the
 // backend with a timer and runs `steps` more steps (wall clock, or the process's CPU time with --cpu). A kernel that dispatches other kernels counts
 // only its own time (self time); the step's wall time minus the kernel time is the JS/framework
@@ -42,7 +44,7 @@ const which = args[0] ?? 'all';
 const steps = Number(args[1] ?? 5);
 const backend = args[2] ?? 'wasm';
 const models = which === 'all' ? ['mlp', 'cnn', 'lstm'] : [which];
-const batchOf = { mlp: 128, cnn: 64, lstm: 32 };
+const batchOf = { mlp: 128, cnn: 64, lstm: 32, gpt: 12 };
 
 const { useBackend } = await imp('@tessera/core');
 const plugin = backend === 'wasm' ? (await imp('@tessera/backend-wasm')).wasm() : (await imp('@tessera/backend-cpu')).cpu();
@@ -101,6 +103,18 @@ function makeModel(model, vocab) {
       L.flatten(),
       L.dense(10),
     ]);
+  if (model === 'gpt')
+    return L.transformerLM({
+      vocabSize: vocab,
+      blockSize: 64,
+      layers: 4,
+      heads: 4,
+      width: 128,
+      dropout: 0,
+      useBias: false,
+      layerNormCenter: false,
+      seed: 1337,
+    });
   return L.sequential([L.embedding(vocab, 32), L.lstm(32), L.dense(1)]);
 }
 
@@ -108,19 +122,22 @@ function profile(model) {
   const b = batchOf[model];
   const warm = 2;
   const n = b * (warm + steps);
-  const set = model === 'lstm' ? data.sms(n) : data.mnist(n);
+  const set = model === 'lstm' ? data.sms(n) : model === 'gpt' ? data.shakespeare(n) : data.mnist(n);
   const batches = [];
   for (let i = 0; i < warm + steps; i++) {
+    const tokens = (a) => tf.tensor2d(a.subarray(i * b * set.len, (i + 1) * b * set.len), [b, set.len], 'int32');
     batches.push(
-      model === 'lstm'
-        ? {
-            x: tf.tensor2d(set.x.subarray(i * b * set.len, (i + 1) * b * set.len), [b, set.len], 'int32'),
-            y: tf.tensor2d(set.y.subarray(i * b, (i + 1) * b), [b, 1]),
-          }
-        : {
-            x: tf.tensor2d(set.x.subarray(i * b * 784, (i + 1) * b * 784), [b, 784]),
-            y: tf.tensor1d(set.y.subarray(i * b, (i + 1) * b), 'int32'),
-          },
+      model === 'gpt'
+        ? { x: tokens(set.x), y: tokens(set.y) }
+        : model === 'lstm'
+          ? {
+              x: tf.tensor2d(set.x.subarray(i * b * set.len, (i + 1) * b * set.len), [b, set.len], 'int32'),
+              y: tf.tensor2d(set.y.subarray(i * b, (i + 1) * b), [b, 1]),
+            }
+          : {
+              x: tf.tensor2d(set.x.subarray(i * b * 784, (i + 1) * b * 784), [b, 784]),
+              y: tf.tensor1d(set.y.subarray(i * b, (i + 1) * b), 'int32'),
+            },
     );
   }
   const net = makeModel(model, set.vocab);
