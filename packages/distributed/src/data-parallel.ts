@@ -156,16 +156,22 @@ export function dataParallel(model: Module, options: DataParallelOptions): Train
       const shard = shardBatch(batch, rank, worldSize);
       weight = shard.size / shard.total;
       let out: ReturnType<typeof inner.step>;
+      let reduced: ReturnType<typeof reduceStep>;
       try {
-        out = inner.step(state, shard.batch, worldSize > 1 ? { ...ctx, rng: ctx.rng.fold(rank) } : ctx);
+        try {
+          out = inner.step(state, shard.batch, worldSize > 1 ? { ...ctx, rng: ctx.rng.fold(rank) } : ctx);
+        } finally {
+          disposeTree(shard.batch as unknown as NamedTensors);
+        }
+        reduced = reduceStep(out.state.opt, out.logs);
       } catch (err) {
+        // the peers would wait for this rank's next collective: make them throw now. A failed
+        // collective has already told them (and names the rank that failed first).
         captured = null;
-        group.abort(err instanceof Error ? err.message : String(err));
+        if (!(err instanceof TesseraError && err.code === 'DISTRIBUTED')) group.abort(err instanceof Error ? err.message : String(err));
         throw err;
-      } finally {
-        disposeTree(shard.batch as unknown as NamedTensors);
       }
-      const { opt, logs } = reduceStep(out.state.opt, out.logs);
+      const { opt, logs } = reduced;
       return out.gradients ? { state: { opt }, logs, gradients: out.gradients } : { state: { opt }, logs };
     },
     evalStep: (state, batch, ctx) => (inner.evalStep ? inner.evalStep(state, batch, ctx) : {}),
