@@ -44,7 +44,7 @@ describe('dataParallel', () => {
     y.dispose();
   });
 
-  it("weights each rank's gradient by its share of the global batch and reduces the loss log the same way", async () => {
+  it("weights each rank's gradient by its share of the global batch and sends the loss log in the same all-reduce", async () => {
     const m = model();
     const group = recordingGroup(1, 2);
     const step = dataParallel(m, { loss: meanSquaredError(), optimizer: sgd({ learningRate: 0.1 }), group });
@@ -60,10 +60,12 @@ describe('dataParallel', () => {
     const expected = names.flatMap((n) => Array.from(grads[n]?.dataSync() ?? []).map((g) => g * 0.6));
     const loss = (await value.data())[0] as number;
     const out = step.step(state, { x, y }, { rng: rngKey(0), step: 0, epoch: 0 });
-    expect(group.reduced.length).toBe(2);
+    // one collective per step: the weighted gradients, then the weighted loss
+    expect(group.reduced.length).toBe(1);
     const sent = Array.from(group.reduced[0] as Float32Array);
-    expect(sent.length).toBe(expected.length);
-    for (const [i, g] of sent.entries()) expect(g).toBeCloseTo(expected[i] as number, 6);
+    expect(sent.length).toBe(expected.length + 1);
+    for (const [i, g] of expected.entries()) expect(sent[i]).toBeCloseTo(g, 6);
+    expect(sent[expected.length]).toBeCloseTo(0.6 * loss, 6);
     expect(out.logs.loss as number).toBeCloseTo(0.6 * loss, 6);
     expect(step.batchSize?.({ x, y })).toBe(5);
     step.dispose(out.state);

@@ -1,13 +1,13 @@
 import type { Batch, GradientTransform, Module, NamedTensors, StateTree, StepSnapshot, TrainStep } from '@tessera/core';
-import { disposeTree, ValueError } from '@tessera/core';
+import { disposeTree, TesseraError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { isTensor } from '@tessera/tensor';
+import { applyGradients, isTensor } from '@tessera/tensor';
 import type { SupervisedOptions, SupervisedState } from '@tessera/train';
 import { supervised } from '@tessera/train';
-import { flatten, unflatten } from './flat.js';
+import { flattenInto, unflatten } from './flat.js';
 import type { ProcessGroup } from './process-group.js';
 import { batchRows, shardBatch } from './shard.js';
-import { broadcastModules, syncModuleState } from './sync.js';
+import { assignFlat, broadcastModules } from './sync.js';
 
 /**
  * Options of {@link dataParallel}: the supervised step's, plus the group of replicas.
@@ -28,24 +28,25 @@ export interface DataParallelOptions extends SupervisedOptions {
 }
 
 /**
- * Wraps a transform so that it first sums `scale() × grads` over the group: each rank's gradient
- * of its shard's mean loss, weighted by its share of the global batch, adds up to the gradient of
- * the global batch's mean loss; every rank then runs the same update on the same numbers.
+ * A growable `Float32Array` reused across steps, so a step allocates no new gradient buffer.
  */
-function allReduced(optimizer: GradientTransform, group: ProcessGroup, scale: () => number): GradientTransform {
-  const t: GradientTransform = {
-    name: optimizer.name,
-    init: (params) => optimizer.init(params),
-    update(grads, state, params) {
-      const { data, names } = flatten(grads, { scale: scale() });
-      group.allReduce(data);
-      return optimizer.update(unflatten(data, names, grads), state, params);
-    },
+function scratchBuffer(): (n: number) => Float32Array {
+  let buf = new Float32Array(0);
+  return (n) => {
+    if (buf.length < n) {
+      const next = new Float32Array(Math.max(n, Math.ceil(buf.length * 1.25)));
+      next.set(buf);
+      buf = next;
+    }
+    return buf;
   };
-  if (optimizer.learningRate) t.learningRate = (s) => optimizer.learningRate?.(s);
-  if (optimizer.scaleLearningRate) t.scaleLearningRate = (s, f) => optimizer.scaleLearningRate?.(s, f) as StateTree;
-  if (optimizer.migrateState) t.migrateState = (s) => optimizer.migrateState?.(s) as StateTree;
-  return t;
+}
+
+/** What the capturing transform saw of the last step's gradients. */
+interface Captured {
+  names: string[];
+  params: NamedTensors;
+  length: number;
 }
 
 /**
@@ -79,29 +80,66 @@ function allReduced(optimizer: GradientTransform, group: ProcessGroup, scale: ()
 export function dataParallel(model: Module, options: DataParallelOptions): TrainStep<SupervisedState> {
   const group = options.group;
   if (!group || typeof group.allReduce !== 'function') throw new ValueError('dataParallel group', 'a ProcessGroup', group);
-  let weight = 1;
   const optimizer = options.optimizer;
   if (!optimizer || typeof optimizer.update !== 'function')
     throw new ValueError('dataParallel optimizer', 'a GradientTransform', optimizer);
-  const inner = supervised(model, { ...options, optimizer: allReduced(optimizer, group, () => weight) });
   const syncState = options.syncState ?? true;
   const { rank, worldSize } = group;
   const modules = { model };
+  const reserve = scratchBuffer();
+  let weight = 1;
+  let captured: Captured | null = null;
 
-  const reduceLogs = (logs: Record<string, Tensor | number>, w: number): Record<string, number> => {
+  // The supervised step computes the loss, the gradients and the metrics; its transform only
+  // copies the weighted gradients into the step's buffer and changes nothing. The step then
+  // appends the state to average and the loss logs, runs ONE all-reduce over the whole buffer,
+  // and applies the real optimizer to the summed gradients.
+  const capture: GradientTransform = {
+    name: optimizer.name,
+    init: (params) => optimizer.init(params),
+    update(grads, state, params) {
+      const names = Object.keys(grads).sort();
+      let length = 0;
+      for (const n of names) length += (grads[n] as Tensor).size;
+      flattenInto(grads, names, reserve(length), 0, weight);
+      captured = { names, params: params ?? {}, length };
+      return [{}, state];
+    },
+  };
+  const inner = supervised(model, { ...options, optimizer: capture });
+
+  const reduceStep = (opt: StateTree, logs: Record<string, Tensor | number>): { opt: StateTree; logs: Record<string, number> } => {
+    const grads = captured;
+    captured = null;
+    if (!grads) throw new TesseraError('DISTRIBUTED', `dataParallel(${model.name}): the step produced no gradients`);
+    const stateVars: NamedTensors = syncState && worldSize > 1 ? model.state() : {};
+    const stateNames = Object.keys(stateVars).sort();
     const keys = Object.keys(logs).sort();
-    const data = new Float32Array(keys.length);
+    let stateLength = 0;
+    for (const n of stateNames) stateLength += (stateVars[n] as Tensor).size;
+    const total = grads.length + stateLength + keys.length;
+    const buf = reserve(total);
+    const logsAt = flattenInto(stateVars, stateNames, buf, grads.length, 1 / worldSize);
     keys.forEach((k, i) => {
       const v = logs[k] as Tensor | number;
-      data[i] = (isTensor(v) ? ((v as Tensor).dataSync()[0] as number) : (v as number)) * w;
+      buf[logsAt + i] = (isTensor(v) ? ((v as Tensor).dataSync()[0] as number) : (v as number)) * weight;
     });
     disposeTree(logs as NamedTensors);
+    const data = buf.subarray(0, total);
     group.allReduce(data);
+    const summed = unflatten(data, grads.names, grads.params);
+    let next: StateTree;
+    try {
+      next = applyGradients(optimizer, opt, grads.params, summed).state;
+    } finally {
+      for (const t of Object.values(summed)) t.dispose();
+    }
+    if (stateNames.length) assignFlat(stateVars, data.subarray(grads.length, logsAt), stateNames);
     const out: Record<string, number> = {};
     keys.forEach((k, i) => {
-      out[k] = data[i] as number;
+      out[k] = data[logsAt + i] as number;
     });
-    return out;
+    return { opt: next, logs: out };
   };
 
   return {
@@ -118,17 +156,23 @@ export function dataParallel(model: Module, options: DataParallelOptions): Train
       const shard = shardBatch(batch, rank, worldSize);
       weight = shard.size / shard.total;
       let out: ReturnType<typeof inner.step>;
+      let reduced: ReturnType<typeof reduceStep>;
       try {
-        out = inner.step(state, shard.batch, worldSize > 1 ? { ...ctx, rng: ctx.rng.fold(rank) } : ctx);
+        try {
+          out = inner.step(state, shard.batch, worldSize > 1 ? { ...ctx, rng: ctx.rng.fold(rank) } : ctx);
+        } finally {
+          disposeTree(shard.batch as unknown as NamedTensors);
+        }
+        reduced = reduceStep(out.state.opt, out.logs);
       } catch (err) {
-        group.abort(err instanceof Error ? err.message : String(err));
+        // the peers would wait for this rank's next collective: make them throw now. A failed
+        // collective has already told them (and names the rank that failed first).
+        captured = null;
+        if (!(err instanceof TesseraError && err.code === 'DISTRIBUTED')) group.abort(err instanceof Error ? err.message : String(err));
         throw err;
-      } finally {
-        disposeTree(shard.batch as unknown as NamedTensors);
       }
-      const logs = reduceLogs(out.logs, weight);
-      if (syncState && worldSize > 1) syncModuleState(modules, group);
-      return { state: out.state, logs };
+      const { opt, logs } = reduced;
+      return out.gradients ? { state: { opt }, logs, gradients: out.gradients } : { state: { opt }, logs };
     },
     evalStep: (state, batch, ctx) => (inner.evalStep ? inner.evalStep(state, batch, ctx) : {}),
     snapshot: (state) => inner.snapshot(state),

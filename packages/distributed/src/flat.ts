@@ -33,6 +33,30 @@ export function flatten(
 }
 
 /**
+ * Copies `tensors[name]` for each of `names` (in that order) into `out` from `offset` on, each
+ * value multiplied by `scale` (a sync read); returns the offset after the last one. The in-place
+ * form of {@link flatten} for a buffer reused across steps.
+ *
+ * @example
+ * ```ts
+ * const buf = new Float32Array(1024);
+ * const end = flattenInto(grads, Object.keys(grads).sort(), buf, 0, 0.5);
+ * group.allReduce(buf.subarray(0, end));
+ * ```
+ */
+export function flattenInto(tensors: NamedTensors, names: string[], out: Float32Array, offset: number, scale = 1): number {
+  let off = offset;
+  for (const n of names) {
+    const t = tensors[n] as Tensor;
+    const values = t.dataSync() as Float32Array;
+    if (scale === 1) out.set(values, off);
+    else for (let i = 0; i < values.length; i++) out[off + i] = (values[i] as number) * scale;
+    off += values.length;
+  }
+  return off;
+}
+
+/**
  * New float32 tensors shaped like `like[name]` for each of `names`, read from `data` in order
  * (the layout of {@link flatten}). The caller owns them.
  *

@@ -10,7 +10,7 @@ const REASON_BYTES = 1024;
 
 /**
  * What a replica thread needs to join a {@link sharedMemoryGroup}: the buffer every thread maps
- * (control words, an abort reason, one slot per rank and a result slot), its rank and the size
+ * (control words, an abort reason, one slot per rank and two result slots), its rank and the size
  * of the group. Plain data: pass it to a `Worker` in `workerData` / `postMessage`.
  *
  * @example
@@ -34,7 +34,7 @@ export interface SharedMemoryInit {
 
 /**
  * Allocates the shared memory of a {@link sharedMemoryGroup} of `worldSize` replicas:
- * `(worldSize + 1) × capacity` floats plus the control words. Give each thread
+ * `(worldSize + 2) × capacity` floats plus the control words. Give each thread
  * `{ ...createSharedMemory(n), rank }`.
  *
  * @example
@@ -46,7 +46,7 @@ export function createSharedMemory(worldSize: number, options: { capacity?: numb
   if (!Number.isInteger(worldSize) || worldSize < 1) throw new ValueError('createSharedMemory worldSize', 'a positive integer', worldSize);
   const capacity = options.capacity ?? 1 << 20;
   if (!Number.isInteger(capacity) || capacity < 1) throw new ValueError('createSharedMemory capacity', 'a positive integer', capacity);
-  const bytes = HEADER_INTS * 4 + REASON_BYTES + (worldSize + 1) * capacity * 4;
+  const bytes = HEADER_INTS * 4 + REASON_BYTES + (worldSize + 2) * capacity * 4;
   return { buffer: new SharedArrayBuffer(bytes), worldSize, capacity };
 }
 
@@ -82,8 +82,9 @@ function abortMessage(buffer: SharedArrayBuffer, ctl: Int32Array): string {
  * A {@link ProcessGroup} of threads of one process sharing one `SharedArrayBuffer` (Node
  * `worker_threads`, or Web Workers in a cross-origin-isolated page). `allReduce` copies each
  * rank's array into its slot, each rank then sums its share of the elements over all slots in
- * rank order into the result slot, and every rank copies the result back: identical bits on
- * every rank. Ranks meet at barriers (`Atomics.wait`/`notify`); a rank that waits longer than
+ * rank order into a result slot (reduce-scatter), and every rank copies the result back
+ * (all-gather): identical bits on every rank. Two barriers per call: consecutive collectives
+ * alternate between two result slots, so none waits for the peers to finish reading the last one. Ranks meet at barriers (`Atomics.wait`/`notify`); a rank that waits longer than
  * `timeoutMs`, or finds the group aborted, throws a `DISTRIBUTED` error. `Atomics.wait` blocks:
  * in a browser, run the group in Web Workers, not on the page's main thread.
  *
@@ -101,9 +102,12 @@ export function sharedMemoryGroup(init: SharedMemoryInit): ProcessGroup {
     throw new ValueError('sharedMemoryGroup rank', `an integer in [0, ${worldSize})`, rank);
   const timeoutMs = init.timeoutMs ?? 120_000;
   const ctl = new Int32Array(buffer, 0, HEADER_INTS);
-  const floats = new Float32Array(buffer, HEADER_INTS * 4 + REASON_BYTES, (worldSize + 1) * capacity);
+  const floats = new Float32Array(buffer, HEADER_INTS * 4 + REASON_BYTES, (worldSize + 2) * capacity);
   const slot = (k: number) => floats.subarray(k * capacity, (k + 1) * capacity);
-  const result = slot(worldSize);
+  const results = [slot(worldSize), slot(worldSize + 1)] as const;
+  // every rank runs the same collectives in the same order, so this count agrees on all ranks
+  let calls = 0;
+  const nextResult = () => results[calls++ & 1] as Float32Array;
   let closed = false;
 
   const fail = (what: string): never => {
@@ -139,8 +143,10 @@ export function sharedMemoryGroup(init: SharedMemoryInit): ProcessGroup {
     allReduce(data) {
       for (let off = 0; off < data.length || off === 0; off += capacity) {
         const m = Math.min(capacity, data.length - off);
+        const result = nextResult();
         slot(rank).set(data.subarray(off, off + m));
         barrier('allReduce');
+        // reduce-scatter: this rank sums only its share of the elements, over the slots in rank order
         const lo = Math.floor((rank * m) / worldSize);
         const hi = Math.floor(((rank + 1) * m) / worldSize);
         for (let i = lo; i < hi; i++) {
@@ -149,14 +155,17 @@ export function sharedMemoryGroup(init: SharedMemoryInit): ProcessGroup {
           result[i] = s;
         }
         barrier('allReduce');
+        // all-gather. No third barrier: the next collective writes the other result slot, and
+        // the one after this one's slot only after its first barrier, which every rank reaches
+        // after finishing this copy; the rank slots are read only before the second barrier.
         data.set(result.subarray(0, m), off);
-        barrier('allReduce');
         if (data.length === 0) break;
       }
     },
     broadcast(data, root = 0) {
       for (let off = 0; off < data.length || off === 0; off += capacity) {
         const m = Math.min(capacity, data.length - off);
+        const result = nextResult();
         if (rank === root) result.set(data.subarray(off, off + m));
         barrier('broadcast');
         if (rank !== root) data.set(result.subarray(0, m), off);

@@ -3,7 +3,17 @@ import { moduleWeights } from '@tessera/train';
 import { flatten, unflatten } from './flat.js';
 import type { ProcessGroup } from './process-group.js';
 
-function assignAll(vars: NamedTensors, data: Float32Array, names: string[]): void {
+/**
+ * Assigns `data` (the layout of `flatten`: `names` in order) to the variables `vars[name]`.
+ *
+ * @example
+ * ```ts
+ * const { data, names } = flatten(vars);
+ * group.broadcast(data);
+ * assignFlat(vars, data, names);
+ * ```
+ */
+export function assignFlat(vars: NamedTensors, data: Float32Array, names: string[]): void {
   const values = unflatten(data, names, vars);
   for (const n of names) {
     const v = (vars as NamedVariables)[n];
@@ -28,7 +38,7 @@ export function broadcastModules(modules: Record<string, Module>, group: Process
   const vars = moduleWeights(modules);
   const { data, names } = flatten(vars);
   group.broadcast(data, root);
-  assignAll(vars, data, names);
+  assignFlat(vars, data, names);
 }
 
 /**
@@ -45,5 +55,5 @@ export function syncModuleState(modules: Record<string, Module>, group: ProcessG
   if (Object.keys(vars).length === 0) return;
   const { data, names } = flatten(vars, { scale: 1 / group.worldSize });
   group.allReduce(data);
-  assignAll(vars, data, names);
+  assignFlat(vars, data, names);
 }
