@@ -1,7 +1,9 @@
 // A GAN on MNIST trained by fit through @tessera/gan, scored like TF-GAN's tutorial: classifier
 // score of generated vs real test digits, Fréchet distance in the classifier's logit space and the
 // class histogram of 10,000 samples. Writes a sample sheet per epoch into ./out.
-// Run: npm start -w @tessera/example-gan-mnist   (ARCH=dcgan for the conv model, STEPS=5000 generator steps)
+// Exits 1 when a target is missed.
+// Run: npm start -w @tessera/example-gan-mnist   (ARCH=dcgan for the conv model, STEPS=5000 generator steps,
+// EMA=0.999 the generator average's decay; TESSERA_BACKEND=node trains on native TensorFlow after `npm run setup:native`)
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpu } from '@tessera/backend-cpu';
@@ -12,7 +14,7 @@ import { datasetDir, seconds } from '@tessera/example-shared/datasets';
 import { allImages } from '@tessera/example-shared/images';
 import { gan, ganMonitor, ganQuality } from '@tessera/gan';
 import { loadQualityClassifier, pngSampleSheets } from '@tessera/gan/node';
-import { batchNormalization, conv2d, conv2dTranspose, dense, dropout, flatten, reshape, sequential } from '@tessera/layers';
+import { activation, batchNormalization, conv2d, conv2dTranspose, dense, dropout, flatten, reshape, sequential } from '@tessera/layers';
 import { adam } from '@tessera/optimizers';
 import { concat, reshape as reshapeTensor, slice } from '@tessera/tensor';
 import { fit, progressBar } from '@tessera/train';
@@ -21,9 +23,14 @@ const arch = process.env.ARCH ?? 'mlp';
 const steps = Number(process.env.STEPS ?? 5000);
 const batchSize = 64;
 const latentDim = arch === 'dcgan' ? 64 : 100;
+// the MLP discriminator's dropout (DROPOUT=0.3 restores the earlier setting)
+const dropoutRate = Number(process.env.DROPOUT ?? 0);
 const out = resolve(dirname(fileURLToPath(import.meta.url)), 'out', arch);
 const start = performance.now();
-const plugin = await useBackend(await auto([wasm(), cpu()]));
+// wasm by default; TESSERA_BACKEND=node trains on native TensorFlow (after `npm run setup:native`)
+const candidates = [wasm(), cpu()];
+if (process.env.TESSERA_BACKEND === 'node') candidates.unshift((await import('@tessera/backend-node')).node());
+const plugin = await useBackend(await auto(candidates));
 const { train, test } = await mnist({ from: datasetDir('mnist'), flatten: arch !== 'dcgan' });
 const real = await allImages(train, { limit: Number(process.env.TRAIN_LIMIT ?? Number.POSITIVE_INFINITY) });
 const realTest = await allImages(test);
@@ -38,7 +45,7 @@ if (arch === 'dcgan') {
 
 const models = {
   mlp: () => ({
-    // the classic MLP GAN: batch-normalized leaky-ReLU generator, dropout in the discriminator
+    // the classic MLP GAN: batch-normalized leaky-ReLU generator, leaky-ReLU discriminator
     generator: sequential(
       [
         dense(256, { activation: 'leakyRelu', seed: 1 }),
@@ -54,20 +61,26 @@ const models = {
     discriminator: sequential(
       [
         dense(512, { activation: 'leakyRelu', seed: 5 }),
-        dropout(0.3),
+        ...(dropoutRate > 0 ? [dropout(dropoutRate)] : []),
         dense(256, { activation: 'leakyRelu', seed: 6 }),
-        dropout(0.3),
+        ...(dropoutRate > 0 ? [dropout(dropoutRate)] : []),
         dense(1, { seed: 7 }),
       ],
       { name: 'discriminator' },
     ),
   }),
   dcgan: () => ({
+    // DCGAN (Radford et al.): batch norm and ReLU after the projection and the first transposed
+    // convolution, tanh output; strided-convolution discriminator with leaky ReLU and no batch norm
     generator: sequential(
       [
-        dense(7 * 7 * 64, { activation: 'relu', seed: 1 }),
+        dense(7 * 7 * 64, { useBias: false, seed: 1 }),
+        batchNormalization(),
+        activation('relu'),
         reshape([7, 7, 64]),
-        conv2dTranspose(32, 4, { strides: 2, padding: 'same', activation: 'relu', seed: 2 }),
+        conv2dTranspose(32, 4, { strides: 2, padding: 'same', useBias: false, seed: 2 }),
+        batchNormalization(),
+        activation('relu'),
         conv2dTranspose(1, 4, { strides: 2, padding: 'same', activation: 'tanh', seed: 3 }),
       ],
       { name: 'generator' },
@@ -90,7 +103,7 @@ const step = gan({
   discriminator,
   latentDim,
   loss: 'nonSaturating',
-  emaDecay: 0.999,
+  emaDecay: Number(process.env.EMA ?? 0.999),
   generatorOptimizer: adam({ learningRate: 2e-4, b1: 0.5 }),
   discriminatorOptimizer: adam({ learningRate: 2e-4, b1: 0.5 }),
 });
