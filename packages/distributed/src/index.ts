@@ -3,7 +3,7 @@ export { dataParallel } from './data-parallel.js';
 export type { FedAvgClient, FedAvgOptions, FedAvgRound } from './fedavg.js';
 export { fedAvgRound } from './fedavg.js';
 export { flatten, flattenInto, unflatten } from './flat.js';
-export type { LaunchWebWorkersOptions, WebWorkerInit, WebWorkerLike, WebWorkerOutcome } from './launch-web-workers.js';
+export type { LaunchWebWorkersOptions, WebWorkerInit, WebWorkerLike, WebWorkerOutcome, WorkerFactory } from './launch-web-workers.js';
 export { launchWebWorkers } from './launch-web-workers.js';
 export type { ProcessGroup } from './process-group.js';
 export { singleProcessGroup } from './process-group.js';

@@ -61,7 +61,16 @@ export interface LaunchWebWorkersOptions<D = unknown> {
   timeoutMs?: number;
 }
 
-type WorkerFactory = (rank: number) => WebWorkerLike;
+/**
+ * Makes the Web Worker of one rank: what {@link launchWebWorkers} takes instead of a script URL when
+ * the worker needs options (a module worker, a name).
+ *
+ * @example
+ * ```ts
+ * const make: WorkerFactory = (rank) => new Worker(new URL('./replica.js', import.meta.url), { type: 'module', name: `rank ${rank}` });
+ * ```
+ */
+export type WorkerFactory = (rank: number) => WebWorkerLike;
 
 function workerFactory(script: string | URL | WorkerFactory): WorkerFactory {
   if (typeof script === 'function') return script;
