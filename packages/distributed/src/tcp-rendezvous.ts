@@ -196,7 +196,11 @@ export async function rendezvous(cfg: RendezvousConfig): Promise<Ring> {
     readers.push(fromPrev, toNext);
     return {
       link: {
-        send: (bytes) => writeAll(out, bytes),
+        // a failed write names the peer (the reader on the same socket knows why it closed)
+        send: (bytes) =>
+          writeAll(out, bytes).catch((e: Error) => {
+            throw toNext.error ?? new Error(`rank ${(rank + 1) % worldSize}: ${e.message}`);
+          }),
         recv: (n) => fromPrev.read(n),
       },
       sockets,

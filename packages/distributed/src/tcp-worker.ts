@@ -21,6 +21,8 @@ interface Request {
 // control words shared with tcp-group.ts: [0] last completed request, [1] failed flag
 const DONE = 0;
 const FAILED = 1;
+/** How long a failed collective waits for a peer's abort notice before reporting its own error. */
+const REASON_GRACE_MS = 1000;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,7 +98,11 @@ async function main(): Promise<void> {
         Atomics.store(ctl, DONE, r.seq);
         Atomics.notify(ctl, DONE);
       } catch (e) {
-        fail(e);
+        // A rank that fails sends its reason on the control line and drops its ring connections in
+        // the same moment, so this rank may see the dropped connection first ("rank 2 closed the
+        // connection") and the reason, which names the rank that failed first, a little later.
+        // Wait briefly for that reason; `fail` keeps whichever comes first.
+        setTimeout(() => fail(e), REASON_GRACE_MS);
       }
     });
   });
