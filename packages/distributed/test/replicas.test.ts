@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchProcesses } from '../src/launch-processes.js';
 import { launchThreads } from '../src/launch-threads.js';
+import { maxDiff } from './max-diff.js';
 
 /**
  * Replicas for real: `apps/train.mjs` trains an Iris MLP (adam, seeded shuffle, batch 16, 8 steps
@@ -32,17 +33,6 @@ interface Result {
 }
 
 const read = (dir: string, rank: number) => JSON.parse(readFileSync(join(dir, `rank-${rank}.json`), 'utf8')) as Result;
-
-function maxDiff(a: Result, b: Result): number {
-  expect(Object.keys(b.weights).sort()).toEqual(Object.keys(a.weights).sort());
-  let diff = 0;
-  for (const [k, u] of Object.entries(a.weights)) {
-    const w = b.weights[k] as number[];
-    expect(w.length).toBe(u.length);
-    for (let i = 0; i < u.length; i++) diff = Math.max(diff, Math.abs((u[i] as number) - (w[i] as number)));
-  }
-  return diff;
-}
 
 function single(args: string[]): Promise<Result> {
   const out = fresh();

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxDiff } from './max-diff.js';
 import type { ReplicaData, ReplicaResult } from './web/replica.js';
 
 /**
@@ -82,17 +83,6 @@ function serve(files: Record<string, string>): Promise<Server> {
     res.end(body ?? 'not found');
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
-
-function maxDiff(a: ReplicaResult, b: ReplicaResult): number {
-  expect(Object.keys(b.weights).sort()).toEqual(Object.keys(a.weights).sort());
-  let diff = 0;
-  for (const [k, u] of Object.entries(a.weights)) {
-    const w = b.weights[k] as number[];
-    expect(w.length).toBe(u.length);
-    for (let i = 0; i < u.length; i++) diff = Math.max(diff, Math.abs((u[i] as number) - (w[i] as number)));
-  }
-  return diff;
 }
 
 describe.skipIf(!hasChromium)('data-parallel replicas as Web Workers in Chromium', () => {
