@@ -30,6 +30,9 @@ export default defineConfig({
     browser: {
       enabled: true,
       headless: true,
+      // On a loaded 2-core CI machine, Vite's first dependency bundling (tfjs and its backends)
+      // plus Chromium's start can take longer than the 60 s default before the page connects.
+      connectTimeout: 300_000,
       screenshotFailures: false,
       provider: playwright({
         launchOptions: {
