@@ -13,6 +13,10 @@ if ! command -v python3 >/dev/null 2>&1; then
   exit 3
 fi
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+  # a venv made when torch failed to install gets one more try at torch
+  if ! "$venv/bin/python" -c 'import torch' >/dev/null 2>&1; then
+    PIP_RETRIES=0 PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/pip" install --quiet torch >&2 || echo "ensure-interop-python: torch not installed" >&2
+  fi
   echo "$PWD/$venv/bin/python"
   exit 0
 fi
