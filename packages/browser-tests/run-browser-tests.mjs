@@ -1,11 +1,10 @@
 // Runs the in-browser suites in headless Chromium. Without Chromium: fails under CI (CI=true,
 // where scripts/ensure-chromium.sh installs it first), and skips with a notice elsewhere.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chromiumPath, hasChromium } from '../../test-support/chromium.mjs';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  const msg = `browser-tests: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
+if (!hasChromium()) {
+  const msg = `browser-tests: no Chromium at ${chromiumPath} (run scripts/ensure-chromium.sh)`;
   if (process.env.CI) {
     console.error(msg);
     process.exit(1);

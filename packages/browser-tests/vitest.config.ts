@@ -1,8 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from '../../test-support/chromium.mjs';
 import { sharedConfig } from '../../vitest.shared';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Vitest browser mode in Debian's headless Chromium. SwiftShader gives software WebGL2 and
@@ -35,20 +34,8 @@ export default defineConfig({
       connectTimeout: 300_000,
       screenshotFailures: false,
       provider: playwright({
-        launchOptions: {
-          executablePath,
-          args: [
-            '--no-sandbox',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--use-angle=swiftshader',
-            '--enable-unsafe-swiftshader',
-            '--enable-unsafe-webgpu',
-          ],
-        },
+        // the software WebGL2/WebGPU flags; the launch timeout is the connection's
+        launchOptions: chromiumLaunchOptions({ gpu: true, timeout: 300_000 }),
       }),
       instances: [{ browser: 'chromium' }],
     },

@@ -1,16 +1,15 @@
 // Shared set-up of the RL and Text tab e2e tests: skips (or, under CI, fails) without Chromium,
 // builds the pages with Vite, serves the build on 127.0.0.1 and launches headless Chromium.
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions, chromiumPath, hasChromium } from '../../../test-support/chromium.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** `label` names the test in its messages ("rl", "text"); returns the served URL, the browser, the server and `fail`. */
 export async function servedPages(label, backend) {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) {
-    const msg = `example-browser ${label} e2e: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
+  if (!hasChromium()) {
+    const msg = `example-browser ${label} e2e: no Chromium at ${chromiumPath} (run scripts/ensure-chromium.sh)`;
     if (process.env.CI) throw new Error(msg);
     console.warn(`${msg}; skipped`);
     process.exit(0);
@@ -26,17 +25,6 @@ export async function servedPages(label, backend) {
   const url = server.resolvedUrls.local[0];
   console.log(`example-browser ${label} e2e: built and serving in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({
-    timeout: 180_000,
-    executablePath: chromium,
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await pw.launch(chromiumLaunchOptions());
   return { url, browser, server, fail };
 }

@@ -2,15 +2,14 @@
 // COOP/COEP headers, checks the wasm backend loads its threaded SIMD binary and trains (tfjs picks
 // the thread count: half the cores, so 1 on a 2-core machine).
 // (tfjs 4.22's threaded build cannot start from a minified bundle; see @tessera/backend-wasm.)
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions, chromiumPath, hasChromium } from '../../../test-support/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  if (process.env.CI) throw new Error(`no Chromium at ${chromium}`);
-  console.warn(`isolated-wasm: no Chromium at ${chromium}; skipped`);
+if (!hasChromium()) {
+  if (process.env.CI) throw new Error(`no Chromium at ${chromiumPath}`);
+  console.warn(`isolated-wasm: no Chromium at ${chromiumPath}; skipped`);
   process.exit(0);
 }
 const { createServer } = await import('vite');
@@ -19,11 +18,7 @@ const server = await createServer({ root, server: { port: 0, host: '127.0.0.1', 
 await server.listen();
 const url = server.resolvedUrls.local[0];
 const { chromium: pw } = await import('playwright-core');
-const browser = await pw.launch({
-  timeout: 180_000,
-  executablePath: chromium,
-  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'],
-});
+const browser = await pw.launch(chromiumLaunchOptions());
 try {
   const page = await browser.newPage();
   // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.

@@ -4,15 +4,15 @@
 // trained), then switches backend and predicts again. Usage: node test/run-e2e.mjs [backend]
 // (default webgl).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions, chromiumPath, hasChromium } from '../../../test-support/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const backend = process.argv[2] ?? process.env.E2E_BACKEND ?? 'webgl';
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  const msg = `example-browser e2e: no Chromium at ${chromium} (run scripts/ensure-chromium.sh)`;
+if (!hasChromium()) {
+  const msg = `example-browser e2e: no Chromium at ${chromiumPath} (run scripts/ensure-chromium.sh)`;
   if (process.env.CI) throw new Error(msg);
   console.warn(`${msg}; skipped`);
   process.exit(0);
@@ -30,21 +30,7 @@ await build({ root, logLevel: 'warn' });
 const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
 const { chromium: pw } = await import('playwright-core');
-const browser = await pw.launch({
-  timeout: 180_000,
-  executablePath: chromium,
-  args: [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--enable-unsafe-webgpu',
-  ],
-});
+const browser = await pw.launch(chromiumLaunchOptions({ gpu: true }));
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 620 } });
   // A loaded 2-core CI machine runs other browser suites at the same time: generous waits.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium as chromiumExists, chromiumLaunchOptions, chromiumPath } from '../../../test-support/chromium.mjs';
 import { maxDiff } from './max-diff.js';
 import type { ReplicaData, ReplicaResult } from './web/replica.js';
 
@@ -18,10 +19,9 @@ import type { ReplicaData, ReplicaResult } from './web/replica.js';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const datasets = process.env.TESSERA_DATASETS ?? resolve(repo, '../shared/datasets');
-const hasChromium = existsSync(chromium);
-if (!hasChromium && process.env.CI) throw new Error(`no Chromium at ${chromium} (bash scripts/ensure-chromium.sh)`);
+const hasChromium = chromiumExists();
+if (!hasChromium && process.env.CI) throw new Error(`no Chromium at ${chromiumPath} (bash scripts/ensure-chromium.sh)`);
 
 /** Iris rows standardized per column, labels 0-2 (read from the shared dataset, not committed). */
 function irisRows(): { rows: number[][]; labels: number[] } {
@@ -91,18 +91,7 @@ describe.skipIf(!hasChromium)('data-parallel replicas as Web Workers in Chromium
   beforeAll(async () => {
     server = await serve(await bundle());
     const { chromium: pw } = await import('playwright-core');
-    browser = await pw.launch({
-      timeout: 120_000,
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await pw.launch(chromiumLaunchOptions());
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions, chromiumPath, hasChromium } from '../../../../test-support/chromium.mjs';
 import { fromArray } from '../pipeline/sources.js';
 import { DATASETS, REPO_ROOT } from '../test-utils/paths.js';
 
@@ -14,10 +15,9 @@ import { DATASETS, REPO_ROOT } from '../test-utils/paths.js';
 // under CI (CI set, where scripts/ensure-chromium.sh installs it first, as in
 // packages/browser-tests/run-browser-tests.mjs), so a missing browser is never counted as a pass;
 // skipped with a notice elsewhere.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = hasChromium();
 const requireBrowser = Boolean(process.env.CI);
-const missing = `no Chromium at ${CHROMIUM} (run scripts/ensure-chromium.sh or apt-get install -y chromium)`;
+const missing = `no Chromium at ${chromiumPath} (run scripts/ensure-chromium.sh or apt-get install -y chromium)`;
 if (!available && !requireBrowser) console.warn(`browser.test.ts skipped: ${missing}`);
 
 let server: Server | undefined;
@@ -64,10 +64,7 @@ describe.skipIf(!available && !requireBrowser)('browser entry in headless Chromi
   it('registry with the Cache API and IndexedDB, corrupt download, IDX, CSV stream, PNG, shuffle', async () => {
     if (!available) throw new Error(`browser.test.ts: ${missing}; CI is set, so this suite may not be skipped`);
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
