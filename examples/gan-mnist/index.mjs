@@ -2,8 +2,9 @@
 // score of generated vs real test digits, Fréchet distance in the classifier's logit space and the
 // class histogram of 10,000 samples. Writes a sample sheet per epoch into ./out.
 // Exits 1 when a target is missed.
-// Run: npm start -w @tessera/example-gan-mnist   (ARCH=dcgan for the conv model, STEPS=5000 generator steps,
-// EMA=0.999 the generator average's decay; TESSERA_BACKEND=node trains on native TensorFlow after `npm run setup:native`)
+// Run: npm start -w @tessera/example-gan-mnist   (ARCH=dcgan for the small conv model, ARCH=tfgan for TF-GAN's
+// tutorial networks at its batch 32, STEPS=5000 generator steps, BATCH the batch size, EMA=0.999 the generator
+// average's decay; TESSERA_BACKEND=node trains on native TensorFlow after `npm run setup:native`)
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpu } from '@tessera/backend-cpu';
@@ -21,8 +22,9 @@ import { fit, progressBar } from '@tessera/train';
 
 const arch = process.env.ARCH ?? 'mlp';
 const steps = Number(process.env.STEPS ?? 5000);
-const batchSize = 64;
-const latentDim = arch === 'dcgan' ? 64 : 100;
+const conv = arch === 'dcgan' || arch === 'tfgan';
+const batchSize = Number(process.env.BATCH ?? (arch === 'tfgan' ? 32 : 64));
+const latentDim = conv ? 64 : 100;
 // the MLP discriminator's dropout (DROPOUT=0.3 restores the earlier setting)
 const dropoutRate = Number(process.env.DROPOUT ?? 0);
 const out = resolve(dirname(fileURLToPath(import.meta.url)), 'out', arch);
@@ -31,10 +33,10 @@ const start = performance.now();
 const candidates = [wasm(), cpu()];
 if (process.env.TESSERA_BACKEND === 'node') candidates.unshift((await import('@tessera/backend-node')).node());
 const plugin = await useBackend(await auto(candidates));
-const { train, test } = await mnist({ from: datasetDir('mnist'), flatten: arch !== 'dcgan' });
+const { train, test } = await mnist({ from: datasetDir('mnist'), flatten: !conv });
 const real = await allImages(train, { limit: Number(process.env.TRAIN_LIMIT ?? Number.POSITIVE_INFINITY) });
 const realTest = await allImages(test);
-if (arch === 'dcgan') {
+if (conv) {
   // images [n, 28, 28] → [n, 28, 28, 1] for the convolutions
   for (const set of [real, realTest]) {
     const flat = set.x;
@@ -95,8 +97,43 @@ const models = {
       { name: 'discriminator' },
     ),
   }),
+  tfgan: () => ({
+    // TF-GAN's MNIST tutorial networks: generator fc 1024 → fc 7·7·128 → transposed convolutions 64, 32
+    // (each batch-normalized, ReLU) → 4×4 convolution to one tanh channel; discriminator convolutions
+    // 64, 128 (stride 2, leaky ReLU) → fc 1024 (leaky ReLU; TF-GAN batch-normalizes it, left out here as in
+    // DCGAN's discriminators) → 1
+    generator: sequential(
+      [
+        dense(1024, { useBias: false, seed: 1 }),
+        batchNormalization(),
+        activation('relu'),
+        dense(7 * 7 * 128, { useBias: false, seed: 2 }),
+        batchNormalization(),
+        activation('relu'),
+        reshape([7, 7, 128]),
+        conv2dTranspose(64, 4, { strides: 2, padding: 'same', useBias: false, seed: 3 }),
+        batchNormalization(),
+        activation('relu'),
+        conv2dTranspose(32, 4, { strides: 2, padding: 'same', useBias: false, seed: 4 }),
+        batchNormalization(),
+        activation('relu'),
+        conv2d(1, 4, { padding: 'same', activation: 'tanh', seed: 5 }),
+      ],
+      { name: 'generator' },
+    ),
+    discriminator: sequential(
+      [
+        conv2d(64, 4, { strides: 2, padding: 'same', activation: 'leakyRelu', seed: 6 }),
+        conv2d(128, 4, { strides: 2, padding: 'same', activation: 'leakyRelu', seed: 7 }),
+        flatten(),
+        dense(1024, { activation: 'leakyRelu', seed: 8 }),
+        dense(1, { seed: 9 }),
+      ],
+      { name: 'discriminator' },
+    ),
+  }),
 };
-if (!models[arch]) throw new Error(`ARCH must be mlp or dcgan, got ${arch}`);
+if (!models[arch]) throw new Error(`ARCH must be mlp, dcgan or tfgan, got ${arch}`);
 const { generator, discriminator } = models[arch]();
 const step = gan({
   generator,
@@ -128,7 +165,7 @@ first.y.dispose();
 
 const stepsPerEpoch = Math.min(500, steps);
 const epochs = Math.ceil(steps / stepsPerEpoch);
-const shape = arch === 'dcgan' ? undefined : [28, 28, 1];
+const shape = conv ? undefined : [28, 28, 1];
 const history = await fit(
   step,
   { x: real.x, y: real.y, batchSize, shuffle: true, seed: 1 },
