@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
-import { checkpoint, latestCheckpoint, loadCheckpoint } from '@tessera/train/node';
+import { checkpoint, csvLogger, jsonlLogger, latestCheckpoint, loadCheckpoint } from '@tessera/train/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PPO } from './ppo.js';
 import { pickTheSign } from './test-envs.js';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("train's checkpoint callback in learn()", () => {
+describe("train's checkpoint and logger callbacks in learn()", () => {
   it('writes the policy weights and the optimizer state of the last rollout step', async () => {
     const ppo = new PPO(pickTheSign, {
       nEnvs: 4,
@@ -43,6 +43,37 @@ describe("train's checkpoint callback in learn()", () => {
     expect(saved).toEqual(live);
     expect(snap.optimizerState).toBeDefined();
     for (const t of Object.values(snap.weights)) t.dispose();
+    ppo.dispose();
+  }, 120_000);
+
+  it('csvLogger writes one row per epoch of logInterval rollouts; jsonlLogger one line per rollout step', async () => {
+    const ppo = new PPO(pickTheSign, {
+      nEnvs: 4,
+      nSteps: 16,
+      batchSize: 32,
+      nEpochs: 1,
+      learningRate: 3e-3,
+      seed: 6,
+      policy: { netArch: { pi: [8], vf: [8] } },
+    });
+    const csv = join(root, 'ppo.csv');
+    const jsonl = join(root, 'ppo.jsonl');
+    // 6 rollouts of 64 env steps, 2 per epoch: 3 epochs
+    await ppo.learn({ totalTimesteps: 384, logInterval: 2, callbacks: [csvLogger(csv), jsonlLogger(jsonl, { batchEvery: 1 })] });
+    const [header, ...rows] = (await readFile(csv, 'utf8')).trim().split('\n');
+    const columns = header?.split(',') ?? [];
+    expect(columns).toEqual(expect.arrayContaining(['epoch', 'policy_gradient_loss', 'value_loss', 'entropy_loss', 'total_timesteps']));
+    expect(rows).toHaveLength(3);
+    const timesteps = rows.map((r) => Number(r.split(',')[columns.indexOf('total_timesteps')]));
+    expect(timesteps).toEqual([128, 256, 384]);
+    const lines = (await readFile(jsonl, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level?: string; step?: number } & Record<string, unknown>);
+    const batches = lines.filter((l) => l.level === 'batch');
+    expect(batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const b of batches) expect(Number.isFinite(b.policy_gradient_loss)).toBe(true);
+    expect(lines.filter((l) => l.level === 'epoch')).toHaveLength(3);
     ppo.dispose();
   }, 120_000);
 });
