@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
 import { checkpoint, csvLogger, jsonlLogger, latestCheckpoint, loadCheckpoint } from '@tessera/train/node';
+import { decodeTFRecords, EventWriter, type TensorBoardRun, tensorBoardCallback } from '@tessera/train/tensorboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PPO } from './ppo.js';
 import { pickTheSign } from './test-envs.js';
@@ -17,7 +18,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("train's checkpoint and logger callbacks in learn()", () => {
+describe("train's checkpoint, logger and TensorBoard callbacks in learn()", () => {
   it('writes the policy weights and the optimizer state of the last rollout step', async () => {
     const ppo = new PPO(pickTheSign, {
       nEnvs: 4,
@@ -74,6 +75,36 @@ describe("train's checkpoint and logger callbacks in learn()", () => {
     expect(batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const b of batches) expect(Number.isFinite(b.policy_gradient_loss)).toBe(true);
     expect(lines.filter((l) => l.level === 'epoch')).toHaveLength(3);
+    ppo.dispose();
+  }, 120_000);
+
+  it('tensorBoardCallback records the rollout logs per epoch and per step, the policy as text and a text per epoch', async () => {
+    const ppo = new PPO(pickTheSign, {
+      nEnvs: 4,
+      nSteps: 16,
+      batchSize: 32,
+      nEpochs: 1,
+      learningRate: 3e-3,
+      seed: 7,
+      policy: { netArch: { pi: [8], vf: [8] } },
+    });
+    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
+    const tb = tensorBoardCallback(
+      (run) => {
+        runs[run] ??= new EventWriter();
+        return runs[run];
+      },
+      { updateFreq: 1, onEpochEnd: (writer, epoch, logs) => writer('train').text('timesteps', `${logs.total_timesteps} steps`, epoch) },
+    );
+    // 4 rollouts, 2 per epoch
+    await ppo.learn({ totalTimesteps: 256, logInterval: 2, callbacks: [tb] });
+    const records = decodeTFRecords((runs.train as EventWriter).bytes()).map((b) => new TextDecoder('latin1').decode(b));
+    for (const name of ['policy_gradient_loss', 'value_loss', 'entropy_loss', 'approx_kl', 'total_timesteps']) {
+      expect(records.filter((r) => r.includes(`epoch_${name}`))).toHaveLength(2);
+      expect(records.filter((r) => r.includes(`batch_${name}`))).toHaveLength(4);
+    }
+    expect(records.filter((r) => r.includes('| parameter |'))).toHaveLength(1);
+    expect(records.filter((r) => r.includes('128 steps') || r.includes('256 steps'))).toHaveLength(2);
     ppo.dispose();
   }, 120_000);
 });
