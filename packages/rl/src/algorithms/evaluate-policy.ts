@@ -80,7 +80,10 @@ export function evaluatePolicy(agent: Predictor, env: AnyEnv | string | (() => A
     const factory = typeof env === 'string' ? () => make(env) as AnyEnv : env;
     return summarize(evaluateSideBySide(agent, factory, nEpisodes, nEnvs, deterministic, options.seed));
   }
-  const e = (typeof env === 'string' ? make(env) : typeof env === 'function' ? env() : env) as Env<Float32Array, number | Float32Array | Int32Array>;
+  const e = (typeof env === 'string' ? make(env) : typeof env === 'function' ? env() : env) as Env<
+    Float32Array,
+    number | Float32Array | Int32Array
+  >;
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let k = 0; k < nEpisodes; k++) {

@@ -96,7 +96,11 @@ export function actionSpecOf(space: Space<unknown>): ActionSpec {
     // Gymnasium's MultiDiscrete may carry a `start` per entry; the policy's actions are 0-based
     const start = s.start;
     if (start !== undefined && start !== null && (typeof start === 'number' ? start !== 0 : Array.from(start).some((v) => v !== 0)))
-      throw new ValueError('policy actionSpace', 'a MultiDiscrete space starting at 0', typeof start === 'number' ? start : Array.from(start));
+      throw new ValueError(
+        'policy actionSpace',
+        'a MultiDiscrete space starting at 0',
+        typeof start === 'number' ? start : Array.from(start),
+      );
     return { kind: 'multiDiscrete', nvec: Array.from(s.nvec as ArrayLike<number>) };
   }
   if (s.kind === 'box') {
