@@ -34,6 +34,7 @@ export { Categorical, sampleCategorical } from './distributions/categorical.js';
 export { DiagGaussian, sampleDiagGaussian } from './distributions/diag-gaussian.js';
 export type { ActionDistribution } from './distributions/distribution.js';
 export { gaussian } from './distributions/distribution.js';
+export { argmaxMultiDiscrete, MultiCategorical, sampleMultiCategorical } from './distributions/multi-categorical.js';
 export type { ExplorationOptions } from './dqn/exploration.js';
 export { linearExploration } from './dqn/exploration.js';
 export type { QLossOptions } from './dqn/q-loss.js';

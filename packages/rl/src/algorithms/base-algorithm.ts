@@ -124,8 +124,8 @@ export abstract class BaseAlgorithm {
   protected abstract collect(totalTimesteps: number): ExperienceBatch | null | Promise<ExperienceBatch | null>;
   /** JSON hyperparameters saved with the policy. */
   abstract hyperparameters(): Record<string, unknown>;
-  /** The action for one flat observation (Discrete: a number; Box: a Float32Array within the bounds). */
-  abstract predict(observation: ArrayLike<number>, options?: { deterministic?: boolean }): number | Float32Array;
+  /** The action for one flat observation (Discrete: a number; MultiDiscrete: an Int32Array; Box: a Float32Array within the bounds). */
+  abstract predict(observation: ArrayLike<number>, options?: { deterministic?: boolean }): number | Float32Array | Int32Array;
 
   /** The logs every batch and epoch carry: timesteps, episode statistics and speed. */
   protected progressLogs(): Logs {

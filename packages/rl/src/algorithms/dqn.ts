@@ -111,10 +111,7 @@ export class DQN extends OffPolicyAlgorithm {
       },
       'DQN',
     );
-    const space = this.env.actionSpace as unknown as Discrete;
-    if (space.kind !== 'discrete' || space.start !== 0)
-      throw new ValueError('DQN env actionSpace', 'a Discrete space starting at 0', space.toJSON());
-    this.nActions = space.n;
+    this.nActions = (this.env.actionSpace as unknown as Discrete).n;
     const o = {
       targetUpdateInterval: 10_000,
       explorationFraction: 0.1,
@@ -149,7 +146,15 @@ export class DQN extends OffPolicyAlgorithm {
     this.optimizer = chain(clipByGlobalNorm(this.maxGradNorm), adam({ learningRate: () => this.lr.value, eps: 1e-8 }));
   }
 
+  /** 1 (a Discrete index); checks the action space first (the base class asks before allocating the replay buffer). */
   protected actionSize(): number {
+    const space = this.env.actionSpace as unknown as Discrete;
+    if (space.kind !== 'discrete' || space.start !== 0)
+      throw new ValueError(
+        'DQN env actionSpace',
+        'a Discrete space starting at 0 (DQN is Discrete-only, as Stable-Baselines3; PPO and A2C take MultiDiscrete and Box)',
+        space.toJSON(),
+      );
     return 1;
   }
 

@@ -12,9 +12,9 @@ import type { AnyEnv } from './vec-env.js';
  * ```
  */
 export interface Predictor {
-  predict(observation: Float32Array, options?: { deterministic?: boolean }): number | Float32Array;
+  predict(observation: Float32Array, options?: { deterministic?: boolean }): number | Float32Array | Int32Array;
   /** Actions for `[n · observationSize]` observations at once (optional: evaluation of several environments uses it). */
-  predictBatch?(observations: Float32Array, options?: { deterministic?: boolean }): Array<number | Float32Array>;
+  predictBatch?(observations: Float32Array, options?: { deterministic?: boolean }): Array<number | Float32Array | Int32Array>;
 }
 
 /**
@@ -80,7 +80,10 @@ export function evaluatePolicy(agent: Predictor, env: AnyEnv | string | (() => A
     const factory = typeof env === 'string' ? () => make(env) as AnyEnv : env;
     return summarize(evaluateSideBySide(agent, factory, nEpisodes, nEnvs, deterministic, options.seed));
   }
-  const e = (typeof env === 'string' ? make(env) : typeof env === 'function' ? env() : env) as Env<Float32Array, number | Float32Array>;
+  const e = (typeof env === 'string' ? make(env) : typeof env === 'function' ? env() : env) as Env<
+    Float32Array,
+    number | Float32Array | Int32Array
+  >;
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let k = 0; k < nEpisodes; k++) {
@@ -115,7 +118,7 @@ function evaluateSideBySide(
   deterministic: boolean,
   seed: number | undefined,
 ): { returns: number[]; lengths: number[] } {
-  const envs = Array.from({ length: nEnvs }, () => factory() as Env<Float32Array, number | Float32Array>);
+  const envs = Array.from({ length: nEnvs }, () => factory() as Env<Float32Array, number | Float32Array | Int32Array>);
   const targets = envs.map((_, i) => Math.floor((nEpisodes + i) / nEnvs));
   const done = new Array(nEnvs).fill(0);
   const totals = new Array(nEnvs).fill(0);
@@ -131,7 +134,7 @@ function evaluateSideBySide(
     const actions = (agent.predictBatch as NonNullable<Predictor['predictBatch']>)(obs, { deterministic });
     envs.forEach((e, i) => {
       if (done[i] >= (targets[i] as number)) return;
-      const r = e.step(actions[i] as number | Float32Array);
+      const r = e.step(actions[i] as number | Float32Array | Int32Array);
       totals[i] += r.reward;
       steps[i]++;
       let next = r.observation;

@@ -63,7 +63,8 @@ const nonNegative = (v: number, where: string) => {
 /**
  * The on-policy base (Stable-Baselines3's `OnPolicyAlgorithm`): an {@link ActorCriticPolicy},
  * a {@link RolloutBuffer} and the rollout collection — `nSteps` steps of every environment with
- * the current policy (Box actions clipped to the bounds for the environment, stored unclipped),
+ * the current policy (Box actions clipped to the bounds for the environment, stored unclipped;
+ * MultiDiscrete actions stored as int32 `[n, k]`, each environment given its own `Int32Array` of `k`),
  * episodes cut by a time limit bootstrapped with `γ V(final observation)`, then GAE. Subclasses
  * bring the training step.
  *
@@ -103,7 +104,8 @@ export abstract class OnPolicyAlgorithm extends BaseAlgorithm {
       nSteps: this.common.nSteps,
       nEnvs: this.env.numEnvs,
       observationSize: this.observationSize,
-      actionDim: action.kind === 'box' ? action.dim : 0,
+      actionDim: action.kind === 'box' ? action.dim : action.kind === 'multiDiscrete' ? action.nvec.length : 0,
+      actionDtype: action.kind === 'box' ? 'float32' : 'int32',
       gamma: this.common.gamma,
       gaeLambda: this.common.gaeLambda,
     });
@@ -134,9 +136,12 @@ export abstract class OnPolicyAlgorithm extends BaseAlgorithm {
     while (!buffer.full) {
       const obs = this.lastObs;
       const { actions, values, logProbs } = this.policy.act(obs, this.rng);
-      const envActions: Array<number | Float32Array> = [];
+      const envActions: Array<number | Float32Array | Int32Array> = [];
       if (action.kind === 'discrete') for (let i = 0; i < n; i++) envActions.push(actions[i] as number);
-      else {
+      else if (action.kind === 'multiDiscrete') {
+        const k = action.nvec.length;
+        for (let i = 0; i < n; i++) envActions.push((actions as Int32Array).slice(i * k, (i + 1) * k));
+      } else {
         for (let i = 0; i < n; i++) {
           const a = actions.subarray(i * action.dim, (i + 1) * action.dim) as Float32Array;
           envActions.push(Float32Array.from(a, (v, j) => Math.min(Math.max(v, action.low[j] as number), action.high[j] as number)));
@@ -166,17 +171,19 @@ export abstract class OnPolicyAlgorithm extends BaseAlgorithm {
     };
   }
 
-  predict(observation: ArrayLike<number>, options: { deterministic?: boolean } = {}): number | Float32Array {
+  /** The action for one flat observation: Discrete a number, MultiDiscrete an `Int32Array` of `k`, Box a `Float32Array` within the bounds. */
+  predict(observation: ArrayLike<number>, options: { deterministic?: boolean } = {}): number | Float32Array | Int32Array {
     if (observation.length !== this.observationSize)
       throw new ValueError(`${this.algorithmName}.predict observation`, `${this.observationSize} values`, observation.length);
     const { actions } = this.policy.act(Float32Array.from(observation), this.predictRng, options.deterministic ?? false);
     const action = this.policy.config.action;
     if (action.kind === 'discrete') return actions[0] as number;
+    if (action.kind === 'multiDiscrete') return Int32Array.from(actions);
     return Float32Array.from(actions, (v, j) => Math.min(Math.max(v, action.low[j] as number), action.high[j] as number));
   }
 
-  /** Actions for `[n · observationSize]` observations (Box actions clipped to the bounds). */
-  predictBatch(observations: Float32Array, options: { deterministic?: boolean } = {}): Array<number | Float32Array> {
+  /** Actions for `[n · observationSize]` observations (Box actions clipped to the bounds; MultiDiscrete: an `Int32Array` each). */
+  predictBatch(observations: Float32Array, options: { deterministic?: boolean } = {}): Array<number | Float32Array | Int32Array> {
     if (observations.length % this.observationSize !== 0)
       throw new ValueError(
         `${this.algorithmName}.predictBatch observations`,
@@ -187,6 +194,10 @@ export abstract class OnPolicyAlgorithm extends BaseAlgorithm {
     const action = this.policy.config.action;
     const n = observations.length / this.observationSize;
     if (action.kind === 'discrete') return Array.from(actions);
+    if (action.kind === 'multiDiscrete') {
+      const k = action.nvec.length;
+      return Array.from({ length: n }, (_, i) => (actions as Int32Array).slice(i * k, (i + 1) * k));
+    }
     return Array.from({ length: n }, (_, i) =>
       Float32Array.from(actions.subarray(i * action.dim, (i + 1) * action.dim), (v, j) =>
         Math.min(Math.max(v, action.low[j] as number), action.high[j] as number),

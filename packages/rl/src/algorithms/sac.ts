@@ -142,7 +142,12 @@ export class SAC extends OffPolicyAlgorithm {
 
   protected actionSize(): number {
     const space = this.env.actionSpace as unknown as Box;
-    if (space.kind !== 'box' || !space.isBounded()) throw new ValueError('SAC env actionSpace', 'a Box with finite bounds', space.toJSON());
+    if (space.kind !== 'box' || !space.isBounded())
+      throw new ValueError(
+        'SAC env actionSpace',
+        'a Box with finite bounds (SAC is Box-only, as Stable-Baselines3; PPO and A2C take Discrete and MultiDiscrete)',
+        space.toJSON(),
+      );
     return space.low.length;
   }
 

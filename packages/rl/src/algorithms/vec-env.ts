@@ -19,7 +19,7 @@ import { EpisodeStatistics } from '../wrappers/episode-statistics.js';
 export type EnvInput = string | AnyEnv | (() => AnyEnv) | SyncVectorEnv;
 
 /**
- * An environment with flat observations and Discrete (number) or Box (Float32Array) actions.
+ * An environment with flat observations and Discrete (number), MultiDiscrete (Int32Array) or Box (Float32Array) actions.
  *
  * @example
  * ```ts
@@ -29,7 +29,9 @@ export type EnvInput = string | AnyEnv | (() => AnyEnv) | SyncVectorEnv;
 export type AnyEnv =
   | Env<Float32Array, number>
   | Env<Float32Array, Float32Array>
+  | Env<Float32Array, Int32Array>
   | Env<Float32Array, number | Float32Array>
+  | Env<Float32Array, number | Float32Array | Int32Array>
   | Env<Float32Array, never>;
 
 /**
@@ -55,7 +57,7 @@ export function makeVecEnv(env: EnvInput, nEnvs = 1): SyncVectorEnv {
       );
     return env;
   }
-  const wrap = (e: AnyEnv) => new EpisodeStatistics(e) as unknown as Env<Float32Array, number | Float32Array>;
+  const wrap = (e: AnyEnv) => new EpisodeStatistics(e) as unknown as Env<Float32Array, number | Float32Array | Int32Array>;
   if (typeof env === 'string') return new SyncVectorEnv(() => wrap(make(env) as Env<Float32Array, never>), nEnvs, 'sameStep');
   if (typeof env === 'function') return new SyncVectorEnv(() => wrap(env()), nEnvs, 'sameStep');
   const e = env as AnyEnv;

@@ -8,6 +8,7 @@ import { tensor1d, tensor2d } from '@tessera/tensor';
  * @example
  * ```ts
  * const options: RolloutBufferOptions = { nSteps: 32, nEnvs: 8, observationSize: 4, actionDim: 0, gamma: 0.98, gaeLambda: 0.8 };
+ * const multiDiscrete: RolloutBufferOptions = { ...options, actionDim: 2, actionDtype: 'int32' }; // MultiDiscrete([3, 2])
  * ```
  */
 export interface RolloutBufferOptions {
@@ -17,8 +18,13 @@ export interface RolloutBufferOptions {
   nEnvs: number;
   /** Size of a flat observation. */
   observationSize: number;
-  /** 0 for Discrete actions (one integer each), else the size of a Box action. */
+  /** 0 for Discrete actions (one integer each), else the size of an action (Box: `dim`; MultiDiscrete: `k` entries). */
   actionDim: number;
+  /**
+   * How actions are stored: `'int32'` (Discrete, MultiDiscrete) or `'float32'` (Box). Default: int32
+   * when `actionDim` is 0, float32 otherwise (a MultiDiscrete needs `actionDim: k, actionDtype: 'int32'`).
+   */
+  actionDtype?: 'int32' | 'float32';
   /** Discount factor. */
   gamma: number;
   /** GAE λ (1: Monte-Carlo advantages with bootstrapping, as A2C). */
@@ -81,10 +87,16 @@ export class RolloutBuffer {
     if (!(options.gamma >= 0 && options.gamma <= 1)) throw new ValueError('RolloutBuffer gamma', 'a number in [0, 1]', options.gamma);
     if (!(options.gaeLambda >= 0 && options.gaeLambda <= 1))
       throw new ValueError('RolloutBuffer gaeLambda', 'a number in [0, 1]', options.gaeLambda);
-    this.opts = { ...options };
+    const actionDtype = options.actionDtype ?? (options.actionDim === 0 ? 'int32' : 'float32');
+    if (actionDtype !== 'int32' && actionDtype !== 'float32')
+      throw new ValueError('RolloutBuffer actionDtype', "'int32' or 'float32'", options.actionDtype);
+    if (options.actionDim === 0 && actionDtype !== 'int32')
+      throw new ValueError('RolloutBuffer actionDtype', "'int32' with actionDim 0 (Discrete actions)", actionDtype);
+    this.opts = { ...options, actionDtype };
     const n = options.nSteps * options.nEnvs;
     this.observations = new Float32Array(n * options.observationSize);
-    this.actions = options.actionDim === 0 ? new Int32Array(n) : new Float32Array(n * options.actionDim);
+    const width = Math.max(options.actionDim, 1);
+    this.actions = actionDtype === 'int32' ? new Int32Array(n * width) : new Float32Array(n * width);
     this.rewards = new Float64Array(n);
     this.episodeStarts = new Uint8Array(n);
     this.values = new Float64Array(n);
@@ -108,7 +120,7 @@ export class RolloutBuffer {
     this.pos = 0;
   }
 
-  /** Adds one step of every environment (each argument holds `nEnvs` entries; observations and Box actions flat). */
+  /** Adds one step of every environment (each argument holds `nEnvs` entries; observations, Box and MultiDiscrete actions flat, row-major). */
   add(
     observations: ArrayLike<number>,
     actions: ArrayLike<number>,
@@ -156,13 +168,21 @@ export class RolloutBuffer {
     }
   }
 
-  /** The rollout as tensors (`[size, observationSize]` observations, `[size]` or `[size, dim]` actions, `[size]` the rest). */
+  /**
+   * The rollout as tensors (`[size, observationSize]` observations; actions `[size]` int32 (Discrete),
+   * `[size, k]` int32 (MultiDiscrete) or `[size, dim]` float32 (Box); `[size]` the rest).
+   */
   tensors(): RolloutTensors {
-    const { observationSize, actionDim } = this.opts;
+    const { observationSize, actionDim, actionDtype } = this.opts;
     const n = this.size;
     return {
       observations: tensor2d(this.observations, [n, observationSize]),
-      actions: actionDim === 0 ? tensor1d(this.actions as Int32Array, 'int32') : tensor2d(this.actions as Float32Array, [n, actionDim]),
+      actions:
+        actionDim === 0
+          ? tensor1d(this.actions as Int32Array, 'int32')
+          : actionDtype === 'int32'
+            ? tensor2d(this.actions as Int32Array, [n, actionDim], 'int32')
+            : tensor2d(this.actions as Float32Array, [n, actionDim]),
       values: tensor1d(Float32Array.from(this.values)),
       logProbs: tensor1d(this.logProbs),
       advantages: tensor1d(Float32Array.from(this.advantages)),

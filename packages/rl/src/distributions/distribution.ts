@@ -17,9 +17,9 @@ export interface ActionDistribution {
   logProb(actions: Tensor): Tensor;
   /** Entropy of each row's distribution: `[batch]`. */
   entropy(): Tensor;
-  /** The most likely action of each row (Categorical: argmax; Gaussian: the mean). */
+  /** The most likely action of each row (Categorical: argmax; MultiCategorical: argmax per entry, `[batch, k]`; Gaussian: the mean). */
   mode(): Tensor;
-  /** One seeded draw per row, on the host (Categorical: Int32Array; Gaussian: `[batch · dim]` Float32Array). */
+  /** One seeded draw per row, on the host (Categorical: Int32Array; MultiCategorical: `[batch · k]` Int32Array; Gaussian: `[batch · dim]` Float32Array). */
   sample(rng: Prng): Int32Array | Float32Array;
 }
 

@@ -6,20 +6,26 @@ import { fill, reshape, tensor2d, tidy, variable } from '@tessera/tensor';
 import { Categorical, sampleCategorical } from '../distributions/categorical.js';
 import { DiagGaussian, sampleDiagGaussian } from '../distributions/diag-gaussian.js';
 import type { ActionDistribution } from '../distributions/distribution.js';
+import { argmaxMultiDiscrete, MultiCategorical, sampleMultiCategorical } from '../distributions/multi-categorical.js';
 import type { Space } from '../spaces/space.js';
 import { layerVariables, mlpLayers, runLayers } from './mlp.js';
 
 /**
- * The action side of a policy: `Discrete(n)` (a categorical over `n` actions) or a flat `Box`
- * of `dim` continuous actions within `low`/`high`.
+ * The action side of a policy: `Discrete(n)` (a categorical over `n` actions), `MultiDiscrete(nvec)`
+ * (one categorical per entry, entry `i` over `nvec[i]` values) or a flat `Box` of `dim` continuous
+ * actions within `low`/`high`.
  *
  * @example
  * ```ts
  * const a: ActionSpec = { kind: 'discrete', n: 2 };
  * const b: ActionSpec = { kind: 'box', dim: 1, low: [-2], high: [2] };
+ * const c: ActionSpec = { kind: 'multiDiscrete', nvec: [3, 2] };
  * ```
  */
-export type ActionSpec = { kind: 'discrete'; n: number } | { kind: 'box'; dim: number; low: number[]; high: number[] };
+export type ActionSpec =
+  | { kind: 'discrete'; n: number }
+  | { kind: 'multiDiscrete'; nvec: number[] }
+  | { kind: 'box'; dim: number; low: number[]; high: number[] };
 
 /**
  * Configuration of an {@link ActorCriticPolicy} (saved as JSON with the weights).
@@ -55,7 +61,7 @@ export interface ActorCriticConfig {
  * ```
  */
 export interface ActResult {
-  /** Discrete: Int32Array `[batch]`; Box: Float32Array `[batch · dim]` (unclipped). */
+  /** Discrete: Int32Array `[batch]`; MultiDiscrete: Int32Array `[batch · k]` (row-major); Box: Float32Array `[batch · dim]` (unclipped). */
   actions: Int32Array | Float32Array;
   /** The value estimate of each observation `[batch]`. */
   values: Float32Array;
@@ -64,30 +70,51 @@ export interface ActResult {
 }
 
 /**
- * The action spec of a Gymnasium action space (Discrete, or a Box flattened).
+ * The action spec of a Gymnasium action space (Discrete, MultiDiscrete, or a Box flattened).
+ * Discrete and MultiDiscrete spaces must start at 0.
  *
  * @example
  * ```ts
  * actionSpecOf(make('CartPole-v1').actionSpace); // { kind: 'discrete', n: 2 }
+ * actionSpecOf(new MultiDiscrete([3, 2])); // { kind: 'multiDiscrete', nvec: [3, 2] }
  * ```
  */
 export function actionSpecOf(space: Space<unknown>): ActionSpec {
-  const s = space as unknown as { kind: string; n?: number; start?: number; low?: Float32Array; high?: Float32Array };
+  const s = space as unknown as {
+    kind: string;
+    n?: number;
+    nvec?: ArrayLike<number>;
+    start?: number | ArrayLike<number>;
+    low?: Float32Array;
+    high?: Float32Array;
+  };
   if (s.kind === 'discrete') {
     if (s.start) throw new ValueError('policy actionSpace', 'a Discrete space starting at 0', s.start);
     return { kind: 'discrete', n: s.n as number };
+  }
+  if (s.kind === 'multiDiscrete') {
+    // Gymnasium's MultiDiscrete may carry a `start` per entry; the policy's actions are 0-based
+    const start = s.start;
+    if (start !== undefined && start !== null && (typeof start === 'number' ? start !== 0 : Array.from(start).some((v) => v !== 0)))
+      throw new ValueError(
+        'policy actionSpace',
+        'a MultiDiscrete space starting at 0',
+        typeof start === 'number' ? start : Array.from(start),
+      );
+    return { kind: 'multiDiscrete', nvec: Array.from(s.nvec as ArrayLike<number>) };
   }
   if (s.kind === 'box') {
     const low = Array.from(s.low as Float32Array);
     return { kind: 'box', dim: low.length, low, high: Array.from(s.high as Float32Array) };
   }
-  throw new ValueError('policy actionSpace', 'a Discrete or Box space', s.kind);
+  throw new ValueError('policy actionSpace', 'a Discrete, MultiDiscrete or Box space', s.kind);
 }
 
 /**
  * Stable-Baselines3's `ActorCriticPolicy` (`MlpPolicy`) as a Tessera `Module`: separate policy and
- * value MLPs on the observation, a policy head (logits, or the mean of a diagonal Gaussian with a
- * learned state-independent log std) and a value head. Parameters are named `pi/<i>/kernel`,
+ * value MLPs on the observation, a policy head (logits — `sum(nvec)` of them for a MultiDiscrete, one
+ * categorical per entry — or the mean of a diagonal Gaussian with a learned state-independent log
+ * std) and a value head. Parameters are named `pi/<i>/kernel`,
  * `vf/<i>/kernel`, `action/kernel`, `value/kernel` and `log_std`.
  *
  * @example
@@ -111,8 +138,17 @@ export class ActorCriticPolicy {
     const size = config.observationSize;
     if (!(Number.isInteger(size) && size >= 1)) throw new ValueError('ActorCriticPolicy observationSize', 'a positive integer', size);
     const action = config.action;
-    if (!action || (action.kind !== 'discrete' && action.kind !== 'box'))
-      throw new ValueError('ActorCriticPolicy action', "{ kind: 'discrete', n } or { kind: 'box', dim, low, high }", action);
+    if (!action || (action.kind !== 'discrete' && action.kind !== 'multiDiscrete' && action.kind !== 'box'))
+      throw new ValueError(
+        'ActorCriticPolicy action',
+        "{ kind: 'discrete', n }, { kind: 'multiDiscrete', nvec } or { kind: 'box', dim, low, high }",
+        action,
+      );
+    if (
+      action.kind === 'multiDiscrete' &&
+      !(Array.isArray(action.nvec) && action.nvec.length > 0 && action.nvec.every((v) => Number.isInteger(v) && v >= 1))
+    )
+      throw new ValueError('ActorCriticPolicy action nvec', 'a non-empty array of positive integers', action.nvec);
     this.config = {
       observationSize: size,
       action,
@@ -126,7 +162,8 @@ export class ActorCriticPolicy {
     const hiddenGain = orthoInit ? Math.SQRT2 : 0;
     this.pi = mlpLayers(size, netArch.pi, { activation, orthoGain: hiddenGain, seed });
     this.vf = mlpLayers(size, netArch.vf, { activation, orthoGain: hiddenGain, seed: seed + 100 });
-    const outUnits = action.kind === 'discrete' ? action.n : action.dim;
+    const outUnits =
+      action.kind === 'discrete' ? action.n : action.kind === 'multiDiscrete' ? action.nvec.reduce((a, b) => a + b, 0) : action.dim;
     const head = (units: number, inSize: number, gain: number, s: number) => {
       const d = new Dense({ units, seed: s, ...(orthoInit ? { kernelInitializer: orthogonal({ gain, seed: s }) } : {}) });
       d.build([null, inSize]);
@@ -137,7 +174,7 @@ export class ActorCriticPolicy {
     this.logStd = action.kind === 'box' ? variable(fill([action.dim], this.config.logStdInit), true, `log_std_${seed}`) : null;
   }
 
-  /** The action logits (Discrete) or Gaussian means (Box) `[batch, n]` of observations `[batch, observationSize]`. */
+  /** The action logits (Discrete `[batch, n]`, MultiDiscrete `[batch, sum(nvec)]`) or Gaussian means (Box `[batch, dim]`) of observations `[batch, observationSize]`. */
   call(obs: Tensor, _options?: CallOptions): Tensor {
     return this.actionHead.call(runLayers(this.pi, obs)) as Tensor;
   }
@@ -145,7 +182,9 @@ export class ActorCriticPolicy {
   /** The action distribution for observations `[batch, observationSize]`. */
   distribution(obs: Tensor): ActionDistribution {
     const out = this.call(obs);
-    return this.logStd ? new DiagGaussian(out, this.logStd) : new Categorical(out);
+    if (this.logStd) return new DiagGaussian(out, this.logStd);
+    const action = this.config.action;
+    return action.kind === 'multiDiscrete' ? new MultiCategorical(out, action.nvec) : new Categorical(out);
   }
 
   /** The value estimates `[batch]`. */
@@ -153,7 +192,10 @@ export class ActorCriticPolicy {
     return reshape(this.valueHead.call(runLayers(this.vf, obs)) as Tensor, [-1]);
   }
 
-  /** Values, log-probabilities of `actions` and entropies `[batch]` (differentiable: the losses use them). */
+  /**
+   * Values, log-probabilities of `actions` and entropies `[batch]` (differentiable: the losses use
+   * them). Actions: Discrete `[batch]` int32, MultiDiscrete `[batch, k]` int32, Box `[batch, dim]`.
+   */
   evaluateActions(obs: Tensor, actions: Tensor): { values: Tensor; logProb: Tensor; entropy: Tensor } {
     const dist = this.distribution(obs);
     return { values: this.predictValues(obs), logProb: dist.logProb(actions), entropy: dist.entropy() };
@@ -171,8 +213,7 @@ export class ActorCriticPolicy {
     let values: Float32Array = new Float32Array(0);
     tidy(() => {
       const x = tensor2d(observations, [n, size]);
-      const logits = this.call(x);
-      const out = this.logStd ? logits : (new Categorical(logits).logProbs as Tensor);
+      const out = this.logStd ? this.call(x) : (this.distribution(x) as Categorical | MultiCategorical).logProbs;
       head = out.dataSync() as Float32Array;
       values = this.predictValues(x).dataSync() as Float32Array;
     });
@@ -182,6 +223,22 @@ export class ActorCriticPolicy {
       const k = action.n;
       const actions = deterministic || !rng ? argmaxRows(head, k) : sampleCategorical(head, k, rng);
       for (let i = 0; i < n; i++) logProbs[i] = head[i * k + (actions[i] as number)] as number;
+      return { actions, values, logProbs };
+    }
+    if (action.kind === 'multiDiscrete') {
+      const { nvec } = action;
+      const k = nvec.length;
+      const width = nvec.reduce((a, b) => a + b, 0);
+      const actions = deterministic || !rng ? argmaxMultiDiscrete(head, nvec) : sampleMultiCategorical(head, nvec, rng);
+      for (let i = 0; i < n; i++) {
+        let lp = 0;
+        let offset = i * width;
+        for (let j = 0; j < k; j++) {
+          lp += head[offset + (actions[i * k + j] as number)] as number;
+          offset += nvec[j] as number;
+        }
+        logProbs[i] = lp;
+      }
       return { actions, values, logProbs };
     }
     const logStd = (this.logStd as Variable).dataSync() as Float32Array;

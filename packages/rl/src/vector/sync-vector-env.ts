@@ -45,7 +45,7 @@ export interface VectorStepResult {
  * const r = envs.step(Int32Array.from({ length: 8 }, () => 1));
  * ```
  */
-export class SyncVectorEnv<A extends number | Float32Array = number | Float32Array> {
+export class SyncVectorEnv<A extends number | Float32Array | Int32Array = number | Float32Array | Int32Array> {
   readonly envs: Env<Float32Array, A>[];
   readonly observationSize: number;
   private needsReset: boolean[];
@@ -89,7 +89,7 @@ export class SyncVectorEnv<A extends number | Float32Array = number | Float32Arr
     return { observations, infos };
   }
 
-  /** Steps every sub-environment with its action (`actions[i]`; Box actions: one Float32Array each). */
+  /** Steps every sub-environment with its action (`actions[i]`; Box actions: one Float32Array each; MultiDiscrete: one Int32Array each). */
   step(actions: ArrayLike<number> | A[]): VectorStepResult {
     if (!this.started) throw new ValueError('SyncVectorEnv.step', 'a reset() first', 'step before reset');
     if (actions.length !== this.numEnvs) throw new ValueError('SyncVectorEnv.step actions', `${this.numEnvs} actions`, actions.length);
