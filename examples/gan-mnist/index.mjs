@@ -2,9 +2,9 @@
 // score of generated vs real test digits, Fréchet distance in the classifier's logit space and the
 // class histogram of 10,000 samples. Writes a sample sheet per epoch into ./out.
 // Exits 1 when a target is missed.
-// Run: npm start -w @tessera/example-gan-mnist   (ARCH=dcgan for the small conv model, ARCH=tfgan for TF-GAN's
-// tutorial networks at its batch 32, STEPS=5000 generator steps, BATCH the batch size, EMA=0.999 the generator
-// average's decay; TESSERA_BACKEND=node trains on native TensorFlow after `npm run setup:native`)
+// Run: npm start -w @tessera/example-gan-mnist   (the MLP GAN; `npm run dcgan -w @tessera/example-gan-mnist` or
+// ARCH=dcgan for the DCGAN with TF-GAN's tutorial networks at its batch 32, ARCH=dcgan-small for a narrower one;
+// STEPS=5000 generator steps, BATCH the batch size, EMA=0.999 the generator average's decay; TESSERA_BACKEND=node trains on native TensorFlow after `npm run setup:native`)
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpu } from '@tessera/backend-cpu';
@@ -22,8 +22,8 @@ import { fit, progressBar } from '@tessera/train';
 
 const arch = process.env.ARCH ?? 'mlp';
 const steps = Number(process.env.STEPS ?? 5000);
-const conv = arch === 'dcgan' || arch === 'tfgan';
-const batchSize = Number(process.env.BATCH ?? (arch === 'tfgan' ? 32 : 64));
+const conv = arch === 'dcgan' || arch === 'dcgan-small';
+const batchSize = Number(process.env.BATCH ?? (arch === 'dcgan' ? 32 : 64));
 const latentDim = conv ? 64 : 100;
 // the MLP discriminator's dropout (DROPOUT=0.3 restores the earlier setting)
 const dropoutRate = Number(process.env.DROPOUT ?? 0);
@@ -71,8 +71,8 @@ const models = {
       { name: 'discriminator' },
     ),
   }),
-  dcgan: () => ({
-    // DCGAN (Radford et al.): batch norm and ReLU after the projection and the first transposed
+  'dcgan-small': () => ({
+    // a narrow DCGAN (Radford et al.): batch norm and ReLU after the projection and the first transposed
     // convolution, tanh output; strided-convolution discriminator with leaky ReLU and no batch norm
     generator: sequential(
       [
@@ -97,8 +97,8 @@ const models = {
       { name: 'discriminator' },
     ),
   }),
-  tfgan: () => ({
-    // TF-GAN's MNIST tutorial networks: generator fc 1024 → fc 7·7·128 → transposed convolutions 64, 32
+  dcgan: () => ({
+    // DCGAN with TF-GAN's MNIST tutorial networks: generator fc 1024 → fc 7·7·128 → transposed convolutions 64, 32
     // (each batch-normalized, ReLU) → 4×4 convolution to one tanh channel; discriminator convolutions
     // 64, 128 (stride 2, leaky ReLU) → fc 1024 (leaky ReLU; TF-GAN batch-normalizes it, left out here as in
     // DCGAN's discriminators) → 1
@@ -133,7 +133,7 @@ const models = {
     ),
   }),
 };
-if (!models[arch]) throw new Error(`ARCH must be mlp, dcgan or tfgan, got ${arch}`);
+if (!models[arch]) throw new Error(`ARCH must be mlp, dcgan or dcgan-small, got ${arch}`);
 const { generator, discriminator } = models[arch]();
 const step = gan({
   generator,
