@@ -56,18 +56,24 @@ export class Categorical implements ActionDistribution {
 export function sampleCategorical(logProbs: ArrayLike<number>, n: number, rng: Prng): Int32Array {
   const rows = logProbs.length / n;
   const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const u = rng.next();
-    let acc = 0;
-    let pick = n - 1;
-    for (let k = 0; k < n; k++) {
-      acc += Math.exp(logProbs[r * n + k] as number);
-      if (u < acc) {
-        pick = k;
-        break;
-      }
-    }
-    out[r] = pick;
-  }
+  for (let r = 0; r < rows; r++) out[r] = drawCategorical(logProbs, r * n, n, rng.next());
   return out;
+}
+
+/**
+ * The category that a uniform draw `u` in [0, 1) picks from the `n` log-probabilities at
+ * `logProbs[offset..offset + n)` (inverse CDF; the last category when rounding leaves `u` past the sum).
+ *
+ * @example
+ * ```ts
+ * drawCategorical(Float32Array.of(Math.log(0.25), Math.log(0.75)), 0, 2, 0.5); // 1
+ * ```
+ */
+export function drawCategorical(logProbs: ArrayLike<number>, offset: number, n: number, u: number): number {
+  let acc = 0;
+  for (let k = 0; k < n; k++) {
+    acc += Math.exp(logProbs[offset + k] as number);
+    if (u < acc) return k;
+  }
+  return n - 1;
 }

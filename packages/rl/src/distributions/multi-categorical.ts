@@ -2,7 +2,7 @@ import type { Prng } from '@tessera/core';
 import { ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import { addN, cast, concat, reshape, split, stack } from '@tessera/tensor';
-import { Categorical } from './categorical.js';
+import { Categorical, drawCategorical } from './categorical.js';
 import type { ActionDistribution } from './distribution.js';
 
 /**
@@ -97,17 +97,7 @@ export function sampleMultiCategorical(logProbs: ArrayLike<number>, nvec: readon
     let offset = r * width;
     for (let j = 0; j < k; j++) {
       const n = nvec[j] as number;
-      const u = rng.next();
-      let acc = 0;
-      let pick = n - 1;
-      for (let c = 0; c < n; c++) {
-        acc += Math.exp(logProbs[offset + c] as number);
-        if (u < acc) {
-          pick = c;
-          break;
-        }
-      }
-      out[r * k + j] = pick;
+      out[r * k + j] = drawCategorical(logProbs, offset, n, rng.next());
       offset += n;
     }
   }

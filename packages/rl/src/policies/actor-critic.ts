@@ -221,7 +221,7 @@ export class ActorCriticPolicy {
     const action = this.config.action;
     if (action.kind === 'discrete') {
       const k = action.n;
-      const actions = deterministic || !rng ? argmaxRows(head, k) : sampleCategorical(head, k, rng);
+      const actions = deterministic || !rng ? argmaxMultiDiscrete(head, [k]) : sampleCategorical(head, k, rng);
       for (let i = 0; i < n; i++) logProbs[i] = head[i * k + (actions[i] as number)] as number;
       return { actions, values, logProbs };
     }
@@ -290,15 +290,4 @@ export class ActorCriticPolicy {
     for (const l of [...this.pi, ...this.vf, this.actionHead, this.valueHead]) l.dispose();
     this.logStd?.dispose();
   }
-}
-
-function argmaxRows(v: Float32Array, k: number): Int32Array {
-  const n = v.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if ((v[i * k + j] as number) > (v[i * k + best] as number)) best = j;
-    out[i] = best;
-  }
-  return out;
 }
