@@ -18,17 +18,21 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** A small PPO on pickTheSign: 4 envs × 16 steps = 64 env steps per rollout (one fit step). */
+const smallPpo = (seed: number, nEpochs: number) =>
+  new PPO(pickTheSign, {
+    nEnvs: 4,
+    nSteps: 16,
+    batchSize: 32,
+    nEpochs,
+    learningRate: 3e-3,
+    seed,
+    policy: { netArch: { pi: [8], vf: [8] } },
+  });
+
 describe("train's checkpoint, logger and TensorBoard callbacks in learn()", () => {
   it('writes the policy weights and the optimizer state of the last rollout step', async () => {
-    const ppo = new PPO(pickTheSign, {
-      nEnvs: 4,
-      nSteps: 16,
-      batchSize: 32,
-      nEpochs: 2,
-      learningRate: 3e-3,
-      seed: 5,
-      policy: { netArch: { pi: [8], vf: [8] } },
-    });
+    const ppo = smallPpo(5, 2);
     const dir = join(root, 'ppo');
     // 4 rollouts of 64 env steps = 4 fit steps; a checkpoint every 2
     await ppo.learn({ totalTimesteps: 256, callbacks: [checkpoint(dir, { every: 2 })] });
@@ -48,15 +52,7 @@ describe("train's checkpoint, logger and TensorBoard callbacks in learn()", () =
   }, 120_000);
 
   it('csvLogger writes one row per epoch of logInterval rollouts; jsonlLogger one line per rollout step', async () => {
-    const ppo = new PPO(pickTheSign, {
-      nEnvs: 4,
-      nSteps: 16,
-      batchSize: 32,
-      nEpochs: 1,
-      learningRate: 3e-3,
-      seed: 6,
-      policy: { netArch: { pi: [8], vf: [8] } },
-    });
+    const ppo = smallPpo(6, 1);
     const csv = join(root, 'ppo.csv');
     const jsonl = join(root, 'ppo.jsonl');
     // 6 rollouts of 64 env steps, 2 per epoch: 3 epochs
@@ -79,15 +75,7 @@ describe("train's checkpoint, logger and TensorBoard callbacks in learn()", () =
   }, 120_000);
 
   it('tensorBoardCallback records the rollout logs per epoch and per step, the policy as text and a text per epoch', async () => {
-    const ppo = new PPO(pickTheSign, {
-      nEnvs: 4,
-      nSteps: 16,
-      batchSize: 32,
-      nEpochs: 1,
-      learningRate: 3e-3,
-      seed: 7,
-      policy: { netArch: { pi: [8], vf: [8] } },
-    });
+    const ppo = smallPpo(7, 1);
     const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
     const tb = tensorBoardCallback(
       (run) => {
