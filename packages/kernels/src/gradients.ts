@@ -2,6 +2,7 @@ import type { GradConfig } from '@tensorflow/tfjs-core';
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 import { einsumGradConfig } from './gradients/einsum.js';
+import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 import { stridedSliceGradConfig } from './gradients/strided-slice.js';
@@ -25,13 +26,13 @@ export interface GradientFix {
  * Every gradient Tessera adds to or replaces in tfjs-core, in one list: for every backend, Einsum
  * and StridedSlice (tfjs-core has none), second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
  * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP), Tanh and Sigmoid, and Tessera's fused LSTM
- * recurrence; for wasm only, a BatchMatMul
+ * recurrence and whole-layer LSTM; for wasm only, a BatchMatMul
  * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower).
  *
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'wasm: BatchMatMul']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'wasm: BatchMatMul']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
@@ -43,6 +44,7 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: tanhGradConfig },
   { config: sigmoidGradConfig },
   { config: lstmSequenceGradConfig },
+  { config: lstmBlockGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
 ];
 

@@ -5,6 +5,7 @@ export { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig, cpuLstmSequenceGradKe
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
+export { lstmBlockGradConfig } from './gradients/lstm-block.js';
 export { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 export { stridedSliceGradConfig } from './gradients/strided-slice.js';
@@ -13,6 +14,7 @@ export type { GradientFix } from './gradients.js';
 export { gradientFixes, registerGradientFixes } from './gradients.js';
 export { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
 export { kernelInputView } from './kernel-input-view.js';
+export { LSTMBlock, LSTMBlockGrad } from './lstm/block.js';
 export type { SeqBuffer, SeqStore } from './lstm/sequence.js';
 export { LSTMSequence, LSTMSequenceGrad, lstmBackward, lstmForward } from './lstm/sequence.js';
 export {
@@ -23,6 +25,12 @@ export {
   unregisterTesseraKernels,
   wasmKernelConfigs,
 } from './register.js';
+export {
+  tensorflowLstmBlockConfig,
+  tensorflowLstmBlockGradConfig,
+  tensorflowLstmBlockGradKernel,
+  tensorflowLstmBlockKernel,
+} from './tensorflow/lstm-block.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';

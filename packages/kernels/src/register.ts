@@ -7,6 +7,7 @@ import { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig } from './cpu/lstm-seq
 import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
 import { gradientFixes } from './gradients.js';
 import { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
+import { tensorflowLstmBlockConfig, tensorflowLstmBlockGradConfig } from './tensorflow/lstm-block.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmBatchToSpaceNDConfig } from './wasm/batch-to-space-nd.js';
 import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
@@ -133,7 +134,8 @@ export function registerCpuKernels(): void {
 
 /**
  * Registers Tessera's fixes for the native `tensorflow` backend (tfjs-node): int32 `Round`,
- * `IsNan`, `IsFinite` and `IsInf` (see {@link tensorflowKernelConfigs}). Idempotent; call it
+ * `IsNan`, `IsFinite` and `IsInf` (see {@link tensorflowKernelConfigs}), and the whole-layer LSTM
+ * (`TesseraLSTMBlock` and its gradient kernel, TensorFlow's `BlockLSTMV2`). Idempotent; call it
  * after tfjs-node is loaded (`node()` and `nodeGpu()` do).
  *
  * @example
@@ -143,7 +145,7 @@ export function registerCpuKernels(): void {
  * ```
  */
 export function registerTensorflowKernels(): void {
-  for (const config of tensorflowKernelConfigs()) install(config);
+  for (const config of [...tensorflowKernelConfigs(), tensorflowLstmBlockConfig, tensorflowLstmBlockGradConfig]) install(config);
 }
 
 /**

@@ -1,13 +1,20 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { cpu } from '@tessera/backend-cpu';
+import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
-import { hasKernel, useBackend } from '@tessera/core';
+import { type BackendPlugin, hasKernel, useBackend } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
-import { dispose, getBackend, memory, mul, randomNormal, sum, tidy, variableGrads } from '@tessera/tensor';
+import { add, dispose, getBackend, memory, mul, randomNormal, sum, tidy, variableGrads, zeros } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 import { LSTM } from './recurrent.js';
 
-const KERNEL = 'TesseraLSTMSequence';
+/** The fused kernel each backend runs an LSTM layer with. */
+const KERNELS: Record<string, string> = { cpu: 'TesseraLSTMSequence', wasm: 'TesseraLSTMSequence', tensorflow: 'TesseraLSTMBlock' };
+const FUSED = ['TesseraLSTMSequence', 'TesseraLSTMBlock'];
+
+/** Native TensorFlow, where `npm run setup:native` has installed tfjs-node (CI does). */
+const nativeInstalled = await node().isAvailable();
+const plugins: BackendPlugin[] = [cpu(), wasm(), ...(nativeInstalled ? [node()] : [])];
 
 /** Output and gradients (weights, input, initial state) of a fixed loss through `layer`. */
 function run(layer: LSTM, x: Variable, cache?: [Variable, Variable]) {
@@ -22,15 +29,15 @@ function run(layer: LSTM, x: Variable, cache?: [Variable, Variable]) {
   });
 }
 
-/** The same computation through RNN's per-step loop: the fused kernel unregistered meanwhile. */
+/** The same computation through RNN's per-step loop: the fused kernels unregistered meanwhile. */
 function composite<T>(f: () => T): T {
-  const config = getKernel(KERNEL, getBackend()) as KernelConfig;
-  unregisterKernel(KERNEL, getBackend());
+  const configs = FUSED.map((k) => getKernel(k, getBackend())).filter((c) => c !== undefined) as KernelConfig[];
+  for (const c of configs) unregisterKernel(c.kernelName, c.backendName);
   try {
-    expect(hasKernel(KERNEL)).toBe(false);
+    for (const k of FUSED) expect(hasKernel(k)).toBe(false);
     return f();
   } finally {
-    registerKernel(config);
+    for (const c of configs) registerKernel(c);
   }
 }
 
@@ -51,7 +58,7 @@ const expectClose = (got: Tensor[], want: Tensor[]) => {
   });
 };
 
-describe.each([cpu(), wasm()])('fused LSTM on $name', (plugin) => {
+describe.each(plugins)('fused LSTM on $name', (plugin) => {
   it.each([
     { returnSequences: false, goBackwards: false, useBias: true },
     { returnSequences: true, goBackwards: false, useBias: true },
@@ -59,7 +66,7 @@ describe.each([cpu(), wasm()])('fused LSTM on $name', (plugin) => {
     { returnSequences: true, goBackwards: true, useBias: true, unitForgetBias: false },
   ])('matches the per-step loop, values and gradients (%o)', async (opts) => {
     await useBackend(plugin);
-    expect(hasKernel(KERNEL)).toBe(true);
+    expect(hasKernel(KERNELS[getBackend()] as string)).toBe(true);
     const layer = new LSTM({ units: 6, ...opts, biasInitializer: 'randomNormal' });
     const x = tidy(() => randomNormal([3, 7, 5], 0, 1, 'float32', 1)).variable() as Variable;
     layer.call(x).dispose();
@@ -88,5 +95,21 @@ describe.each([cpu(), wasm()])('fused LSTM on $name', (plugin) => {
     dispose([...fusedOut, ...loopOut]);
     expect(memory().numTensors).toBe(before);
     dispose([x, h0, c0, ...Object.values(layer.parameters())]);
+  });
+
+  it('does not clip the cell state: saturated gates add 1 a step (c = 7 after 7 steps)', async () => {
+    await useBackend(plugin);
+    const layer = new LSTM({ units: 3, kernelInitializer: 'ones', recurrentInitializer: 'zeros', biasInitializer: 'ones' });
+    const x = tidy(() => add(zeros([2, 7, 4]), 10));
+    layer.call(x).dispose();
+    const before = memory().numTensors;
+    const fusedOut = tidy(() => layer.step(x, [zeros([2, 3]), zeros([2, 3])]));
+    const loopOut = composite(() => tidy(() => layer.step(x, [zeros([2, 3]), zeros([2, 3])])));
+    const c = (fusedOut[1] as Tensor[])[1] as Tensor;
+    for (const v of c.dataSync()) expect(v).toBeCloseTo(7, 4);
+    expectClose(fusedOut[1] as Tensor[], loopOut[1] as Tensor[]);
+    dispose([fusedOut, loopOut] as never);
+    expect(memory().numTensors).toBe(before);
+    dispose([x, ...Object.values(layer.parameters())]);
   });
 });
