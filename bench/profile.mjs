@@ -1,4 +1,4 @@
-// Per-kernel profile of one training step of the bench models on wasm (or cpu).
+// Per-kernel profile of one training step of the bench models on wasm (or cpu, or node: native TensorFlow).
 //
 //   node bench/profile.mjs [mlp|cnn|lstm|gpt|all] [steps=5] [backend=wasm] [--json] [--shapes]
 //   TESSERA_ROOT=/path/to/other/checkout node bench/profile.mjs ...   (that checkout's builds)
@@ -47,7 +47,13 @@ const models = which === 'all' ? ['mlp', 'cnn', 'lstm'] : [which];
 const batchOf = { mlp: 128, cnn: 64, lstm: 32, gpt: 12 };
 
 const { useBackend } = await imp('@tessera/core');
-const plugin = backend === 'wasm' ? (await imp('@tessera/backend-wasm')).wasm() : (await imp('@tessera/backend-cpu')).cpu();
+const plugins = {
+  wasm: async () => (await imp('@tessera/backend-wasm')).wasm(),
+  cpu: async () => (await imp('@tessera/backend-cpu')).cpu(),
+  node: async () => (await imp('@tessera/backend-node')).node(),
+};
+if (!plugins[backend]) throw new Error(`profile.mjs: backend must be wasm, cpu or node, got "${backend}"`);
+const plugin = await plugins[backend]();
 await useBackend(plugin);
 const tf = await imp('@tessera/tensor');
 const L = await imp('@tessera/layers');
@@ -59,7 +65,8 @@ const { Trainer } = await imp('@tessera/train');
 const stats = new Map(); // kernelName -> { calls, ms }
 let on = false;
 let childMs = 0; // time spent in kernels dispatched from inside the running kernel
-for (const config of getKernelsForBackend(backend)) {
+const tfjsBackend = backend === 'node' ? 'tensorflow' : backend;
+for (const config of getKernelsForBackend(tfjsBackend)) {
   const inner = config.kernelFunc;
   const name = config.kernelName;
   const kernelFunc = (a) => {
@@ -87,7 +94,7 @@ for (const config of getKernelsForBackend(backend)) {
       childMs = outer + total;
     }
   };
-  unregisterKernel(name, backend);
+  unregisterKernel(name, tfjsBackend);
   registerKernel({ ...config, kernelFunc });
 }
 

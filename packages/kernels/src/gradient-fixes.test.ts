@@ -13,7 +13,18 @@ describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-cor
     registerGradientFixes();
     await useBackend(plugin);
     const ours = new Set(everyBackend.map((c) => c.kernelName));
-    expect([...ours].sort()).toEqual(['Einsum', 'Elu', 'LeakyRelu', 'Maximum', 'Sigmoid', 'StridedSlice', 'Tanh', 'TesseraLSTMBlock', 'TesseraLSTMSequence']);
+    expect([...ours].sort()).toEqual([
+      'Einsum',
+      'Elu',
+      'LeakyRelu',
+      'Maximum',
+      'Sigmoid',
+      'StridedSlice',
+      'Tanh',
+      'TesseraLSTMBlock',
+      'TesseraLSTMSequence',
+      'TesseraReluGrad',
+    ]);
     for (const c of everyBackend) expect(getGradient(c.kernelName)?.gradFunc).toBe(c.gradFunc);
     for (const c of tfjsGradientConfigs) {
       if (!ours.has(c.kernelName)) expect(getGradient(c.kernelName)).toBeDefined();

@@ -6,6 +6,7 @@ import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 import { stridedSliceGradConfig } from './gradients/strided-slice.js';
+import { reluGradGradConfig, reluTensorflowGradConfig } from './tensorflow/relu-grad.js';
 
 /**
  * One gradient Tessera adds to or replaces in tfjs-core, as listed in {@link gradientFixes}.
@@ -27,12 +28,13 @@ export interface GradientFix {
  * and StridedSlice (tfjs-core has none), second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
  * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP), Tanh and Sigmoid, and Tessera's fused LSTM
  * recurrence and whole-layer LSTM; for wasm only, a BatchMatMul
- * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower).
+ * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower); for
+ * native TensorFlow only, a Relu gradient of one `ReluGrad` op (tfjs-core's takes six eager ops).
  *
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'wasm: BatchMatMul']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'wasm: BatchMatMul', 'tensorflow: Relu']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
@@ -45,7 +47,9 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: sigmoidGradConfig },
   { config: lstmSequenceGradConfig },
   { config: lstmBlockGradConfig },
+  { config: reluGradGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
+  { config: reluTensorflowGradConfig, backendName: 'tensorflow' },
 ];
 
 /**

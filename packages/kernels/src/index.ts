@@ -1,3 +1,13 @@
+export type { AdamUpdateAttrs } from './adam/update.js';
+export {
+  AdamUpdate,
+  adamInputs,
+  adamLoop,
+  cpuAdamUpdateConfig,
+  cpuAdamUpdateKernel,
+  wasmAdamUpdateConfig,
+  wasmAdamUpdateKernel,
+} from './adam/update.js';
 export { gradientOn, registerBackendGradient, unregisterBackendGradient } from './backend-gradients.js';
 export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/conv2d-backprop-filter.js';
 export { cpuGatherV2Config, cpuGatherV2Kernel } from './cpu/gather-v2.js';
@@ -25,12 +35,21 @@ export {
   unregisterTesseraKernels,
   wasmKernelConfigs,
 } from './register.js';
+export { tensorflowAdamUpdateConfig, tensorflowAdamUpdateKernel } from './tensorflow/adam-update.js';
+export type { OutputMetadata, TfBackend, TfBinding } from './tensorflow/binding.js';
 export {
   tensorflowLstmBlockConfig,
   tensorflowLstmBlockGradConfig,
   tensorflowLstmBlockGradKernel,
   tensorflowLstmBlockKernel,
 } from './tensorflow/lstm-block.js';
+export {
+  ReluGrad,
+  reluGradGradConfig,
+  reluTensorflowGradConfig,
+  tensorflowReluGradConfig,
+  tensorflowReluGradKernel,
+} from './tensorflow/relu-grad.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';

@@ -1,6 +1,7 @@
 import type { GradientTransform, NamedTensors, StateTree } from '@tessera/core';
-import { ValueError } from '@tessera/core';
-import { add, addN, clipByValue, div, maximum, mul, sqrt, square, sum } from '@tessera/tensor';
+import { hasKernel, ValueError } from '@tessera/core';
+import type { Tensor } from '@tessera/tensor';
+import { add, addN, clipByValue, div, engine, maximum, mul, sqrt, square, sum } from '@tessera/tensor';
 import { type ScalarOrSchedule, valueAt } from './schedules.js';
 import type { AdamState, CountState, EmptyState, RmsState, RssState, TraceState } from './state-types.js';
 import { mapTensors, zerosTree, zipTensors } from './tree.js';
@@ -76,14 +77,39 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-7 }: AdamOptions = 
     init: (params) => ({ count: 0, mu: zerosTree(params), nu: zerosTree(params) }),
     update(grads, s) {
       const count = s.count + 1;
-      const mu = zipTensors(grads, s.mu, (g, m) => add(mul(m, b1), mul(g, 1 - b1)));
-      const nu = zipTensors(grads, s.nu, (g, v) => add(mul(v, b2), mul(square(g), 1 - b2)));
-      const c1 = 1 - b1 ** count;
-      const c2 = 1 - b2 ** count;
-      const updates = zipTensors(mu, nu, (m, v) => div(mul(m, 1 / c1), add(sqrt(mul(v, 1 / c2)), eps)));
+      const updates: NamedTensors = {};
+      const mu: NamedTensors = {};
+      const nu: NamedTensors = {};
+      // both moments: an entry of the gradient's shape for every parameter, else a clear error
+      zipTensors(grads, s.mu, (g) => g);
+      zipTensors(grads, s.nu, (g) => g);
+      for (const [k, g] of Object.entries(grads))
+        [updates[k], mu[k], nu[k]] = adamEntry(g, s.mu[k] as Tensor, s.nu[k] as Tensor, { b1, b2, eps, count });
       return [updates, { count, mu, nu }];
     },
   };
+}
+
+/** The one-pass Adam update kernel (registered by @tessera/kernels on wasm, cpu and native TensorFlow). */
+const ADAM_UPDATE = 'TesseraAdamUpdate';
+
+/**
+ * One parameter's Adam step: `[update, m', v']`. One {@link ADAM_UPDATE} kernel where the backend
+ * has it (the same values as the ops, one dispatch instead of twelve), else the ops.
+ */
+function adamEntry(
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  attrs: { b1: number; b2: number; eps: number; count: number },
+): [Tensor, Tensor, Tensor] {
+  const { b1, b2, eps, count } = attrs;
+  const float32 = g.dtype === 'float32' && m.dtype === 'float32' && v.dtype === 'float32';
+  if (float32 && hasKernel(ADAM_UPDATE))
+    return engine().runKernel(ADAM_UPDATE, { g, m, v } as never, attrs as never) as [Tensor, Tensor, Tensor];
+  const m1 = add(mul(m, b1), mul(g, 1 - b1));
+  const v1 = add(mul(v, b2), mul(square(g), 1 - b2));
+  return [div(mul(m1, 1 / (1 - b1 ** count)), add(sqrt(mul(v1, 1 / (1 - b2 ** count))), eps)), m1, v1];
 }
 
 /**

@@ -1,37 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
 import { LSTMBlock, LSTMBlockGrad } from '../lstm/block.js';
-
-/** What a TensorFlow eager op returns for each output: a handle id, its shape and TF dtype. */
-interface OutputMetadata {
-  id: number;
-  shape: number[];
-  dtype: number;
-}
-
-/** The parts of tfjs-node's native binding these kernels use. */
-interface TfBinding {
-  TF_FLOAT: number;
-  TF_INT64: number;
-  TF_ATTR_FLOAT: number;
-  TF_ATTR_BOOL: number;
-  TF_ATTR_TYPE: number;
-  createTensor(shape: number[], dtype: number, values: Int32Array | Float32Array): number;
-  deleteTensor(id: number): void;
-  executeOp(
-    name: string,
-    attrs: { name: string; type: number; value: unknown }[],
-    inputIds: number[],
-    numOutputs: number,
-  ): OutputMetadata[];
-}
-
-/** The parts of tfjs-node's `NodeJSKernelBackend` these kernels use (two of them are private there). */
-interface TfBackend {
-  binding: TfBinding;
-  getInputTensorIds(tensors: TensorInfo[]): number[];
-  createOutputTensor(metadata: OutputMetadata): TensorInfo;
-}
+import type { OutputMetadata, TfBackend } from './binding.js';
 
 function float32Inputs(inputs: Record<string, TensorInfo>, names: readonly string[]): TensorInfo[] {
   return names.map((name) => {

@@ -1,0 +1,36 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+// The parts of tfjs-node's native binding and kernel backend that Tessera's kernels for the
+// native `tensorflow` backend use: running a TensorFlow eager op on native handles, making and
+// freeing handles, and turning an output handle into a tfjs tensor.
+
+/** What a TensorFlow eager op returns for each output: a handle id, its shape and TF dtype. */
+export interface OutputMetadata {
+  id: number;
+  shape: number[];
+  dtype: number;
+}
+
+/** The parts of tfjs-node's native binding these kernels use. */
+export interface TfBinding {
+  TF_FLOAT: number;
+  TF_INT64: number;
+  TF_ATTR_FLOAT: number;
+  TF_ATTR_BOOL: number;
+  TF_ATTR_TYPE: number;
+  createTensor(shape: number[], dtype: number, values: Int32Array | Float32Array): number;
+  deleteTensor(id: number): void;
+  executeOp(
+    name: string,
+    attrs: { name: string; type: number; value: unknown }[],
+    inputIds: number[],
+    numOutputs: number,
+  ): OutputMetadata[];
+}
+
+/** The parts of tfjs-node's `NodeJSKernelBackend` these kernels use (two of them are private there). */
+export interface TfBackend {
+  binding: TfBinding;
+  getInputTensorIds(tensors: TensorInfo[]): number[];
+  createOutputTensor(metadata: OutputMetadata): TensorInfo;
+}
