@@ -1,4 +1,4 @@
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { backend as activeBackend, getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { cpu } from '@tessera/backend-cpu';
 import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
@@ -45,13 +45,30 @@ function fiveSteps(params: NamedTensors, eps: number): Float32Array[] {
   });
 }
 
-describe.each(plugins)('the Adam update kernel on $name', (plugin) => {
+/** On native TensorFlow, the kernel's GPU-device path (its ops on the native binding) where `viaOps` is set. */
+async function withPath<T>(viaOps: boolean, f: () => T): Promise<T> {
+  const b = activeBackend() as unknown as { isUsingGpuDevice?: boolean };
+  const saved = b.isUsingGpuDevice;
+  if (viaOps) b.isUsingGpuDevice = true;
+  try {
+    return f();
+  } finally {
+    b.isUsingGpuDevice = saved;
+  }
+}
+
+const cases = plugins.flatMap((plugin) => [
+  { plugin, name: plugin.name, viaOps: false },
+  ...(plugin.name === 'node' ? [{ plugin, name: 'node, through TensorFlow ops (its GPU-device path)', viaOps: true }] : []),
+]);
+
+describe.each(cases)('the Adam update kernel on $name', ({ plugin, viaOps }) => {
   it.each([1e-7, 0])('gives scaleByAdam the values of its composite ops (eps %s), with no tensor left behind', async (eps) => {
     await useBackend(plugin);
     expect(hasKernel(KERNEL)).toBe(true);
     const params = tidy(() => ({ w: randomNormal([33, 7], 0, 1, 'float32', 1), b: randomNormal([7], 0, 1, 'float32', 2) }));
     const before = memory().numTensors;
-    const fused = fiveSteps(params, eps);
+    const fused = await withPath(viaOps, () => fiveSteps(params, eps));
     expect(memory().numTensors).toBe(before);
     const ops = composite(() => fiveSteps(params, eps));
     expect(fused.length).toBe(ops.length);

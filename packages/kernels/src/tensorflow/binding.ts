@@ -31,6 +31,10 @@ export interface TfBinding {
 /** The parts of tfjs-node's `NodeJSKernelBackend` these kernels use (two of them are private there). */
 export interface TfBackend {
   binding: TfBinding;
+  /** Whether TensorFlow runs on a GPU (tfjs-node-gpu with a CUDA device). */
+  isUsingGpuDevice?: boolean;
+  readSync(dataId: object): ArrayLike<number>;
+  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
   getInputTensorIds(tensors: TensorInfo[]): number[];
   createOutputTensor(metadata: OutputMetadata): TensorInfo;
 }
