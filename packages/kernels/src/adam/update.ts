@@ -30,7 +30,14 @@ export interface AdamUpdateAttrs {
   count: number;
 }
 
-/** The three float32 inputs of an {@link AdamUpdate} kernel, checked: same shape, float32. */
+/**
+ * The three float32 inputs of an {@link AdamUpdate} kernel, checked: same shape, float32.
+ *
+ * @example
+ * ```ts
+ * const [g, m, v] = adamInputs(inputs as Record<string, TensorInfo>); // inside a kernel function
+ * ```
+ */
 export function adamInputs(inputs: Record<string, TensorInfo>): [TensorInfo, TensorInfo, TensorInfo] {
   const named = (['g', 'm', 'v'] as const).map((name) => {
     const info = inputs[name];

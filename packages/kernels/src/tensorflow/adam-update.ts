@@ -2,6 +2,14 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { AdamUpdate, type AdamUpdateAttrs, adamInputs, adamLoop } from '../adam/update.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
 
+/** The Adam update as one JavaScript pass over host copies; outputs stay host values until an op uploads them. */
+function adamOnHost(tb: TfBackend, g: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamUpdateAttrs): TensorInfo[] {
+  const n = g.shape.reduce((p, d) => p * d, 1);
+  const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+  adamLoop(tb.readSync(g.dataId), tb.readSync(m.dataId), tb.readSync(v.dataId), ...outs, attrs);
+  return outs.map((values) => ({ dataId: tb.write(values, g.shape, 'float32'), shape: g.shape, dtype: 'float32' }));
+}
+
 /**
  * {@link AdamUpdate} on the native `tensorflow` backend. On the CPU device, one JavaScript pass
  * over the values ({@link adamLoop}): the moments come back as host values that the next step's
@@ -12,17 +20,10 @@ import type { OutputMetadata, TfBackend } from './binding.js';
  *
  * @example
  * ```ts
- * await useBackend(node()); // registers it
+ * registerKernel({ kernelName: AdamUpdate, backendName: 'tensorflow', kernelFunc: tensorflowAdamUpdateKernel });
+ * // useBackend(node()) registers it through registerTensorflowKernels()
  * ```
  */
-/** The Adam update as one JavaScript pass over host copies; outputs stay host values until an op uploads them. */
-function adamOnHost(tb: TfBackend, g: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamUpdateAttrs): TensorInfo[] {
-  const n = g.shape.reduce((p, d) => p * d, 1);
-  const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
-  adamLoop(tb.readSync(g.dataId), tb.readSync(m.dataId), tb.readSync(v.dataId), ...outs, attrs);
-  return outs.map((values) => ({ dataId: tb.write(values, g.shape, 'float32'), shape: g.shape, dtype: 'float32' }));
-}
-
 export const tensorflowAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const [g, m, v] = adamInputs(inputs as Record<string, TensorInfo>);
   const { b1, b2, eps, count } = attrs as unknown as AdamUpdateAttrs;

@@ -4,14 +4,30 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 // native `tensorflow` backend use: running a TensorFlow eager op on native handles, making and
 // freeing handles, and turning an output handle into a tfjs tensor.
 
-/** What a TensorFlow eager op returns for each output: a handle id, its shape and TF dtype. */
+/**
+ * What a TensorFlow eager op returns for each output: a handle id, its shape and TF dtype.
+ *
+ * @example
+ * ```ts
+ * const out: OutputMetadata = binding.executeOp('Relu', typeAttr, [xId], 1)[0];
+ * ```
+ */
 export interface OutputMetadata {
   id: number;
   shape: number[];
   dtype: number;
 }
 
-/** The parts of tfjs-node's native binding these kernels use. */
+/**
+ * The parts of tfjs-node's native binding these kernels use.
+ *
+ * @example
+ * ```ts
+ * const bind: TfBinding = (backend as unknown as TfBackend).binding;
+ * const id = bind.createTensor([], bind.TF_FLOAT, new Float32Array([0.5]));
+ * bind.deleteTensor(id);
+ * ```
+ */
 export interface TfBinding {
   TF_FLOAT: number;
   TF_INT64: number;
@@ -28,7 +44,15 @@ export interface TfBinding {
   ): OutputMetadata[];
 }
 
-/** The parts of tfjs-node's `NodeJSKernelBackend` these kernels use (two of them are private there). */
+/**
+ * The parts of tfjs-node's `NodeJSKernelBackend` these kernels use (two of them are private there).
+ *
+ * @example
+ * ```ts
+ * const tb = backend as unknown as TfBackend; // inside a kernel function for 'tensorflow'
+ * const [xId] = tb.getInputTensorIds([x]);
+ * ```
+ */
 export interface TfBackend {
   binding: TfBinding;
   /** Whether TensorFlow runs on a GPU (tfjs-node-gpu with a CUDA device). */
