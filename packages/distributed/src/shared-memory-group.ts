@@ -1,10 +1,12 @@
 import { TesseraError, ValueError } from '@tessera/core';
 import type { ProcessGroup } from './process-group.js';
 
-// control words (Int32): arrival count, barrier generation, abort (0, or failing rank + 1), spare
+// control words (Int32): arrival count, barrier generation, abort (0, or failing rank + 1), abort
+// claim (the first aborter writes the reason, then publishes ABORT), spare
 const COUNT = 0;
 const GEN = 1;
 const ABORT = 2;
+const CLAIM = 3;
 const HEADER_INTS = 8;
 const REASON_BYTES = 1024;
 
@@ -61,11 +63,13 @@ export function createSharedMemory(worldSize: number, options: { capacity?: numb
  */
 export function abortSharedMemory(buffer: SharedArrayBuffer, rank: number, reason: string): void {
   const ctl = new Int32Array(buffer, 0, HEADER_INTS);
-  if (Atomics.compareExchange(ctl, ABORT, 0, rank + 1) !== 0) return;
+  if (Atomics.compareExchange(ctl, CLAIM, 0, 1) !== 0) return;
   const bytes = new TextEncoder().encode(reason.slice(0, REASON_BYTES / 4));
   const view = new Uint8Array(buffer, HEADER_INTS * 4, REASON_BYTES);
   view.fill(0);
   view.set(bytes.subarray(0, REASON_BYTES));
+  // published only once the reason is written: a rank that sees ABORT reads the whole reason
+  Atomics.store(ctl, ABORT, rank + 1);
   Atomics.add(ctl, GEN, 1);
   Atomics.notify(ctl, GEN);
 }
