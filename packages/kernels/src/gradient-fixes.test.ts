@@ -24,6 +24,8 @@ describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-cor
       'TesseraLSTMBlock',
       'TesseraLSTMSequence',
       'TesseraReluGrad',
+      'TesseraSparseSoftmaxCrossEntropy',
+      'TesseraSparseSoftmaxCrossEntropyGrad',
     ]);
     for (const c of everyBackend) expect(getGradient(c.kernelName)?.gradFunc).toBe(c.gradFunc);
     for (const c of tfjsGradientConfigs) {

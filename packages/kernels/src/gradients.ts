@@ -5,6 +5,7 @@ import { einsumGradConfig } from './gradients/einsum.js';
 import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
+import { sparseXentGradConfig, sparseXentGradGradConfig } from './gradients/sparse-softmax-xent.js';
 import { stridedSliceGradConfig } from './gradients/strided-slice.js';
 import { reluGradGradConfig, reluTensorflowGradConfig } from './tensorflow/relu-grad.js';
 
@@ -27,14 +28,14 @@ export interface GradientFix {
  * Every gradient Tessera adds to or replaces in tfjs-core, in one list: for every backend, Einsum
  * and StridedSlice (tfjs-core has none), second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
  * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP), Tanh and Sigmoid, and Tessera's fused LSTM
- * recurrence and whole-layer LSTM; for wasm only, a BatchMatMul
+ * recurrence and whole-layer LSTM, the sparse softmax cross-entropy kernel and its gradient kernel; for wasm only, a BatchMatMul
  * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower); for
  * native TensorFlow only, a Relu gradient of one `ReluGrad` op (tfjs-core's takes six eager ops).
  *
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'wasm: BatchMatMul', 'tensorflow: Relu']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'all: TesseraSparseSoftmaxCrossEntropy', 'all: TesseraSparseSoftmaxCrossEntropyGrad', 'wasm: BatchMatMul', 'tensorflow: Relu']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
@@ -48,6 +49,8 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: lstmSequenceGradConfig },
   { config: lstmBlockGradConfig },
   { config: reluGradGradConfig },
+  { config: sparseXentGradConfig },
+  { config: sparseXentGradGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
   { config: reluTensorflowGradConfig, backendName: 'tensorflow' },
 ];

@@ -18,6 +18,7 @@ export { einsumGradConfig } from './gradients/einsum.js';
 export { lstmBlockGradConfig } from './gradients/lstm-block.js';
 export { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
+export { sparseXentGradConfig, sparseXentGradGradConfig } from './gradients/sparse-softmax-xent.js';
 export { stridedSliceGradConfig } from './gradients/strided-slice.js';
 export { unbroadcast } from './gradients/unbroadcast.js';
 export type { GradientFix } from './gradients.js';
@@ -35,6 +36,18 @@ export {
   unregisterTesseraKernels,
   wasmKernelConfigs,
 } from './register.js';
+export {
+  cpuSparseXentGradKernel,
+  cpuSparseXentKernel,
+  SparseSoftmaxCrossEntropy,
+  SparseSoftmaxCrossEntropyGrad,
+  sparseXentConfigs,
+  sparseXentGradLoop,
+  sparseXentInputs,
+  sparseXentLoop,
+  wasmSparseXentGradKernel,
+  wasmSparseXentKernel,
+} from './softmax-xent/sparse.js';
 export { tensorflowAdamUpdateConfig, tensorflowAdamUpdateKernel } from './tensorflow/adam-update.js';
 export type { OutputMetadata, TfBackend, TfBinding } from './tensorflow/binding.js';
 export {
@@ -50,6 +63,11 @@ export {
   tensorflowReluGradConfig,
   tensorflowReluGradKernel,
 } from './tensorflow/relu-grad.js';
+export {
+  tensorflowSparseXentConfigs,
+  tensorflowSparseXentGradKernel,
+  tensorflowSparseXentKernel,
+} from './tensorflow/sparse-softmax-xent.js';
 export { wasmBatchMatMulConfig, wasmBatchMatMulKernel } from './wasm/batch-mat-mul.js';
 export { wasmBatchToSpaceNDConfig, wasmBatchToSpaceNDKernel } from './wasm/batch-to-space-nd.js';
 export { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropFilterKernel } from './wasm/conv2d-backprop-filter.js';

@@ -8,9 +8,11 @@ import { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig } from './cpu/lstm-seq
 import { unsortedSegmentSumConfig } from './cpu/unsorted-segment-sum.js';
 import { gradientFixes } from './gradients.js';
 import { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
+import { sparseXentConfigs } from './softmax-xent/sparse.js';
 import { tensorflowAdamUpdateConfig } from './tensorflow/adam-update.js';
 import { tensorflowLstmBlockConfig, tensorflowLstmBlockGradConfig } from './tensorflow/lstm-block.js';
 import { tensorflowReluGradConfig } from './tensorflow/relu-grad.js';
+import { tensorflowSparseXentConfigs } from './tensorflow/sparse-softmax-xent.js';
 import { wasmBatchMatMulConfig } from './wasm/batch-mat-mul.js';
 import { wasmBatchToSpaceNDConfig } from './wasm/batch-to-space-nd.js';
 import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js';
@@ -77,6 +79,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmLstmSequenceConfig,
     wasmLstmSequenceGradConfig,
     wasmAdamUpdateConfig,
+    ...sparseXentConfigs('wasm'),
     ...wasmIntPredicateConfigs(),
   ];
 }
@@ -87,7 +90,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), and the wasm-only gradients of `gradientFixes` (BatchMatMul
  * without transposed products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
@@ -117,6 +120,7 @@ export function cpuKernelConfigs(): KernelConfig[] {
     cpuLstmSequenceConfig,
     cpuLstmSequenceGradConfig,
     cpuAdamUpdateConfig,
+    ...sparseXentConfigs('cpu'),
   ];
 }
 
@@ -124,7 +128,7 @@ export function cpuKernelConfigs(): KernelConfig[] {
  * Registers Tessera's cpu kernels, for the cpu backend only: a Conv2DBackpropFilter by im2col and
  * one matMul in place of tfjs-backend-cpu's naive loop, a one-pass UnsortedSegmentSum in place
  * of its numSegments × rows one, a GatherV2 that copies whole rows instead of indexing every
- * element, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel) and the one-pass Adam update (`TesseraAdamUpdate`). Idempotent; `cpu()` calls it when it loads.
+ * element, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel) the one-pass Adam update (`TesseraAdamUpdate`) and the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`). Idempotent; `cpu()` calls it when it loads.
  *
  * @example
  * ```ts
@@ -141,7 +145,7 @@ export function registerCpuKernels(): void {
  * Registers Tessera's fixes for the native `tensorflow` backend (tfjs-node): int32 `Round`,
  * `IsNan`, `IsFinite` and `IsInf` (see {@link tensorflowKernelConfigs}), and the whole-layer LSTM
  * (`TesseraLSTMBlock` and its gradient kernel, TensorFlow's `BlockLSTMV2`) and the Adam update
- * (`TesseraAdamUpdate`) run on the native binding, and a Relu gradient of one `ReluGrad` op. Idempotent; call it
+ * (`TesseraAdamUpdate`) and the sparse softmax cross-entropy (`TesseraSparseSoftmaxCrossEntropy`, TensorFlow's `SparseSoftmaxCrossEntropyWithLogits`) run on the native binding, and a Relu gradient of one `ReluGrad` op. Idempotent; call it
  * after tfjs-node is loaded (`node()` and `nodeGpu()` do).
  *
  * @example
@@ -151,7 +155,13 @@ export function registerCpuKernels(): void {
  * ```
  */
 export function registerTensorflowKernels(): void {
-  const natives = [tensorflowLstmBlockConfig, tensorflowLstmBlockGradConfig, tensorflowAdamUpdateConfig, tensorflowReluGradConfig];
+  const natives = [
+    tensorflowLstmBlockConfig,
+    tensorflowLstmBlockGradConfig,
+    tensorflowAdamUpdateConfig,
+    tensorflowReluGradConfig,
+    ...tensorflowSparseXentConfigs,
+  ];
   for (const config of [...tensorflowKernelConfigs(), ...natives]) install(config);
   installGradients('tensorflow');
 }

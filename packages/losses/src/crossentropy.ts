@@ -1,5 +1,5 @@
 import type { Loss } from '@tessera/core';
-import { ShapeError, ValueError } from '@tessera/core';
+import { hasKernel, ShapeError, ValueError } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
 import {
   abs,
@@ -7,6 +7,7 @@ import {
   cast,
   clipByValue,
   div,
+  engine,
   exp,
   log,
   log1p,
@@ -108,6 +109,8 @@ export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {})
   return makeLoss(
     name,
     (yTrue, yPred) => {
+      if (options.fromLogits && !options.labelSmoothing && yPred.dtype === 'float32' && hasKernel(SPARSE_XENT))
+        return sparseXentKernel(yTrue, yPred, name);
       const classes = yPred.shape[yPred.rank - 1] as number;
       const y = smooth(sparseToOneHot(yTrue, yPred, name), options.labelSmoothing ?? 0, classes);
       return neg(sum(mul(y, logProbabilities(yPred, options.fromLogits ?? false)), -1));
@@ -116,9 +119,14 @@ export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {})
   );
 }
 
-/** Integer labels `[...batch]` or `[...batch, 1]` as float one-hot targets shaped like `yPred`. */
-export function sparseToOneHot(yTrue: Tensor, yPred: Tensor, name: string): Tensor {
-  const classes = yPred.shape[yPred.rank - 1] as number;
+/**
+ * The softmax cross-entropy kernel of `@tessera/kernels` (one pass, and one for its gradient),
+ * registered on cpu, wasm and native TensorFlow; other backends take the ops.
+ */
+const SPARSE_XENT = 'TesseraSparseSoftmaxCrossEntropy';
+
+/** Integer labels `[...batch]` or `[...batch, 1]`, checked against `yPred`, as one int32 row of labels. */
+function flatLabels(yTrue: Tensor, yPred: Tensor, name: string): Tensor {
   const batchShape = yPred.shape.slice(0, -1);
   let labels = yTrue;
   if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) labels = reshape(labels, batchShape);
@@ -130,7 +138,23 @@ export function sparseToOneHot(yTrue: Tensor, yPred: Tensor, name: string): Tens
       `integer labels for predictions of shape [${yPred.shape.join(', ')}]`,
     );
   }
-  return reshape(cast(oneHot(cast(reshape(labels, [-1]), 'int32'), classes), 'float32'), yPred.shape);
+  if (labels.rank !== 1) labels = reshape(labels, [-1]);
+  return labels.dtype === 'int32' ? labels : cast(labels, 'int32');
+}
+
+/** Integer labels `[...batch]` or `[...batch, 1]` as float one-hot targets shaped like `yPred`. */
+export function sparseToOneHot(yTrue: Tensor, yPred: Tensor, name: string): Tensor {
+  const classes = yPred.shape[yPred.rank - 1] as number;
+  return reshape(cast(oneHot(flatLabels(yTrue, yPred, name), classes), 'float32'), yPred.shape);
+}
+
+/** Per-sample sparse cross-entropy from logits as one kernel (its gradient one more). */
+function sparseXentKernel(yTrue: Tensor, logits: Tensor, name: string): Tensor {
+  const labels = flatLabels(yTrue, logits, name);
+  const classes = logits.shape[logits.rank - 1] as number;
+  const rows = logits.rank === 2 ? logits : reshape(logits, [-1, classes]);
+  const loss = engine().runKernel(SPARSE_XENT, { logits: rows, labels } as never) as Tensor;
+  return logits.rank === 2 ? loss : reshape(loss, logits.shape.slice(0, -1));
 }
 
 /**

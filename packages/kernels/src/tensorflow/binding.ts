@@ -30,6 +30,7 @@ export interface OutputMetadata {
  */
 export interface TfBinding {
   TF_FLOAT: number;
+  TF_INT32: number;
   TF_INT64: number;
   TF_ATTR_FLOAT: number;
   TF_ATTR_BOOL: number;
