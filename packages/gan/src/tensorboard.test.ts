@@ -5,6 +5,7 @@ import { tensorCount } from '@tessera/tensor';
 import { fit } from '@tessera/train';
 import { decodeTFRecords, EventWriter, type TensorBoardRun, tensorBoardCallback } from '@tessera/train/tensorboard';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryRuns } from '../../../test-support/tensorboard-runs.js';
 import { gan } from './gan-step.js';
 import { scatterSheet } from './sample-sheet.js';
 import { gaussian2d, mlpPair } from './test-utils.js';
@@ -12,8 +13,6 @@ import { gaussian2d, mlpPair } from './test-utils.js';
 beforeAll(async () => {
   await useBackend(cpu());
 });
-
-const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
 
 describe("train's TensorBoard callback on the GAN step", () => {
   it('writes the GAN logs per epoch and every 2 steps, both models as text and a sample sheet per epoch; no tensor leak', async () => {
@@ -24,23 +23,17 @@ describe("train's TensorBoard callback on the GAN step", () => {
       generatorOptimizer: adam({ learningRate: 5e-3, b1: 0.5 }),
       discriminatorOptimizer: adam({ learningRate: 5e-3, b1: 0.5 }),
     });
-    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
+    const runs = memoryRuns<EventWriter, TensorBoardRun>(() => new EventWriter(), decodeTFRecords);
     const counts: number[] = [];
-    const tb = tensorBoardCallback(
-      (run) => {
-        runs[run] ??= new EventWriter();
-        return runs[run];
+    const tb = tensorBoardCallback(runs.open, {
+      updateFreq: 2,
+      onEpochEnd: (writer, epoch) => {
+        const samples = step.sample(32, { seed: 7 });
+        const sheet = scatterSheet(samples.dataSync() as Float32Array, { size: 48 });
+        samples.dispose();
+        writer('train').image('samples', { width: sheet.width, height: sheet.height, channels: 4, pixels: sheet.rgba }, epoch);
       },
-      {
-        updateFreq: 2,
-        onEpochEnd: (writer, epoch) => {
-          const samples = step.sample(32, { seed: 7 });
-          const sheet = scatterSheet(samples.dataSync() as Float32Array, { size: 48 });
-          samples.dispose();
-          writer('train').image('samples', { width: sheet.width, height: sheet.height, channels: 4, pixels: sheet.rgba }, epoch);
-        },
-      },
-    );
+    });
     // 64 points in batches of 16: 4 steps per epoch, 12 in all
     await fit(
       step,
@@ -48,7 +41,7 @@ describe("train's TensorBoard callback on the GAN step", () => {
       { epochs: 3, seed: 1, callbacks: [tb, { onBatchEnd: () => void counts.push(tensorCount()) }] },
     );
     expect(new Set(counts.slice(4)).size).toBe(1);
-    const records = decodeTFRecords((runs.train as EventWriter).bytes()).map(text);
+    const records = runs.records('train');
     for (const name of ['d_loss', 'g_loss', 'd_acc', 'd_real', 'd_fake', 'diversity']) {
       expect(records.filter((r) => r.includes(`epoch_${name}`))).toHaveLength(3);
       expect(records.filter((r) => r.includes(`batch_${name}`))).toHaveLength(6);

@@ -6,6 +6,7 @@ import { useBackend } from '@tessera/core';
 import { checkpoint, csvLogger, jsonlLogger, latestCheckpoint, loadCheckpoint } from '@tessera/train/node';
 import { decodeTFRecords, EventWriter, type TensorBoardRun, tensorBoardCallback } from '@tessera/train/tensorboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryRuns } from '../../../../test-support/tensorboard-runs.js';
 import { PPO } from './ppo.js';
 import { pickTheSign } from './test-envs.js';
 
@@ -76,17 +77,14 @@ describe("train's checkpoint, logger and TensorBoard callbacks in learn()", () =
 
   it('tensorBoardCallback records the rollout logs per epoch and per step, the policy as text and a text per epoch', async () => {
     const ppo = smallPpo(7, 1);
-    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
-    const tb = tensorBoardCallback(
-      (run) => {
-        runs[run] ??= new EventWriter();
-        return runs[run];
-      },
-      { updateFreq: 1, onEpochEnd: (writer, epoch, logs) => writer('train').text('timesteps', `${logs.total_timesteps} steps`, epoch) },
-    );
+    const runs = memoryRuns<EventWriter, TensorBoardRun>(() => new EventWriter(), decodeTFRecords);
+    const tb = tensorBoardCallback(runs.open, {
+      updateFreq: 1,
+      onEpochEnd: (writer, epoch, logs) => writer('train').text('timesteps', `${logs.total_timesteps} steps`, epoch),
+    });
     // 4 rollouts, 2 per epoch
     await ppo.learn({ totalTimesteps: 256, logInterval: 2, callbacks: [tb] });
-    const records = decodeTFRecords((runs.train as EventWriter).bytes()).map((b) => new TextDecoder('latin1').decode(b));
+    const records = runs.records('train');
     for (const name of ['policy_gradient_loss', 'value_loss', 'entropy_loss', 'approx_kl', 'total_timesteps']) {
       expect(records.filter((r) => r.includes(`epoch_${name}`))).toHaveLength(2);
       expect(records.filter((r) => r.includes(`batch_${name}`))).toHaveLength(4);

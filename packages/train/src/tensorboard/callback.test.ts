@@ -2,6 +2,7 @@ import { cpu } from '@tessera/backend-cpu';
 import { useBackend } from '@tessera/core';
 import { tensor2d, tensorCount } from '@tessera/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryRuns } from '../../../../test-support/tensorboard-runs.js';
 import { fit } from '../fit.js';
 import { Linear, mse, regressionRows, sgd } from '../test-utils.js';
 import { EventWriter } from './event-writer.js';
@@ -15,13 +16,15 @@ beforeAll(async () => {
 });
 
 const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+/** In-memory runs, one EventWriter each. */
+const memory = () => memoryRuns<EventWriter, TensorBoardRun>(() => new EventWriter(), decodeTFRecords);
 
 describe('tensorBoardCallback (in memory, browser-safe)', () => {
   it('writes epoch scalars per run, batch scalars every updateFreq steps, histograms, the model text; no tensor leak', async () => {
     const { xs, ys } = regressionRows(24, 3, 2);
     const [x, y] = [tensor2d(xs), tensor2d(ys)];
     const model = new Linear(2);
-    const run = async (runs: Partial<Record<TensorBoardRun, EventWriter>>, epochs: number) =>
+    const run = async (runs: ReturnType<typeof memory>, epochs: number) =>
       fit(
         model,
         { x, y, batchSize: 8 },
@@ -30,24 +33,16 @@ describe('tensorBoardCallback (in memory, browser-safe)', () => {
           optimizer: sgd(0.05),
           epochs,
           validation: { x, y, batchSize: 24 },
-          callbacks: [
-            tensorBoardCallback(
-              (r) => {
-                runs[r] = new EventWriter();
-                return runs[r];
-              },
-              { updateFreq: 3, histogramFreq: 2 },
-            ),
-          ],
+          callbacks: [tensorBoardCallback(runs.open, { updateFreq: 3, histogramFreq: 2 })],
         },
       );
-    await run({}, 1); // builds the model
+    await run(memory(), 1); // builds the model
     const before = tensorCount();
-    const runs: Partial<Record<TensorBoardRun, EventWriter>> = {};
+    const runs = memory();
     await run(runs, 3);
     expect(tensorCount()).toBe(before);
-    const train = decodeTFRecords((runs.train as EventWriter).bytes()).map(text);
-    const val = decodeTFRecords((runs.validation as EventWriter).bytes()).map(text);
+    const train = runs.records('train');
+    const val = runs.records('validation');
     // version, model text, 1 batch record (step 3 in the first call; 6 and 9 here), 3 epoch records, 2 histogram epochs × 2 params
     expect(train.filter((r) => r.includes('epoch_loss'))).toHaveLength(3);
     expect(train.filter((r) => r.includes('batch_loss'))).toHaveLength(3); // steps 6, 9, 12
