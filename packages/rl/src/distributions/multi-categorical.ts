@@ -87,17 +87,30 @@ export class MultiCategorical implements ActionDistribution {
  * ```
  */
 export function sampleMultiCategorical(logProbs: ArrayLike<number>, nvec: readonly number[], rng: Prng): Int32Array {
+  return perEntryBlock(logProbs, nvec, 'sampleMultiCategorical logProbs', (offset, n) => drawCategorical(logProbs, offset, n, rng.next()));
+}
+
+/**
+ * Walks `[rows · sum(nvec)]` values entry block by entry block (row-major; a row's blocks in entry
+ * order) and collects `pick(offset, n)` for each block: Int32Array `[rows · nvec.length]`. The
+ * length must be a whole number of rows, else a `ValueError` naming `what`.
+ */
+function perEntryBlock(
+  values: ArrayLike<number>,
+  nvec: readonly number[],
+  what: string,
+  pick: (offset: number, n: number) => number,
+): Int32Array {
   const width = nvec.reduce((a, b) => a + b, 0);
   const k = nvec.length;
-  const rows = logProbs.length / width;
-  if (!Number.isInteger(rows))
-    throw new ValueError('sampleMultiCategorical logProbs', `a multiple of ${width} values (sum of nvec)`, logProbs.length);
+  const rows = values.length / width;
+  if (!Number.isInteger(rows)) throw new ValueError(what, `a multiple of ${width} values (sum of nvec)`, values.length);
   const out = new Int32Array(rows * k);
   for (let r = 0; r < rows; r++) {
     let offset = r * width;
     for (let j = 0; j < k; j++) {
       const n = nvec[j] as number;
-      out[r * k + j] = drawCategorical(logProbs, offset, n, rng.next());
+      out[r * k + j] = pick(offset, n);
       offset += n;
     }
   }
@@ -114,21 +127,9 @@ export function sampleMultiCategorical(logProbs: ArrayLike<number>, nvec: readon
  * ```
  */
 export function argmaxMultiDiscrete(values: ArrayLike<number>, nvec: readonly number[]): Int32Array {
-  const width = nvec.reduce((a, b) => a + b, 0);
-  const k = nvec.length;
-  const rows = values.length / width;
-  if (!Number.isInteger(rows))
-    throw new ValueError('argmaxMultiDiscrete values', `a multiple of ${width} values (sum of nvec)`, values.length);
-  const out = new Int32Array(rows * k);
-  for (let r = 0; r < rows; r++) {
-    let offset = r * width;
-    for (let j = 0; j < k; j++) {
-      const n = nvec[j] as number;
-      let best = 0;
-      for (let c = 1; c < n; c++) if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
-      out[r * k + j] = best;
-      offset += n;
-    }
-  }
-  return out;
+  return perEntryBlock(values, nvec, 'argmaxMultiDiscrete values', (offset, n) => {
+    let best = 0;
+    for (let c = 1; c < n; c++) if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
+    return best;
+  });
 }
