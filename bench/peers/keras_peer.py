@@ -13,8 +13,6 @@ shadow the keras package. THREADS=n sets TensorFlow's intra- and inter-op thread
 """
 
 import os
-import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -97,29 +95,19 @@ def main():
         return lambda epochs: m.fit(ds, epochs=epochs, verbose=0, callbacks=timing)
 
     warm, timed = prepare(0, 1), prepare(b, steps)
-    warm(1)
-    clock.seconds = clock.cpu_seconds = 0.0
-    t0 = time.perf_counter()
-    timed(2)
-    call_seconds = time.perf_counter() - t0
-    peer_data.report(
-        peer_data.result(
-            out,
-            clock,
-            call_seconds,
-            2 * steps * b,
-            steps=steps,
-            batch=b,
-            threads=threads or os.cpu_count(),
-            versions=f"keras {keras.__version__}, tensorflow {tf.__version__}",
-            data=peer_data.fingerprint(data),
-        )
+    peer_data.measure(
+        out,
+        clock,
+        lambda: warm(1),
+        lambda: timed(2),
+        2 * steps * b,
+        steps=steps,
+        batch=b,
+        threads=threads or os.cpu_count(),
+        versions=f"keras {keras.__version__}, tensorflow {tf.__version__}",
+        data=peer_data.fingerprint(data),
     )
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # one JSON line whatever happens, as the Node sides do
-        peer_data.report({"impl": "keras", "ok": False, "error": f"{type(e).__name__}: {e}"[:160]})
-        sys.exit(0)
+    peer_data.run_main("keras", main)

@@ -108,6 +108,25 @@ def report(out):
     print(json.dumps(out), flush=True)
 
 
+def measure(out, clock, warm, timed, samples, **extra):
+    """Runs the warm-up, zeroes the epoch clock, runs the timed epochs (`timed()`, timing the whole
+    call too) and prints the result line."""
+    warm()
+    clock.seconds = clock.cpu_seconds = 0.0
+    t0 = time.perf_counter()
+    timed()
+    report(result(out, clock, time.perf_counter() - t0, samples, **extra))
+
+
+def run_main(impl, main):
+    """Runs a peer's main(): one JSON line whatever happens, as the Node sides do."""
+    try:
+        main()
+    except Exception as e:
+        report({"impl": impl, "ok": False, "error": f"{type(e).__name__}: {e}"[:160]})
+        sys.exit(0)
+
+
 def peak_rss_mb():
     import resource
 

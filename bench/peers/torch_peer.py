@@ -14,8 +14,6 @@ Named torch_peer.py, not torch.py: a script's folder comes first on sys.path. TH
 """
 
 import os
-import sys
-import time
 
 import peer_data
 
@@ -98,35 +96,29 @@ def main():
         loader = DataLoader(TensorDataset(xs, ys), batch_size=b, shuffle=False)
         return lambda: loader
 
-    warm, timed = prepare(0, 1), prepare(b, steps)
-    for bx, by in warm():
-        step(bx, by)
     clock = peer_data.EpochClock()
-    t0 = time.perf_counter()
-    for _ in range(2):
-        clock.begin()
-        for bx, by in timed():
-            step(bx, by)
-        clock.end()
-    call_seconds = time.perf_counter() - t0
-    peer_data.report(
-        peer_data.result(
-            out,
-            clock,
-            call_seconds,
-            2 * steps * b,
-            steps=steps,
-            batch=b,
-            threads=torch.get_num_threads(),
-            versions=f"torch {torch.__version__}",
-            data=peer_data.fingerprint(data),
-        )
+
+    def epochs(batches, n):
+        for _ in range(n):
+            clock.begin()
+            for bx, by in batches():
+                step(bx, by)
+            clock.end()
+
+    warm, timed = prepare(0, 1), prepare(b, steps)
+    peer_data.measure(
+        out,
+        clock,
+        lambda: epochs(warm, 1),
+        lambda: epochs(timed, 2),
+        2 * steps * b,
+        steps=steps,
+        batch=b,
+        threads=torch.get_num_threads(),
+        versions=f"torch {torch.__version__}",
+        data=peer_data.fingerprint(data),
     )
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # one JSON line whatever happens, as the Node sides do
-        peer_data.report({"impl": "torch", "ok": False, "error": f"{type(e).__name__}: {e}"[:160]})
-        sys.exit(0)
+    peer_data.run_main("torch", main)
