@@ -128,17 +128,25 @@ describe.each(plugins.map((plugin) => ({ plugin, name: plugin.name })))(
       dispose([a, b, logits]);
     });
 
-    it('refuses a label outside the classes, naming it, and leaves nothing behind', async () => {
+    it('charges nothing for a label outside the classes (-100 for an unscored token), as the ops: zero loss and gradient on that row', async () => {
       await useBackend(plugin);
-      const loss = sparseCategoricalCrossentropy({ fromLogits: true });
       const logits = tensor([
         [1, 2, 3],
         [0.5, -1, 0],
+        [2, 0, -2],
+        [0, 0, 1],
       ]);
-      const labels = tensor([1, 3], [2], 'int32');
+      const labels = tensor([1, -100, 3, 2], [4], 'int32');
       const before = memory().numTensors;
-      expect(() => loss(labels, logits)).toThrow(/sparse softmax cross-entropy: .*\b3\b.*\[0, 3\)/);
+      const fused = lossAndGrads(sparseLoss(labels, 'none'), logits, 1);
       expect(memory().numTensors).toBe(before);
+      const ops = composite(() => lossAndGrads(sparseLoss(labels, 'none'), logits, 1));
+      expectClose(fused, ops, 2e-5);
+      const [loss, dLogits] = fused as [number[], number[]];
+      // (-0 from a product with a zeroed dy on native TensorFlow counts as zero)
+      expect([loss[1], loss[2], ...dLogits.slice(3, 9)].every((v) => v === 0)).toBe(true);
+      expect(loss[0]).toBeGreaterThan(0.1);
+      expect(loss[3]).toBeGreaterThan(0.1);
       dispose([labels, logits]);
     });
   },

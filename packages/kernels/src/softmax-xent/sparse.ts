@@ -5,9 +5,10 @@ import type { HeapBackend } from '../backend-io.js';
 /**
  * Kernel name of softmax cross-entropy against integer class labels, per row: inputs `logits`
  * (`[n, classes]`, float32) and `labels` (`[n]`, int32); output the loss `[n]`,
- * `logsumexp(logits[r]) − logits[r, labels[r]]`. A label outside `[0, classes)` is an error
- * naming the row and the label (as TensorFlow's `SparseSoftmaxCrossEntropyWithLogits`). One
- * kernel in place of the ~15 ops of one-hot targets times `logSoftmax`.
+ * `logsumexp(logits[r]) − logits[r, labels[r]]`. A row whose label is outside `[0, classes)`
+ * (such as -100 for a token that is not scored) costs nothing: zero loss and zero gradient, as
+ * its one-hot row of zeros does in the ops. One kernel in place of the ~15 ops of one-hot
+ * targets times `logSoftmax`.
  *
  * @example
  * ```ts
@@ -57,17 +58,10 @@ function describe(t: TensorInfo | undefined): string {
   return t ? `${t.dtype} [${t.shape.join(', ')}]` : 'nothing';
 }
 
-/** The label of row `r`, checked to be a class index. */
+/** The label of row `r` when it is a class index, else -1 (the row costs nothing). */
 function labelOf(labels: ArrayLike<number>, r: number, classes: number): number {
   const label = labels[r] as number;
-  if (!(label >= 0 && label < classes))
-    throw new TesseraError('VALUE', `sparse softmax cross-entropy: the label of row ${r} is ${label}, outside the classes [0, ${classes})`);
-  return label;
-}
-
-/** Checks every label before a kernel allocates its output (a failed check then leaves nothing behind). */
-function checkLabels(labels: ArrayLike<number>, rows: number, classes: number): void {
-  for (let r = 0; r < rows; r++) labelOf(labels, r, classes);
+  return label >= 0 && label < classes ? label : -1;
 }
 
 /** `max` and `Σ exp(x − max)` of row `r` (in float64). */
@@ -97,6 +91,10 @@ export function sparseXentLoop(
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
     const label = labelOf(labels, r, classes);
+    if (label < 0) {
+      loss[r] = 0;
+      continue;
+    }
     const [max, sum] = rowStats(logits, base, classes);
     loss[r] = max + Math.log(sum) - (logits[base + label] as number);
   }
@@ -121,6 +119,10 @@ export function sparseXentGradLoop(
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
     const label = labelOf(labels, r, classes);
+    if (label < 0) {
+      out.fill(0, base, base + classes);
+      continue;
+    }
     const [max, sum] = rowStats(logits, base, classes);
     const g = dy[r] as number;
     for (let j = 0; j < classes; j++) out[base + j] = g * (Math.exp((logits[base + j] as number) - max) / sum - (j === label ? 1 : 0));
@@ -175,7 +177,6 @@ export const cpuSparseXentGradKernel: KernelFunc = ({ inputs, backend }) => {
 export const wasmSparseXentKernel: KernelFunc = ({ inputs, backend }) => {
   const { logits, labels, rows, classes } = sparseXentInputs(inputs as Record<string, TensorInfo>, false);
   const b = backend as HeapBackend;
-  checkLabels(b.typedArrayFromHeap(labels), rows, classes);
   const out = b.makeOutput([rows], 'float32');
   // views after the allocation, which can move the heap
   sparseXentLoop(b.typedArrayFromHeap(logits), b.typedArrayFromHeap(labels), rows, classes, b.typedArrayFromHeap(out) as Float32Array);
@@ -193,7 +194,6 @@ export const wasmSparseXentKernel: KernelFunc = ({ inputs, backend }) => {
 export const wasmSparseXentGradKernel: KernelFunc = ({ inputs, backend }) => {
   const { logits, labels, dy, rows, classes } = sparseXentInputs(inputs as Record<string, TensorInfo>, true);
   const b = backend as HeapBackend;
-  checkLabels(b.typedArrayFromHeap(labels), rows, classes);
   const out = b.makeOutput([rows, classes], 'float32');
   const values = b.typedArrayFromHeap(out) as Float32Array;
   sparseXentGradLoop(
