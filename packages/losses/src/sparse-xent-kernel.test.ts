@@ -1,11 +1,11 @@
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { cpu } from '@tessera/backend-cpu';
 import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { type BackendPlugin, hasKernel, useBackend } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { add, dispose, getBackend, grad, memory, mul, randomNormal, sum, tensor, tidy } from '@tessera/tensor';
+import { add, dispose, grad, memory, mul, randomNormal, sum, tensor, tidy } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
+import { withoutKernel } from '../../../test-support/without-kernel.js';
 import { sparseCategoricalCrossentropy } from './index.js';
 
 const KERNEL = 'TesseraSparseSoftmaxCrossEntropy';
@@ -13,18 +13,6 @@ const KERNEL = 'TesseraSparseSoftmaxCrossEntropy';
 /** Native TensorFlow, where `npm run setup:native` has installed tfjs-node (CI does). */
 const nativeInstalled = await node().isAvailable();
 const plugins: BackendPlugin[] = [cpu(), wasm(), ...(nativeInstalled ? [node()] : [])];
-
-/** Runs `f` with the kernel unregistered: the loss' composite ops (one-hot targets times logSoftmax). */
-function composite<T>(f: () => T): T {
-  const config = getKernel(KERNEL, getBackend()) as KernelConfig;
-  unregisterKernel(KERNEL, getBackend());
-  try {
-    expect(hasKernel(KERNEL)).toBe(false);
-    return f();
-  } finally {
-    registerKernel(config);
-  }
-}
 
 type Reduction = 'mean' | 'none';
 
@@ -77,7 +65,7 @@ describe.each(plugins.map((plugin) => ({ plugin, name: plugin.name })))(
       const fused = lossAndGrads(sparseLoss(labels, c.reduction), logits, 1);
       expect(memory().numTensors).toBe(before);
       // the loss' own composite ops (kernel unregistered)
-      const ops = composite(() => lossAndGrads(sparseLoss(labels, c.reduction), logits, 1));
+      const ops = withoutKernel(KERNEL, () => lossAndGrads(sparseLoss(labels, c.reduction), logits, 1));
       expectClose(fused, ops, 2e-5);
       expect(fused.flat().every(Number.isFinite)).toBe(true);
       expect(fused[0]?.some((v) => v > 1)).toBe(true); // not trivially zero
@@ -140,7 +128,7 @@ describe.each(plugins.map((plugin) => ({ plugin, name: plugin.name })))(
       const before = memory().numTensors;
       const fused = lossAndGrads(sparseLoss(labels, 'none'), logits, 1);
       expect(memory().numTensors).toBe(before);
-      const ops = composite(() => lossAndGrads(sparseLoss(labels, 'none'), logits, 1));
+      const ops = withoutKernel(KERNEL, () => lossAndGrads(sparseLoss(labels, 'none'), logits, 1));
       expectClose(fused, ops, 2e-5);
       const [loss, dLogits] = fused as [number[], number[]];
       // (-0 from a product with a zeroed dy on native TensorFlow counts as zero)

@@ -1,11 +1,12 @@
-import { backend as activeBackend, getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { backend as activeBackend } from '@tensorflow/tfjs-core';
 import { cpu } from '@tessera/backend-cpu';
 import { node } from '@tessera/backend-node';
 import { wasm } from '@tessera/backend-wasm';
 import { type BackendPlugin, hasKernel, type NamedTensors, useBackend } from '@tessera/core';
 import type { Tensor } from '@tessera/tensor';
-import { dispose, getBackend, memory, randomNormal, tidy } from '@tessera/tensor';
+import { dispose, memory, randomNormal, tidy } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
+import { withoutKernel } from '../../../test-support/without-kernel.js';
 import type { AdamState } from './index.js';
 import { scaleByAdam } from './index.js';
 
@@ -14,18 +15,6 @@ const KERNEL = 'TesseraAdamUpdate';
 /** Native TensorFlow, where `npm run setup:native` has installed tfjs-node (CI does). */
 const nativeInstalled = await node().isAvailable();
 const plugins: BackendPlugin[] = [cpu(), wasm(), ...(nativeInstalled ? [node()] : [])];
-
-/** Runs `f` with the Adam kernel unregistered: scaleByAdam's composite ops. */
-function composite<T>(f: () => T): T {
-  const config = getKernel(KERNEL, getBackend()) as KernelConfig;
-  unregisterKernel(KERNEL, getBackend());
-  try {
-    expect(hasKernel(KERNEL)).toBe(false);
-    return f();
-  } finally {
-    registerKernel(config);
-  }
-}
 
 /** Five Adam steps from zero moments on fixed gradients: every update, then the final moments. */
 function fiveSteps(params: NamedTensors, eps: number): Float32Array[] {
@@ -70,7 +59,7 @@ describe.each(cases)('the Adam update kernel on $name', ({ plugin, viaOps }) => 
     const before = memory().numTensors;
     const fused = await withPath(viaOps, () => fiveSteps(params, eps));
     expect(memory().numTensors).toBe(before);
-    const ops = composite(() => fiveSteps(params, eps));
+    const ops = withoutKernel(KERNEL, () => fiveSteps(params, eps));
     expect(fused.length).toBe(ops.length);
     fused.forEach((got, i) => {
       const want = ops[i] as Float32Array;
