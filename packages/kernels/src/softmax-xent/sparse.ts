@@ -59,7 +59,7 @@ function describe(t: TensorInfo | undefined): string {
 }
 
 /** The label of row `r` when it is a class index, else -1 (the row costs nothing). */
-function labelOf(labels: ArrayLike<number>, r: number, classes: number): number {
+export function classIndex(labels: ArrayLike<number>, r: number, classes: number): number {
   const label = labels[r] as number;
   return label >= 0 && label < classes ? label : -1;
 }
@@ -90,7 +90,7 @@ export function sparseXentLoop(
 ): void {
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    const label = labelOf(labels, r, classes);
+    const label = classIndex(labels, r, classes);
     if (label < 0) {
       loss[r] = 0;
       continue;
@@ -118,7 +118,7 @@ export function sparseXentGradLoop(
 ): void {
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    const label = labelOf(labels, r, classes);
+    const label = classIndex(labels, r, classes);
     if (label < 0) {
       out.fill(0, base, base + classes);
       continue;

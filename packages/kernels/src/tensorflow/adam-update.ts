@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { AdamUpdate, type AdamUpdateAttrs, adamInputs, adamLoop } from '../adam/update.js';
-import type { OutputMetadata, TfBackend } from './binding.js';
+import type { TfBackend } from './binding.js';
+import { floatOp, handOut, type NativeTemps } from './native-op.js';
 
 /** The Adam update as one JavaScript pass over host copies; outputs stay host values until an op uploads them. */
 function adamOnHost(tb: TfBackend, g: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamUpdateAttrs): TensorInfo[] {
@@ -30,18 +31,13 @@ export const tensorflowAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs 
   const tb = backend as unknown as TfBackend;
   if (!tb.isUsingGpuDevice) return adamOnHost(tb, g, m, v, attrs as unknown as AdamUpdateAttrs);
   const bind = tb.binding;
-  const typeAttr = [{ name: 'T', type: bind.TF_ATTR_TYPE, value: bind.TF_FLOAT }];
-  const temps: number[] = [];
+  const temps: NativeTemps = [];
   const scalar = (x: number): number => {
     const id = bind.createTensor([], bind.TF_FLOAT, new Float32Array([x]));
     temps.push(id);
     return id;
   };
-  const op = (name: string, ...ids: number[]): number => {
-    const id = (bind.executeOp(name, typeAttr, ids, 1)[0] as OutputMetadata).id;
-    temps.push(id);
-    return id;
-  };
+  const op = (name: string, ...ids: number[]): number => floatOp(tb, name, ids, temps);
   try {
     const [gi, mi, vi] = tb.getInputTensorIds([g, m, v]) as [number, number, number];
     const m1 = op('AddV2', op('Mul', mi, scalar(b1)), op('Mul', gi, scalar(1 - b1)));
@@ -49,10 +45,7 @@ export const tensorflowAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs 
     const denom = op('AddV2', op('Sqrt', op('Mul', v1, scalar(1 / (1 - b2 ** count)))), scalar(eps));
     const update = op('RealDiv', op('Mul', m1, scalar(1 / (1 - b1 ** count))), denom);
     // the three outputs become tfjs tensors (freed when those are disposed), the rest is freed below
-    return [update, m1, v1].map((id) => {
-      temps.splice(temps.indexOf(id), 1);
-      return tb.createOutputTensor({ id, shape: g.shape, dtype: bind.TF_FLOAT });
-    });
+    return [update, m1, v1].map((id) => handOut(tb, id, g.shape, temps));
   } finally {
     for (const id of temps) bind.deleteTensor(id);
   }

@@ -1,27 +1,25 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyGrad, sparseXentInputs } from '../softmax-xent/sparse.js';
+import { classIndex, SparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyGrad, sparseXentInputs } from '../softmax-xent/sparse.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
-
-/** Native handles made for one kernel call, freed when it ends. */
-type Temps = number[];
+import { floatOp, handOut, type NativeTemps } from './native-op.js';
 
 /**
  * The labels as TensorFlow's op takes them (it refuses a label outside the classes): the input
  * itself when every label is a class index; else the labels with those rows set to 0 and a 0/1
  * float row mask that zeroes their loss and gradient (native handles, pushed to `temps`).
  */
-function opLabels(tb: TfBackend, labels: TensorInfo, rows: number, classes: number, temps: Temps): { id: number; mask?: number } {
+function opLabels(tb: TfBackend, labels: TensorInfo, rows: number, classes: number, temps: NativeTemps): { id: number; mask?: number } {
   const values = tb.readSync(labels.dataId);
-  let valid = true;
-  for (let r = 0; r < rows && valid; r++) valid = (values[r] as number) >= 0 && (values[r] as number) < classes;
-  if (valid) return { id: tb.getInputTensorIds([labels])[0] as number };
+  let outside = false;
+  for (let r = 0; r < rows && !outside; r++) outside = classIndex(values, r, classes) < 0;
+  if (!outside) return { id: tb.getInputTensorIds([labels])[0] as number };
   const bind = tb.binding;
   const clamped = new Int32Array(rows);
   const mask = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
-    const v = values[r] as number;
-    if (v >= 0 && v < classes) {
-      clamped[r] = v;
+    const c = classIndex(values, r, classes);
+    if (c >= 0) {
+      clamped[r] = c;
       mask[r] = 1;
     }
   }
@@ -31,23 +29,8 @@ function opLabels(tb: TfBackend, labels: TensorInfo, rows: number, classes: numb
   return { id, mask: maskId };
 }
 
-/** Runs one float32 TensorFlow op with one output on native handles; the output is pushed to `temps`. */
-function op(
-  tb: TfBackend,
-  name: string,
-  ids: number[],
-  temps: Temps,
-  extra: { name: string; type: number; value: unknown }[] = [],
-): number {
-  const bind = tb.binding;
-  const attrs = [{ name: 'T', type: bind.TF_ATTR_TYPE, value: bind.TF_FLOAT }, ...extra];
-  const id = (bind.executeOp(name, attrs, ids, 1)[0] as OutputMetadata).id;
-  temps.push(id);
-  return id;
-}
-
 /** TensorFlow's `SparseSoftmaxCrossEntropyWithLogits` on native handles: `[loss, backprop]`, pushed to `temps`. */
-function runXent(tb: TfBackend, logits: TensorInfo, labelsId: number, temps: Temps): [number, number] {
+function runXent(tb: TfBackend, logits: TensorInfo, labelsId: number, temps: NativeTemps): [number, number] {
   const bind = tb.binding;
   const attrs = [
     { name: 'T', type: bind.TF_ATTR_TYPE, value: bind.TF_FLOAT },
@@ -60,12 +43,6 @@ function runXent(tb: TfBackend, logits: TensorInfo, labelsId: number, temps: Tem
   ];
   temps.push(loss.id, backprop.id);
   return [loss.id, backprop.id];
-}
-
-/** Hands native handle `id` to tfjs as the kernel's output (so it is not freed with the temps). */
-function output(tb: TfBackend, id: number, shape: number[], temps: Temps): TensorInfo {
-  temps.splice(temps.indexOf(id), 1);
-  return tb.createOutputTensor({ id, shape, dtype: tb.binding.TF_FLOAT });
 }
 
 /**
@@ -82,11 +59,11 @@ function output(tb: TfBackend, id: number, shape: number[], temps: Temps): Tenso
 export const tensorflowSparseXentKernel: KernelFunc = ({ inputs, backend }) => {
   const { logits, labels, rows, classes } = sparseXentInputs(inputs as Record<string, TensorInfo>, false);
   const tb = backend as unknown as TfBackend;
-  const temps: Temps = [];
+  const temps: NativeTemps = [];
   try {
     const { id, mask } = opLabels(tb, labels, rows, classes, temps);
     const [loss] = runXent(tb, logits, id, temps);
-    return output(tb, mask === undefined ? loss : op(tb, 'Mul', [loss, mask], temps), [rows], temps);
+    return handOut(tb, mask === undefined ? loss : floatOp(tb, 'Mul', [loss, mask], temps), [rows], temps);
   } finally {
     for (const id of temps) tb.binding.deleteTensor(id);
   }
@@ -107,16 +84,16 @@ export const tensorflowSparseXentGradKernel: KernelFunc = ({ inputs, backend }) 
   const { logits, labels, dy, rows, classes } = sparseXentInputs(inputs as Record<string, TensorInfo>, true);
   const tb = backend as unknown as TfBackend;
   const bind = tb.binding;
-  const temps: Temps = [];
+  const temps: NativeTemps = [];
   try {
     const { id, mask } = opLabels(tb, labels, rows, classes, temps);
     const [, backprop] = runXent(tb, logits, id, temps);
     const [dyId] = tb.getInputTensorIds([dy as TensorInfo]) as [number];
-    const scale = mask === undefined ? dyId : op(tb, 'Mul', [dyId, mask], temps);
+    const scale = mask === undefined ? dyId : floatOp(tb, 'Mul', [dyId, mask], temps);
     const shape = bind.createTensor([2], bind.TF_INT32, new Int32Array([rows, 1]));
     temps.push(shape);
-    const column = op(tb, 'Reshape', [scale, shape], temps, [{ name: 'Tshape', type: bind.TF_ATTR_TYPE, value: bind.TF_INT32 }]);
-    return output(tb, op(tb, 'Mul', [backprop, column], temps), [rows, classes], temps);
+    const column = floatOp(tb, 'Reshape', [scale, shape], temps, [{ name: 'Tshape', type: bind.TF_ATTR_TYPE, value: bind.TF_INT32 }]);
+    return handOut(tb, floatOp(tb, 'Mul', [backprop, column], temps), [rows, classes], temps);
   } finally {
     for (const id of temps) bind.deleteTensor(id);
   }
