@@ -57,6 +57,20 @@ export {
   tensorflowLstmBlockKernel,
 } from './tensorflow/lstm-block.js';
 export {
+  ONEDNN_MIN_CONV_MACS,
+  ONEDNN_MIN_INPUT_GRAD_CHANNELS,
+  tensorflowConv2dBackpropFilterKernel,
+  tensorflowConv2dBackpropInputKernel,
+  tensorflowConv2dKernel,
+  tensorflowOneDnnConvConfigs,
+} from './tensorflow/onednn-conv.js';
+export {
+  ONEDNN_MIN_POOL_ELEMENTS,
+  tensorflowMaxPoolGradKernel,
+  tensorflowMaxPoolKernel,
+  tensorflowOneDnnPoolConfigs,
+} from './tensorflow/onednn-max-pool.js';
+export {
   ReluGrad,
   reluGradGradConfig,
   reluTensorflowGradConfig,

@@ -35,6 +35,8 @@ export interface TfBinding {
   TF_ATTR_FLOAT: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_TYPE: number;
+  TF_ATTR_INT: number;
+  TF_ATTR_STRING: number;
   createTensor(shape: number[], dtype: number, values: Int32Array | Float32Array): number;
   deleteTensor(id: number): void;
   executeOp(
