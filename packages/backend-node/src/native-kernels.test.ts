@@ -1,4 +1,4 @@
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, registerKernel, type Tensor, unregisterKernel } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { node } from './node.js';
@@ -26,11 +26,11 @@ describe("node(): @tessera/kernels' native kernels", () => {
       },
     });
     try {
-      const dx = tf.tidy(() => tf.grad((v: typeof x) => tf.relu(v))(x, dy));
+      const dx = tf.tidy(() => tf.grad((v: Tensor) => tf.relu(v))(x, dy));
       expect(calls).toBe(1);
       expect(Array.from(await dx.data())).toEqual([0, 0, 0, 4, 5]);
       // d/dx of sum(grad(relu)(x) · x) = mask · 1 + 0: the second-order path through ReluGrad
-      const gg = tf.tidy(() => tf.grad((v: typeof x) => tf.sum(tf.mul(tf.grad((w: typeof x) => tf.relu(w))(v), v)))(x));
+      const gg = tf.tidy(() => tf.grad((v: Tensor) => tf.sum(tf.mul(tf.grad((w: Tensor) => tf.relu(w))(v), v)))(x));
       expect(Array.from(await gg.data())).toEqual([0, 0, 0, 1, 1]);
       tf.dispose([dx, gg]);
     } finally {
