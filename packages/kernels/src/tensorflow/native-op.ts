@@ -30,3 +30,10 @@ export function handOut(tb: TfBackend, id: number, shape: number[], temps: Nativ
   temps.splice(temps.indexOf(id), 1);
   return tb.createOutputTensor({ id, shape, dtype: tb.binding.TF_FLOAT });
 }
+
+/** A native int32 vector of `values` (a shape or size argument); the handle is pushed to `temps`. */
+export function intVector(tb: TfBackend, values: readonly number[], temps: NativeTemps): number {
+  const id = tb.binding.createTensor([values.length], tb.binding.TF_INT32, Int32Array.from(values));
+  temps.push(id);
+  return id;
+}

@@ -2,7 +2,8 @@ import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensor
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import { convInfo } from '../conv-info.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
-import { intVector, keepStock, type OpAttr, runOneDnn, runStock } from './onednn.js';
+import { intVector, type NativeTemps } from './native-op.js';
+import { type OpAttr, oneDnnUsable, runOneDnn, runStock, stockBackedConfigs } from './onednn.js';
 
 /**
  * Multiply-adds from which a convolution runs on oneDNN. Measured on 2 cores (TensorFlow 2.21):
@@ -70,16 +71,16 @@ function convKernel(
   const kernel: KernelFunc = (args) => {
     const tb = args.backend as unknown as TfBackend;
     const tensors = order.map((name) => args.inputs[name] as TensorInfo);
-    const info = tb.isUsingGpuDevice ? undefined : oneDnnGeometry(op, args, tensors, shapeOf(args));
+    const info = oneDnnUsable(tb) ? oneDnnGeometry(op, args, tensors, shapeOf(args)) : undefined;
     if (!info) return runStock(op, args);
     const ids = tb.getInputTensorIds(tensors) as number[];
-    const sizeId = sizeAt === undefined ? undefined : intVector(tb, sizes(info));
-    if (sizeId !== undefined) ids.splice(sizeAt as number, 0, sizeId);
+    const temps: NativeTemps = [];
     try {
+      if (sizeAt !== undefined) ids.splice(sizeAt, 0, intVector(tb, sizes(info), temps));
       const out = runOneDnn(tb, op, convAttrs(tb, info), ids, 1);
       return out ? tb.createOutputTensor(out[0] as OutputMetadata) : runStock(op, args);
     } finally {
-      if (sizeId !== undefined) tb.binding.deleteTensor(sizeId);
+      for (const id of temps) tb.binding.deleteTensor(id);
     }
   };
   return kernel;
@@ -142,12 +143,6 @@ export const tensorflowConv2dBackpropInputKernel: KernelFunc = /* @__PURE__ */ c
   (info) => info.inShape,
 );
 
-const kernels: [ConvOp, KernelFunc][] = [
-  [Conv2D, tensorflowConv2dKernel],
-  [Conv2DBackpropFilter, tensorflowConv2dBackpropFilterKernel],
-  [Conv2DBackpropInput, tensorflowConv2dBackpropInputKernel],
-];
-
 /**
  * Kernel configs of the oneDNN convolution kernels for `tensorflow`; keeps tfjs-node's kernels
  * they replace (the cases oneDNN leaves alone go there). Call after tfjs-node is loaded.
@@ -158,8 +153,9 @@ const kernels: [ConvOp, KernelFunc][] = [
  * ```
  */
 export function tensorflowOneDnnConvConfigs(): KernelConfig[] {
-  return kernels.map(([kernelName, kernelFunc]) => {
-    keepStock(kernelName, kernelFunc);
-    return { kernelName, backendName: 'tensorflow', kernelFunc };
-  });
+  return stockBackedConfigs([
+    [Conv2D, tensorflowConv2dKernel],
+    [Conv2DBackpropFilter, tensorflowConv2dBackpropFilterKernel],
+    [Conv2DBackpropInput, tensorflowConv2dBackpropInputKernel],
+  ]);
 }

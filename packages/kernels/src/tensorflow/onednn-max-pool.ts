@@ -1,7 +1,8 @@
 import type { backend_util as BackendUtil, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backend_util, MaxPool, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { OutputMetadata, TfBackend } from './binding.js';
-import { keepStock, type OpAttr, runOneDnn, runStock } from './onednn.js';
+import type { NativeTemps } from './native-op.js';
+import { type OpAttr, oneDnnUsable, runOneDnn, runStock, stockBackedConfigs } from './onednn.js';
 
 /**
  * Input elements from which max pooling and its gradient run on oneDNN. Measured on 2 cores
@@ -24,7 +25,7 @@ interface PoolAttrs {
 
 /** The pooling geometry when a float32 pool over `x` should run on oneDNN, else `undefined`. */
 function oneDnnPool(tb: TfBackend, x: TensorInfo, attrs: unknown): BackendUtil.Conv2DInfo | undefined {
-  if (tb.isUsingGpuDevice || x.dtype !== 'float32' || x.shape.length !== 4) return undefined;
+  if (!oneDnnUsable(tb) || x.dtype !== 'float32' || x.shape.length !== 4) return undefined;
   if (x.shape.reduce((a, b) => a * b, 1) < ONEDNN_MIN_POOL_ELEMENTS) return undefined;
   const a = attrs as PoolAttrs;
   const info = backend_util.computePool2DInfo(
@@ -91,13 +92,13 @@ export const tensorflowMaxPoolGradKernel: KernelFunc = (args) => {
   const [x, g] = tb.getInputTensorIds([input, dy]) as [number, number];
   const pooled = runOneDnn(tb, 'MaxPool', poolAttrs(tb, info, true), [x], 2);
   if (!pooled) return runStock(MaxPoolGrad, args);
-  const [y, workspace] = pooled.map((m) => m.id) as [number, number];
+  const temps: NativeTemps = pooled.map((m) => m.id);
+  const [y, workspace] = temps as [number, number];
   try {
     const out = runOneDnn(tb, 'MaxPoolGrad', poolAttrs(tb, info, true), [x, y, g, workspace], 1);
     return out ? tb.createOutputTensor(out[0] as OutputMetadata) : runStock(MaxPoolGrad, args);
   } finally {
-    tb.binding.deleteTensor(y);
-    tb.binding.deleteTensor(workspace);
+    for (const id of temps) tb.binding.deleteTensor(id);
   }
 };
 
@@ -111,12 +112,8 @@ export const tensorflowMaxPoolGradKernel: KernelFunc = (args) => {
  * ```
  */
 export function tensorflowOneDnnPoolConfigs(): KernelConfig[] {
-  const kernels: [string, KernelFunc][] = [
+  return stockBackedConfigs([
     [MaxPool, tensorflowMaxPoolKernel],
     [MaxPoolGrad, tensorflowMaxPoolGradKernel],
-  ];
-  return kernels.map(([kernelName, kernelFunc]) => {
-    keepStock(kernelName, kernelFunc);
-    return { kernelName, backendName: 'tensorflow', kernelFunc };
-  });
+  ]);
 }

@@ -13,10 +13,10 @@ let oneDnnPresent: boolean | undefined;
  * handles. TensorFlow only rewrites ops to these kernels with `TF_ENABLE_ONEDNN_OPTS=1`, which
  * `node()` turns off (it halves matMul speed and gets some conv input gradients wrong); called one
  * by one, where measured faster and right, they still run. `undefined` when this TensorFlow has no
- * oneDNN kernels (a GPU or non-x86 build): the caller then runs its stock kernel.
+ * oneDNN kernels (a non-x86 build): the caller then runs its stock kernel. Callers ask
+ * {@link oneDnnUsable} first.
  */
 export function runOneDnn(tb: TfBackend, op: string, attrs: OpAttr[], ids: number[], numOutputs: number): OutputMetadata[] | undefined {
-  if (oneDnnPresent === false || tb.isUsingGpuDevice) return undefined;
   const bind = tb.binding;
   const label = { name: '_kernel', type: bind.TF_ATTR_STRING, value: 'MklNameChangeOp' };
   try {
@@ -33,26 +33,29 @@ export function runOneDnn(tb: TfBackend, op: string, attrs: OpAttr[], ids: numbe
   }
 }
 
+/** Whether a kernel may try oneDNN: on TensorFlow's CPU device, unless a call found no oneDNN kernels. */
+export function oneDnnUsable(tb: TfBackend): boolean {
+  return oneDnnPresent !== false && !tb.isUsingGpuDevice;
+}
+
 /** The kernels tfjs-node registered, kept when Tessera's oneDNN kernels replace them. */
 const stockKernels = /* @__PURE__ */ new Map<string, KernelFunc>();
 
 /**
- * Keeps the kernel registered now for `kernelName` on `tensorflow` (tfjs-node's own), unless it
- * is `ours`: {@link runStock} hands the cases the oneDNN kernels leave alone to it.
+ * `tensorflow` kernel configs of `kernels` (name, Tessera's kernel), keeping the kernel each
+ * replaces (tfjs-node's own) for {@link runStock}. Call after tfjs-node is loaded.
  */
-export function keepStock(kernelName: string, ours: KernelFunc): void {
-  const current = getKernel(kernelName, 'tensorflow') as KernelConfig | undefined;
-  if (current && current.kernelFunc !== ours) stockKernels.set(kernelName, current.kernelFunc);
+export function stockBackedConfigs(kernels: [string, KernelFunc][]): KernelConfig[] {
+  return kernels.map(([kernelName, kernelFunc]) => {
+    const current = getKernel(kernelName, 'tensorflow') as KernelConfig | undefined;
+    if (current && current.kernelFunc !== kernelFunc) stockKernels.set(kernelName, current.kernelFunc);
+    return { kernelName, backendName: 'tensorflow', kernelFunc };
+  });
 }
 
-/** Runs the stock `tensorflow` kernel kept by {@link keepStock} for `kernelName`. */
+/** Runs the stock `tensorflow` kernel kept by {@link stockBackedConfigs} for `kernelName`. */
 export function runStock(kernelName: string, args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] {
   const stock = stockKernels.get(kernelName);
   if (!stock) throw new Error(`${kernelName}: no stock tensorflow kernel was registered before Tessera's`);
   return stock(args);
-}
-
-/** A native int32 vector handle (freed by the caller). */
-export function intVector(tb: TfBackend, values: readonly number[]): number {
-  return tb.binding.createTensor([values.length], tb.binding.TF_INT32, Int32Array.from(values));
 }

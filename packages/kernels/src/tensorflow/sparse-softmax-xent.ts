@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { classIndex, SparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyGrad, sparseXentInputs } from '../softmax-xent/sparse.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
-import { floatOp, handOut, type NativeTemps } from './native-op.js';
+import { floatOp, handOut, intVector, type NativeTemps } from './native-op.js';
 
 /**
  * The labels as TensorFlow's op takes them (it refuses a label outside the classes): the input
@@ -90,8 +90,7 @@ export const tensorflowSparseXentGradKernel: KernelFunc = ({ inputs, backend }) 
     const [, backprop] = runXent(tb, logits, id, temps);
     const [dyId] = tb.getInputTensorIds([dy as TensorInfo]) as [number];
     const scale = mask === undefined ? dyId : floatOp(tb, 'Mul', [dyId, mask], temps);
-    const shape = bind.createTensor([2], bind.TF_INT32, new Int32Array([rows, 1]));
-    temps.push(shape);
+    const shape = intVector(tb, [rows, 1], temps);
     const column = floatOp(tb, 'Reshape', [scale, shape], temps, [{ name: 'Tshape', type: bind.TF_ATTR_TYPE, value: bind.TF_INT32 }]);
     return handOut(tb, floatOp(tb, 'Mul', [backprop, column], temps), [rows, classes], temps);
   } finally {
