@@ -2,6 +2,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { registerTensorflowKernels, unregisterTesseraKernels } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
+import { relativeDiff } from '../../../test-support/relative-diff.js';
 import { node } from './node.js';
 
 /** tfjs-node is installed by `npm run setup:native` (or a networked `npm install @tensorflow/tfjs-node`). */
@@ -51,15 +52,7 @@ function stock(tf: Tf, f: () => Tensor[]): Float32Array[] {
 function expectClose(got: Float32Array[], want: Float32Array[], rel: number): void {
   expect(got.length).toBe(want.length);
   got.forEach((g, i) => {
-    const w = want[i] as Float32Array;
-    expect(g.length).toBe(w.length);
-    let scale = 1;
-    let worst = 0;
-    for (let j = 0; j < g.length; j++) {
-      scale = Math.max(scale, Math.abs(w[j] as number));
-      worst = Math.max(worst, Math.abs((g[j] as number) - (w[j] as number)));
-    }
-    expect(worst / scale).toBeLessThanOrEqual(rel);
+    expect(relativeDiff(g, want[i] as Float32Array)).toBeLessThanOrEqual(rel);
   });
 }
 

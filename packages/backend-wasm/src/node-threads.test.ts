@@ -2,6 +2,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { TesseraError, useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
+import { relativeDiff } from '../../../test-support/relative-diff.js';
 import { wasm } from './wasm.js';
 
 /** Ops a training step runs, on seeded inputs large enough for XNNPACK to split them over threads. */
@@ -35,18 +36,6 @@ async function compute(): Promise<Record<string, Float32Array>> {
   tf.dispose(Object.values(outs));
   expect(tf.memory().numTensors).toBe(before);
   return values;
-}
-
-/** Largest |a - b| relative to the largest |b| of the output. */
-function relativeDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i] as number));
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-  }
-  return diff / Math.max(scale, 1e-30);
 }
 
 describe('wasm() threads in Node', () => {
