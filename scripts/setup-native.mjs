@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BINDING_PATCH, patchTfjsBinding } from './patch-tfjs-binding.mjs';
 
 const TF_VERSION = '2.21.0';
 const TFJS_NODE_VERSION = '4.22.0';
@@ -26,7 +27,12 @@ const libDir = join(pkgDir, 'deps', 'lib');
 const binding = join(pkgDir, 'lib', 'napi-v8', 'tfjs_binding.node');
 const link = join(root, 'node_modules', '@tensorflow', 'tfjs-node');
 const stampFile = join(cache, 'stamp.json');
-const stamp = JSON.stringify({ tensorflow: TF_VERSION, tfjsNode: TFJS_NODE_VERSION, platform: `${process.platform}-${process.arch}` });
+const stamp = JSON.stringify({
+  tensorflow: TF_VERSION,
+  tfjsNode: TFJS_NODE_VERSION,
+  platform: `${process.platform}-${process.arch}`,
+  binding: BINDING_PATCH,
+});
 const started = Date.now();
 
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -162,8 +168,14 @@ for (const [name, to] of [
   symlinkSync(to, join(libDir, name));
 }
 
-// 5. Compile the N-API binding against those headers and libraries (node-gyp; Node's headers from /usr/include/node when present).
-log('4/5 compiling the tfjs-node binding (node-gyp)');
+// 5. Compile the N-API binding against those headers and libraries (node-gyp; Node's headers from /usr/include/node when present),
+// with list(string) and list(type) attributes added (scripts/patch-tfjs-binding.mjs: TensorFlow's fused convolution needs them).
+log('4/5 compiling the tfjs-node binding (node-gyp), with list(string) and list(type) attributes');
+try {
+  patchTfjsBinding(join(pkgDir, 'binding', 'tfjs_backend.cc'));
+} catch (e) {
+  fail(`patching the tfjs-node binding: ${e.message}`);
+}
 const nodedir = existsSync('/usr/include/node/node_api.h') ? { npm_config_nodedir: '/usr' } : {};
 run(
   'npm',

@@ -1,8 +1,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
-import { registerTensorflowKernels, unregisterTesseraKernels } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
-import { relativeDiff } from '../../../test-support/relative-diff.js';
+import { expectClose, stock, traced } from '../../../test-support/native-trace.js';
 import { node } from './node.js';
 
 /** tfjs-node is installed by `npm run setup:native` (or a networked `npm install @tensorflow/tfjs-node`). */
@@ -10,52 +9,6 @@ const installed = await node().isAvailable();
 const NOT_INSTALLED = '@tensorflow/tfjs-node is not installed here (run `npm run setup:native`)';
 
 type Shape4 = [number, number, number, number];
-type Tf = typeof import('@tensorflow/tfjs-core');
-type Binding = { executeOp: (name: string, ...rest: unknown[]) => unknown };
-
-/** Runs `f` and returns its values and the native op names it ran (the backend's binding is wrapped meanwhile). */
-function traced(tf: Tf, f: () => Tensor[]): { values: Float32Array[]; ops: string[] } {
-  const backend = tf.backend() as unknown as { binding: Binding };
-  const original = backend.binding;
-  const ops: string[] = [];
-  // the native binding's properties are read-only: the backend gets a copy with executeOp wrapped
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const value = Reflect.get(original, key);
-    copy[key] = typeof value === 'function' ? value.bind(original) : value;
-  }
-  copy.executeOp = (name: string, ...rest: unknown[]) => {
-    ops.push(name);
-    return original.executeOp(name, ...rest);
-  };
-  backend.binding = copy as Binding;
-  try {
-    const out = tf.tidy(f);
-    const values = out.map((t) => t.dataSync() as Float32Array);
-    tf.dispose(out);
-    return { values, ops };
-  } finally {
-    backend.binding = original;
-  }
-}
-
-/** Runs `f` on tfjs-node's own kernels (Tessera's native kernels taken out, then put back). */
-function stock(tf: Tf, f: () => Tensor[]): Float32Array[] {
-  unregisterTesseraKernels();
-  try {
-    return traced(tf, f).values;
-  } finally {
-    registerTensorflowKernels();
-  }
-}
-
-function expectClose(got: Float32Array[], want: Float32Array[], rel: number): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    expect(relativeDiff(g, want[i] as Float32Array)).toBeLessThanOrEqual(rel);
-  });
-}
-
 const convCases = [
   {
     what: '1 input channel (the MNIST CNN first layer)',

@@ -21,6 +21,7 @@ describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-cor
       'Sigmoid',
       'StridedSlice',
       'Tanh',
+      'TesseraFusedConv2D',
       'TesseraLSTMBlock',
       'TesseraLSTMSequence',
       'TesseraReluGrad',

@@ -2,6 +2,7 @@ import type { GradConfig } from '@tensorflow/tfjs-core';
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 import { einsumGradConfig } from './gradients/einsum.js';
+import { fusedConv2dGradConfig } from './gradients/fused-conv2d.js';
 import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
@@ -35,7 +36,7 @@ export interface GradientFix {
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'all: TesseraSparseSoftmaxCrossEntropy', 'all: TesseraSparseSoftmaxCrossEntropyGrad', 'wasm: BatchMatMul', 'tensorflow: Relu']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'all: TesseraSparseSoftmaxCrossEntropy', 'all: TesseraSparseSoftmaxCrossEntropyGrad', 'all: TesseraFusedConv2D', 'wasm: BatchMatMul', 'tensorflow: Relu']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
@@ -51,6 +52,7 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: reluGradGradConfig },
   { config: sparseXentGradConfig },
   { config: sparseXentGradGradConfig },
+  { config: fusedConv2dGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
   { config: reluTensorflowGradConfig, backendName: 'tensorflow' },
 ];

@@ -13,8 +13,11 @@ export { conv2dBackpropFilterConfig, conv2dBackpropFilterKernel } from './cpu/co
 export { cpuGatherV2Config, cpuGatherV2Kernel } from './cpu/gather-v2.js';
 export { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig, cpuLstmSequenceGradKernel, cpuLstmSequenceKernel } from './cpu/lstm-sequence.js';
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
+export type { FusedConv2DAttrs } from './fused-conv2d.js';
+export { FusedConv2D } from './fused-conv2d.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
+export { fusedConv2dGradConfig } from './gradients/fused-conv2d.js';
 export { lstmBlockGradConfig } from './gradients/lstm-block.js';
 export { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
@@ -64,6 +67,7 @@ export {
   tensorflowConv2dKernel,
   tensorflowOneDnnConvConfigs,
 } from './tensorflow/onednn-conv.js';
+export { tensorflowFusedConv2dConfig, tensorflowFusedConv2dKernel } from './tensorflow/onednn-fused-conv.js';
 export {
   ONEDNN_MIN_POOL_ELEMENTS,
   tensorflowMaxPoolGradKernel,

@@ -61,6 +61,8 @@ export interface TfBackend {
   /** Whether TensorFlow runs on a GPU (tfjs-node-gpu with a CUDA device). */
   isUsingGpuDevice?: boolean;
   readSync(dataId: object): ArrayLike<number>;
+  /** Frees a tensor's data (its native handle once no tensor shares it). */
+  disposeData(dataId: object): boolean;
   write(values: Float32Array, shape: number[], dtype: 'float32'): object;
   getInputTensorIds(tensors: TensorInfo[]): number[];
   createOutputTensor(metadata: OutputMetadata): TensorInfo;

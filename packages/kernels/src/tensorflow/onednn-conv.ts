@@ -33,7 +33,7 @@ export const ONEDNN_MIN_INPUT_GRAD_CHANNELS = 16;
 type ConvOp = 'Conv2D' | 'Conv2DBackpropFilter' | 'Conv2DBackpropInput';
 
 /** The geometry when `op` with these inputs should run on oneDNN, else `undefined`. */
-function oneDnnGeometry(op: ConvOp, args: Parameters<KernelFunc>[0], inputs: TensorInfo[], xShape?: readonly number[]) {
+export function oneDnnGeometry(op: ConvOp, args: Parameters<KernelFunc>[0], inputs: TensorInfo[], xShape?: readonly number[]) {
   if (inputs.some((t) => t.dtype !== 'float32')) return undefined;
   const filterShape = (args.inputs.filter as TensorInfo | undefined)?.shape; // the filter gradient's is an attribute
   const info = convInfo(args.attrs, { xShape, filterShape });

@@ -1,6 +1,6 @@
-import { ValueError } from '@tessera/core';
+import { hasKernel, ValueError } from '@tessera/core';
 import type { Tensor, Tensor3D, Tensor4D, Variable } from '@tessera/tensor';
-import { add, conv1d, conv2d } from '@tessera/tensor';
+import { add, conv1d, conv2d, engine } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -18,6 +18,9 @@ import {
   requireRank,
   tuple,
 } from './common.js';
+
+/** The convolution with bias and activation in one kernel (registered by @tessera/kernels on native TensorFlow). */
+const FUSED_CONV2D = 'TesseraFusedConv2D';
 
 /**
  * Options of the convolution layers (channels last).
@@ -110,8 +113,20 @@ export abstract class Conv extends Layer {
     checkSpatialSize(shape as Shape, need, this.name, `kernelSize ${this.kernelSize.join(' x ')}, padding "${this.padding}"`);
   }
 
+  /**
+   * `activation(conv(x, kernel) + bias)` in one kernel where the backend has one for this layer,
+   * else `undefined`.
+   */
+  protected fused(_x: Tensor, _kernel: Tensor, _bias: Tensor): Tensor | undefined {
+    return undefined;
+  }
+
   protected forward(x: Tensor): Tensor {
     if (x.dtype !== 'float32') throw new ValueError(`${this.name} input dtype`, 'float32', x.dtype);
+    if (this.bias) {
+      const fused = this.fused(x, this.use(this.kernel), this.use(this.bias));
+      if (fused) return fused;
+    }
     let y = this.convolve(x, this.use(this.kernel));
     if (this.bias) y = add(y, this.use(this.bias));
     return getActivation(this.opts.activation)(y);
@@ -179,6 +194,14 @@ export class Conv2D extends Conv {
   }
   protected convolve(x: Tensor, k: Tensor): Tensor {
     return conv2d(x as Tensor4D, k as Tensor4D, this.strides as [number, number], this.padding, 'NHWC', this.dilation as [number, number]);
+  }
+  /** The backend's fused convolution (native TensorFlow: oneDNN's) for an undilated layer with no activation or ReLU. */
+  protected fused(x: Tensor, filter: Tensor, bias: Tensor): Tensor | undefined {
+    const activation = this.opts.activation ?? 'linear';
+    if ((activation !== 'relu' && activation !== 'linear') || this.dilation.some((d) => d !== 1) || !hasKernel(FUSED_CONV2D))
+      return undefined;
+    const attrs = { strides: this.strides, pad: this.padding, activation };
+    return engine().runKernel(FUSED_CONV2D, { x, filter, bias } as never, attrs as never) as Tensor;
   }
 }
 

@@ -1,0 +1,74 @@
+import type { KernelFunc, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@tessera/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { FusedConv2D, type FusedConv2DAttrs } from './fused-conv2d.js';
+import { registerGradientFixes } from './gradients.js';
+import { registerWasmKernels } from './register.js';
+
+// The gradient of the fused convolution on backends without its native kernel: a test-only kernel
+// computes the forward pass from separate ops; the gradient (registered on every backend) must
+// give the separate ops' gradients, through tfjs' product with a step where there is no ReluGrad.
+
+const composite: KernelFunc = ({ inputs, attrs }) => {
+  const { x, filter, bias } = inputs as unknown as { x: Tensor4D; filter: Tensor4D; bias: Tensor };
+  const { strides, pad, activation } = attrs as unknown as FusedConv2DAttrs;
+  return tf.tidy(() => {
+    const y = tf.add(tf.conv2d(x, filter, strides, pad), bias);
+    return activation === 'relu' ? tf.relu(y) : y;
+  });
+};
+
+const cases: { what: string; attrs: FusedConv2DAttrs }[] = [
+  { what: "relu, 'valid'", attrs: { strides: [1, 1], pad: 'valid', activation: 'relu' } },
+  { what: "linear, stride 2, 'same'", attrs: { strides: [2, 2], pad: 'same', activation: 'linear' } },
+];
+
+describe.each([
+  ['cpu', testCpu],
+  ['wasm', testWasm],
+] as const)('the TesseraFusedConv2D gradient on %s', (name, plugin) => {
+  beforeAll(async () => {
+    await useBackend(plugin);
+    registerGradientFixes();
+    if (name === 'wasm') registerWasmKernels(); // stock wasm has no Conv2DBackpropFilter
+    tf.registerKernel({ kernelName: FusedConv2D, backendName: name, kernelFunc: composite });
+  });
+  afterAll(() => {
+    tf.unregisterKernel(FusedConv2D, name);
+  });
+
+  it.for(cases)('$what: x, filter and bias gradients equal those of conv2d + add + activation; no leak', async (c) => {
+    await useBackend(plugin);
+    const x = tf.randomNormal([3, 9, 9, 4], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([3, 3, 4, 5], 0, 0.5, 'float32', 2);
+    const b = tf.randomNormal([5], 0, 0.5, 'float32', 3);
+    const fused = (a: Tensor, f: Tensor, bb: Tensor) =>
+      tf.engine().runKernel(FusedConv2D, { x: a, filter: f, bias: bb } as never, c.attrs as never) as Tensor;
+    const separate = (a: Tensor, f: Tensor, bb: Tensor) =>
+      composite({ inputs: { x: a, filter: f, bias: bb }, attrs: c.attrs } as never) as Tensor;
+    const before = tf.memory().numTensors;
+    const loss = (op: typeof fused) => (a: Tensor, f: Tensor, bb: Tensor) => {
+      const y = op(a, f, bb);
+      return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 4)));
+    };
+    const got = tf.tidy(() =>
+      tf
+        .grads(loss(fused))([x, w, b])
+        .map((g) => Array.from(g.dataSync())),
+    );
+    const want = tf.tidy(() =>
+      tf
+        .grads(loss(separate))([x, w, b])
+        .map((g) => Array.from(g.dataSync())),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    got.forEach((g, i) => {
+      g.forEach((v, j) => {
+        expect(Math.abs(v - (want[i]?.[j] as number))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i]?.[j] as number)));
+      });
+    });
+    tf.dispose([x, w, b]);
+  });
+});

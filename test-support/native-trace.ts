@@ -1,0 +1,54 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { registerTensorflowKernels, unregisterTesseraKernels } from '@tessera/kernels';
+import { expect } from 'vitest';
+import { relativeDiff } from './relative-diff.js';
+
+// Helpers for tests on the native `tensorflow` backend (tfjs-node): which TensorFlow ops a piece of
+// code ran, and what tfjs-node's own kernels give for it.
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+type Binding = { executeOp: (name: string, ...rest: unknown[]) => unknown };
+
+/** Runs `f` and returns its values and the native op names it ran (the backend's binding is wrapped meanwhile). */
+export function traced(tf: Tf, f: () => Tensor[]): { values: Float32Array[]; ops: string[] } {
+  const backend = tf.backend() as unknown as { binding: Binding };
+  const original = backend.binding;
+  const ops: string[] = [];
+  // the native binding's properties are read-only: the backend gets a copy with executeOp wrapped
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(original)) {
+    const value = Reflect.get(original, key);
+    copy[key] = typeof value === 'function' ? value.bind(original) : value;
+  }
+  copy.executeOp = (name: string, ...rest: unknown[]) => {
+    ops.push(name);
+    return original.executeOp(name, ...rest);
+  };
+  backend.binding = copy as Binding;
+  try {
+    const out = tf.tidy(f);
+    const values = out.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(out);
+    return { values, ops };
+  } finally {
+    backend.binding = original;
+  }
+}
+
+/** Runs `f` on tfjs-node's own kernels (Tessera's native kernels taken out, then put back). */
+export function stock(tf: Tf, f: () => Tensor[]): Float32Array[] {
+  unregisterTesseraKernels();
+  try {
+    return traced(tf, f).values;
+  } finally {
+    registerTensorflowKernels();
+  }
+}
+
+/** Expects `got` and `want` to hold as many arrays, each within relative difference `rel` of the other. */
+export function expectClose(got: Float32Array[], want: Float32Array[], rel: number): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => {
+    expect(relativeDiff(g, want[i] as Float32Array)).toBeLessThanOrEqual(rel);
+  });
+}
