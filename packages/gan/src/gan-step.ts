@@ -11,10 +11,10 @@ import type {
   TensorTree,
   TrainStep,
 } from '@tessera/core';
-import { disposeStale, disposeTree, rngKey, TesseraError, ValueError } from '@tessera/core';
+import { disposeStale, disposeTree, rngKey, ValueError } from '@tessera/core';
 import type { Scalar, Tensor } from '@tessera/tensor';
 import { add, applyGradients, mul, randomNormal, randomUniform, scalar, tensor1d, tidy, valueAndGrad } from '@tessera/tensor';
-import { ensureBuilt, moduleWeights, restoreModuleWeights } from '@tessera/train';
+import { ensureBuilt, moduleWeights, restoreModuleWeights, trainableParameters } from '@tessera/train';
 import { emaInit, emaUpdate } from './ema.js';
 import { gradientPenalty } from './gradient-penalty.js';
 import { type GanLoss, type GanLossName, ganLoss } from './losses.js';
@@ -131,13 +131,6 @@ function checkOptimizer(o: GradientTransform, what: string): void {
     throw new ValueError(what, 'a GradientTransform { init, update }', o);
 }
 
-function trainable(m: Module, role: string): NamedTensors {
-  const out: NamedTensors = {};
-  for (const [name, v] of Object.entries(m.parameters())) if (v.trainable) out[name] = v;
-  if (Object.keys(out).length === 0) throw new TesseraError('VALUE', `gan ${role} "${m.name}" has no trainable parameters`);
-  return out;
-}
-
 /**
  * A GAN training step (Keras' `train_step` for GANs, TF-GAN's `gan_train`): each `fit` step
  * updates the discriminator on one real batch and as many generated samples; every `nCritic`-th
@@ -221,7 +214,7 @@ export function gan(options: GanOptions): GanStep {
         ensureBuilt(G, gInput(z, labels));
         ensureBuilt(D, dInput(x, labels));
       });
-      const ema = emaDecay !== undefined ? emaInit(trainable(G, 'generator')) : {};
+      const ema = emaDecay !== undefined ? emaInit(trainableParameters(G, 'gan generator')) : {};
       current = {
         generator: options.generatorOptimizer.init(G.parameters()),
         discriminator: options.discriminatorOptimizer.init(D.parameters()),
@@ -245,7 +238,7 @@ export function gan(options: GanOptions): GanStep {
       // discriminator update on real vs generated (the generator is not differentiated here)
       const fakeLabels = numClasses ? randomLabels(n, kLabels.seed()) : undefined;
       const fake = tidy(() => G.call(gInput(latent(n, kz.seed()), fakeLabels), { training: true, rng: kG }) as Tensor);
-      const dParams = trainable(D, 'discriminator');
+      const dParams = trainableParameters(D, 'gan discriminator');
       const {
         value: dLoss,
         grads: dGrads,
@@ -286,7 +279,7 @@ export function gan(options: GanOptions): GanStep {
       }
       logs.d_loss = dLoss;
       if (next.criticSteps % nCritic === 0) {
-        const gParams = trainable(G, 'generator');
+        const gParams = trainableParameters(G, 'gan generator');
         const gLabels = numClasses ? randomLabels(n, kGLabels.seed()) : undefined;
         const { value: gLoss, grads: gGrads } = valueAndGrad((): Scalar => {
           const f = G.call(gInput(latent(n, kGz.seed()), gLabels), { training: true, rng: kG.fold(1) }) as Tensor;

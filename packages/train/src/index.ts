@@ -25,7 +25,7 @@ export { meanAbsoluteError, meanSquaredError } from './metrics/regression.js';
 export { StreamingMetric } from './metrics/streaming.js';
 export { topKAccuracy } from './metrics/top-k.js';
 export { predict } from './predict.js';
-export { ensureBuilt, moduleWeights, restoreModuleWeights } from './steps/module-weights.js';
+export { ensureBuilt, moduleWeights, restoreModuleWeights, trainableParameters } from './steps/module-weights.js';
 export type { LossSpec, MetricSpec } from './steps/outputs.js';
 export type { SupervisedOptions, SupervisedState } from './steps/supervised.js';
 export { supervised } from './steps/supervised.js';

@@ -1,5 +1,5 @@
 import type { Module, NamedTensors, NamedVariables, TensorTree } from '@tessera/core';
-import { ShapeError, ValueError } from '@tessera/core';
+import { ShapeError, TesseraError, ValueError } from '@tessera/core';
 import { tidy } from '@tessera/tensor';
 
 function isUnbuilt(m: Module): boolean {
@@ -18,6 +18,24 @@ function isUnbuilt(m: Module): boolean {
  */
 export function ensureBuilt(model: Module, x: TensorTree): void {
   if (isUnbuilt(model)) tidy(() => void model.call(x, { training: false }));
+}
+
+/**
+ * The trainable parameters of a module, by path (what a step differentiates and updates): those
+ * of `parameters()` whose `trainable` is true. Throws, naming the module as `label "<name>"`, when
+ * there are none.
+ *
+ * @example
+ * ```ts
+ * const params = trainableParameters(discriminator, 'gan discriminator');
+ * const { value, grads } = valueAndGrad(loss)(params);
+ * ```
+ */
+export function trainableParameters(m: Module, label: string): NamedTensors {
+  const out: NamedTensors = {};
+  for (const [name, v] of Object.entries(m.parameters())) if (v.trainable) out[name] = v;
+  if (Object.keys(out).length === 0) throw new TesseraError('VALUE', `${label} "${m.name}" has no trainable parameters`);
+  return out;
 }
 
 function allVariables(modules: Record<string, Module>): NamedVariables {

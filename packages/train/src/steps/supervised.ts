@@ -2,7 +2,6 @@ import type {
   Batch,
   GradientTransform,
   Module,
-  NamedTensors,
   StateTree,
   StepContext,
   StepLogs,
@@ -15,7 +14,7 @@ import { disposeStale, disposeTree, TesseraError, ValueError } from '@tessera/co
 import type { Scalar, Tensor } from '@tessera/tensor';
 import { add, applyGradients, tidy, valueAndGrad } from '@tessera/tensor';
 import { firstNonFinite, leaves, nonFiniteCause } from './finite.js';
-import { ensureBuilt, moduleWeights, restoreModuleWeights } from './module-weights.js';
+import { ensureBuilt, moduleWeights, restoreModuleWeights, trainableParameters } from './module-weights.js';
 import { headLosses, type LossSpec, type MetricSpec, outputHeads, pick } from './outputs.js';
 
 /**
@@ -90,13 +89,6 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     }
   };
 
-  const trainable = (): NamedTensors => {
-    const params: NamedTensors = {};
-    for (const [name, v] of Object.entries(model.parameters())) if (v.trainable) params[name] = v;
-    if (Object.keys(params).length === 0) throw new TesseraError('VALUE', `model "${model.name}" has no trainable parameters`);
-    return params;
-  };
-
   const step: TrainStep<SupervisedState> = {
     name: `supervised(${model.name})`,
     optimizer,
@@ -109,7 +101,7 @@ export function supervised(model: Module, options: SupervisedOptions): TrainStep
     },
     step(state, batch, ctx: StepContext): StepOutput<SupervisedState> {
       checkBatch(batch, ctx.step);
-      const params = trainable();
+      const params = trainableParameters(model, 'model');
       // gradients of the trainable parameters by path; intermediates are freed inside
       const { value, grads, aux } = valueAndGrad(
         (): [Scalar, { pred: TensorTree; parts: Record<string, Tensor> }] => {
