@@ -1,5 +1,6 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
+import { keptMaxPoolWorkspaces } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
 import { expectClose, stock, traced } from '../../../test-support/native-trace.js';
 import { node } from './node.js';
@@ -97,9 +98,46 @@ describe("node(): convolutions and max pooling on TensorFlow's oneDNN kernels", 
     const ours = traced(tf, f);
     expect(tf.memory().numTensors).toBe(before);
     expect(ours.ops.includes('_MklNativeMaxPoolGrad')).toBe(c.onednn);
-    expect(ours.ops.includes('_MklNativeMaxPool')).toBe(c.onednn);
+    // two pools outside the gradient, one recorded; the gradient reads the recorded one's workspace
+    expect(ours.ops.filter((op) => op === '_MklNativeMaxPool')).toHaveLength(c.onednn ? 3 : 0);
+    expect(keptMaxPoolWorkspaces()).toBe(0); // freed with the pooled outputs
     expectClose(ours.values, stock(tf, f), 1e-6);
     tf.dispose(x);
+  });
+
+  it("the gradient reads the forward pass's workspace only for the input and pooling it came from; workspaces are freed with the output, none kept outside a tape", async (ctx) => {
+    if (!installed) ctx.skip(NOT_INSTALLED);
+    await useBackend(node());
+    const tf = await import('@tensorflow/tfjs-core');
+    const x1 = tf.tidy(() => tf.relu(tf.round(tf.randomNormal([16, 24, 24, 32], 0, 2, 'float32', 8))));
+    const x2 = tf.tidy(() => tf.relu(tf.round(tf.randomNormal([16, 24, 24, 32], 0, 2, 'float32', 9))));
+    const pool = (a: Tensor) => tf.maxPool(a as Tensor4D, 2, 2, 'valid');
+    const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+    const gradOf = (input: Tensor, output: Tensor, dy: Tensor) =>
+      tf.engine().runKernel('MaxPoolGrad', { dy, input, output } as never, attrs as never) as Tensor;
+    const before = tf.memory().numTensors;
+    const y = pool(x1); // outside a tape: no workspace kept
+    expect(keptMaxPoolWorkspaces()).toBe(0);
+    y.dispose();
+    const f = (): Tensor[] => {
+      let mismatched: Tensor | undefined;
+      const g = tf.grad((a: Tensor) => {
+        const y1 = pool(a); // recorded: its workspace is kept
+        expect(keptMaxPoolWorkspaces()).toBe(1);
+        // the same output with another input: the workspace does not belong to it
+        mismatched = tf.keep(gradOf(x2, y1, tf.onesLike(y1)));
+        return tf.sum(y1);
+      })(x1);
+      return [g, mismatched as Tensor];
+    };
+    const ours = traced(tf, f);
+    expect(keptMaxPoolWorkspaces()).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    // the mismatched call pooled x2 again; the real gradient did not pool x1 again
+    expect(ours.ops.filter((op) => op === '_MklNativeMaxPool')).toHaveLength(2);
+    const want = stock(tf, () => [tf.grad((a: Tensor) => tf.sum(pool(a)))(x1), gradOf(x2, pool(x2), tf.onesLike(pool(x2)))]);
+    expectClose(ours.values, want, 1e-6);
+    tf.dispose([x1, x2]);
   });
 
   it('a dilated convolution stays on the stock kernel', async (ctx) => {

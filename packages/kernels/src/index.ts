@@ -59,6 +59,7 @@ export {
   tensorflowLstmBlockGradKernel,
   tensorflowLstmBlockKernel,
 } from './tensorflow/lstm-block.js';
+export { keptMaxPoolWorkspaces } from './tensorflow/max-pool-workspace.js';
 export {
   ONEDNN_MIN_CONV_MACS,
   ONEDNN_MIN_INPUT_GRAD_CHANNELS,

@@ -62,7 +62,7 @@ export interface TfBackend {
   isUsingGpuDevice?: boolean;
   readSync(dataId: object): ArrayLike<number>;
   /** Frees a tensor's data (its native handle once no tensor shares it). */
-  disposeData(dataId: object): boolean;
+  disposeData(dataId: object, force?: boolean): boolean;
   write(values: Float32Array, shape: number[], dtype: 'float32'): object;
   getInputTensorIds(tensors: TensorInfo[]): number[];
   createOutputTensor(metadata: OutputMetadata): TensorInfo;

@@ -1,6 +1,7 @@
 import type { backend_util as BackendUtil, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backend_util, MaxPool, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { OutputMetadata, TfBackend } from './binding.js';
+import { keepWorkspace, keptWorkspace } from './max-pool-workspace.js';
 import type { NativeTemps } from './native-op.js';
 import { type OpAttr, oneDnnUsable, runOneDnn, runStock, stockBackedConfigs } from './onednn.js';
 
@@ -54,7 +55,8 @@ function poolAttrs(tb: TfBackend, info: BackendUtil.Conv2DInfo, workspace: boole
 /**
  * `MaxPool` on the native `tensorflow` backend: TensorFlow's oneDNN kernel for `valid`/`same`
  * float32 pools over at least {@link ONEDNN_MIN_POOL_ELEMENTS} inputs (at [64, 26, 26, 32] 0.4
- * against Eigen's 1.3 ms), tfjs-node's kernel for the rest.
+ * against Eigen's 1.3 ms), tfjs-node's kernel for the rest. While a gradient tape records, it keeps
+ * oneDNN's workspace with the output (freed with the output's data) for the gradient.
  *
  * @example
  * ```ts
@@ -68,15 +70,24 @@ export const tensorflowMaxPoolKernel: KernelFunc = (args) => {
   const info = oneDnnPool(tb, x, args.attrs);
   const out = info && runOneDnn(tb, 'MaxPool', poolAttrs(tb, info, false), tb.getInputTensorIds([x]) as number[], 2);
   if (!out) return runStock(MaxPool, args);
-  tb.binding.deleteTensor((out[1] as OutputMetadata).id); // the unused workspace
-  return tb.createOutputTensor(out[0] as OutputMetadata);
+  const y = tb.createOutputTensor(out[0] as OutputMetadata);
+  // the gradient reads the workspace instead of pooling again (kept only while a tape records)
+  keepWorkspace(tb, y.dataId, x.dataId, poolingKey(info), (out[1] as OutputMetadata).id);
+  return y;
 };
+
+/** The pooling geometry a kept workspace belongs to. */
+function poolingKey(info: BackendUtil.Conv2DInfo): string {
+  return [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.type].join(',');
+}
 
 /**
  * `MaxPoolGrad` on the native `tensorflow` backend, on the cases {@link tensorflowMaxPoolKernel}
- * takes: oneDNN's pool again with its workspace (where each window's maximum was), then oneDNN's
- * gradient from that workspace. 3–4× Eigen's `MaxPoolGrad` (at [64, 26, 26, 32] 1.3 against
- * 5.5 ms), with the same values: each window's gradient goes to its first maximum, as TensorFlow's.
+ * takes: oneDNN's gradient from the workspace of the forward pass (where each window's maximum
+ * was; {@link tensorflowMaxPoolKernel} keeps it with its output while a gradient tape records),
+ * or, without one, from oneDNN's pool run again. 3–4× Eigen's `MaxPoolGrad` with the pool run
+ * again (at [64, 26, 26, 32] 1.3 against 5.5 ms), with the same values: each window's gradient
+ * goes to its first maximum, as TensorFlow's.
  *
  * @example
  * ```ts
@@ -86,10 +97,16 @@ export const tensorflowMaxPoolKernel: KernelFunc = (args) => {
  */
 export const tensorflowMaxPoolGradKernel: KernelFunc = (args) => {
   const tb = args.backend as unknown as TfBackend;
-  const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+  const { dy, input, output } = args.inputs as { dy: TensorInfo; input: TensorInfo; output?: TensorInfo };
   const info = dy.dtype === 'float32' ? oneDnnPool(tb, input, args.attrs) : undefined;
   if (!info) return runStock(MaxPoolGrad, args);
   const [x, g] = tb.getInputTensorIds([input, dy]) as [number, number];
+  const kept = output && keptWorkspace(output.dataId, input.dataId, poolingKey(info));
+  if (kept !== undefined) {
+    const [y] = tb.getInputTensorIds([output as TensorInfo]) as [number];
+    const out = runOneDnn(tb, 'MaxPoolGrad', poolAttrs(tb, info, true), [x, y, g, kept], 1);
+    if (out) return tb.createOutputTensor(out[0] as OutputMetadata);
+  }
   const pooled = runOneDnn(tb, 'MaxPool', poolAttrs(tb, info, true), [x], 2);
   if (!pooled) return runStock(MaxPoolGrad, args);
   const temps: NativeTemps = pooled.map((m) => m.id);
