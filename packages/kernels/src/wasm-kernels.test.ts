@@ -48,6 +48,7 @@ describe('Tessera wasm kernels', () => {
     ['more channels, same', [2, 6, 6, 8], [3, 3, 8, 3], 1, 'same'],
     ['more channels, valid, stride 2', [2, 7, 7, 8], [3, 3, 8, 2], 2, 'valid'],
     ['1 channel, valid (a first layer)', [3, 8, 8, 1], [3, 3, 1, 4], 1, 'valid'],
+    ['1 channel, same, stride 2, odd size', [2, 9, 7, 1], [3, 2, 1, 3], 2, 'same'],
     [
       'explicit padding',
       [1, 5, 5, 1],
@@ -69,6 +70,22 @@ describe('Tessera wasm kernels', () => {
       )([x, w]);
       return dw as Tensor;
     });
+  });
+
+  it.each([
+    [1, 'BatchMatMul'],
+    [2, 'Conv2D'],
+  ] as const)('Conv2DBackpropFilter with %i input channels runs as one %s', async (channels, kernel) => {
+    await useBackend(testWasm);
+    const x = t4([2, 9, 9, channels], 5);
+    const dy = t4([2, 7, 7, 3], 6);
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, channels, 3] };
+    const { kernelNames, result } = await tf.profile(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy } as never, attrs as never) as Tensor,
+    );
+    expect(kernelNames).toContain(kernel);
+    expect(kernelNames).not.toContain(kernel === 'Conv2D' ? 'BatchMatMul' : 'Conv2D');
+    tf.dispose([x, dy, result as Tensor]);
   });
 
   it('Conv2DBackpropFilter matches finite differences', async () => {
