@@ -48,7 +48,7 @@ function singleChannelFilterGrad(x: Tensor, dy: Tensor, info: backend_util.Conv2
  * XNNPACK path: dW[p, q, i, o] = Σ x[b, p + s·r, q + s·c, i] · dy[b, r, c, o] is a convolution of x
  * with channels and batch swapped (`[ci, h, w, b]`) by dy as the filter (`[oh, ow, b, co]`),
  * dilated by the strides. 1.3–6× faster than the im2col + matMul kernel `cpu()` uses. With one
- * input channel, im2col on the wasm heap and one matMul instead (1.8–2.6× the swapped convolution
+ * input channel, im2col on the wasm heap and one matMul instead (1.8–2.7× the swapped convolution
  * there). NHWC only.
  *
  * @example

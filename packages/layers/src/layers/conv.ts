@@ -123,12 +123,12 @@ export abstract class Conv extends Layer {
 
   protected forward(x: Tensor): Tensor {
     if (x.dtype !== 'float32') throw new ValueError(`${this.name} input dtype`, 'float32', x.dtype);
-    if (this.bias) {
-      const fused = this.fused(x, this.use(this.kernel), this.use(this.bias));
-      if (fused) return fused;
-    }
-    let y = this.convolve(x, this.use(this.kernel));
-    if (this.bias) y = add(y, this.use(this.bias));
+    const kernel = this.use(this.kernel);
+    const bias = this.bias && this.use(this.bias);
+    const fused = bias && this.fused(x, kernel, bias);
+    if (fused) return fused;
+    let y = this.convolve(x, kernel);
+    if (bias) y = add(y, bias);
     return getActivation(this.opts.activation)(y);
   }
 
