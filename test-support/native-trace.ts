@@ -52,3 +52,30 @@ export function expectClose(got: Float32Array[], want: Float32Array[], rel: numb
     expect(relativeDiff(g, want[i] as Float32Array)).toBeLessThanOrEqual(rel);
   });
 }
+
+/** A copy of the backend's binding that refuses list attributes, as tfjs-node's own build does. */
+export function withoutListAttributes<T>(tf: Tf, f: () => T): { result: T; refused: number } {
+  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
+  const original = backend.binding;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(original)) {
+    const value = Reflect.get(original, key);
+    copy[key] = typeof value === 'function' ? value.bind(original) : value;
+  }
+  let refused = 0;
+  const execute = copy.executeOp as (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => unknown;
+  copy.executeOp = (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => {
+    const list = attrs.find((a) => Array.isArray(a.value) && (a.type === original.TF_ATTR_STRING || a.type === original.TF_ATTR_TYPE));
+    if (list) {
+      refused++;
+      throw new Error(`Invalid napi_status: A ${list.type === original.TF_ATTR_STRING ? 'string' : 'number'} was expected`);
+    }
+    return execute(name, attrs, ...rest);
+  };
+  backend.binding = copy;
+  try {
+    return { result: f(), refused };
+  } finally {
+    backend.binding = original;
+  }
+}

@@ -2,7 +2,7 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { FusedConv2D, type FusedConv2DAttrs } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
-import { expectClose, stock, traced } from '../../../test-support/native-trace.js';
+import { expectClose, stock, traced, withoutListAttributes } from '../../../test-support/native-trace.js';
 import { node } from './node.js';
 
 /** tfjs-node is installed by `npm run setup:native` (or a networked `npm install @tensorflow/tfjs-node`). */
@@ -48,33 +48,6 @@ function withGrads(tf: Tf, op: (x: Tensor, w: Tensor, b: Tensor) => Tensor, x: T
   const r = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
   const grads = tf.grads((a: Tensor, f: Tensor, c: Tensor) => tf.sum(tf.mul(op(a, f, c), r)))([x, w, b]);
   return [y, ...grads];
-}
-
-/** A copy of the backend's binding that refuses list attributes, as tfjs-node's own build does. */
-function withoutListAttributes<T>(tf: Tf, f: () => T): { result: T; refused: number } {
-  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
-  const original = backend.binding;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const value = Reflect.get(original, key);
-    copy[key] = typeof value === 'function' ? value.bind(original) : value;
-  }
-  let refused = 0;
-  const execute = copy.executeOp as (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => unknown;
-  copy.executeOp = (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => {
-    const list = attrs.find((a) => Array.isArray(a.value) && (a.type === original.TF_ATTR_STRING || a.type === original.TF_ATTR_TYPE));
-    if (list) {
-      refused++;
-      throw new Error(`Invalid napi_status: A ${list.type === original.TF_ATTR_STRING ? 'string' : 'number'} was expected`);
-    }
-    return execute(name, attrs, ...rest);
-  };
-  backend.binding = copy;
-  try {
-    return { result: f(), refused };
-  } finally {
-    backend.binding = original;
-  }
 }
 
 describe("node(): convolution, bias and ReLU in one kernel (oneDNN's fused convolution)", () => {

@@ -22,6 +22,7 @@ describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-cor
       'StridedSlice',
       'Tanh',
       'TesseraFusedConv2D',
+      'TesseraFusedMatMul',
       'TesseraLSTMBlock',
       'TesseraLSTMSequence',
       'TesseraReluGrad',

@@ -3,6 +3,7 @@ import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 import { einsumGradConfig } from './gradients/einsum.js';
 import { fusedConv2dGradConfig } from './gradients/fused-conv2d.js';
+import { fusedMatMulGradConfig } from './gradients/fused-matmul.js';
 import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
@@ -29,14 +30,14 @@ export interface GradientFix {
  * Every gradient Tessera adds to or replaces in tfjs-core, in one list: for every backend, Einsum
  * and StridedSlice (tfjs-core has none), second-order-safe LeakyRelu, Elu and Maximum (tfjs-core's
  * are built from comparisons, so grad of grad fails, e.g. in WGAN-GP), Tanh and Sigmoid, and Tessera's fused LSTM
- * recurrence and whole-layer LSTM, the sparse softmax cross-entropy kernel and its gradient kernel; for wasm only, a BatchMatMul
+ * recurrence and whole-layer LSTM, the sparse softmax cross-entropy kernel and its gradient kernel, and the fused convolution and matrix product with bias and activation (`TesseraFusedConv2D`, `TesseraFusedMatMul`); for wasm only, a BatchMatMul
  * gradient without transposed products (wasm's transposed matMul paths are 20–45× slower); for
  * native TensorFlow only, a Relu gradient of one `ReluGrad` op (tfjs-core's takes six eager ops).
  *
  * @example
  * ```ts
  * gradientFixes.map((f) => `${f.backendName ?? 'all'}: ${f.config.kernelName}`);
- * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'all: TesseraSparseSoftmaxCrossEntropy', 'all: TesseraSparseSoftmaxCrossEntropyGrad', 'all: TesseraFusedConv2D', 'wasm: BatchMatMul', 'tensorflow: Relu']
+ * // ['all: Einsum', 'all: StridedSlice', 'all: LeakyRelu', 'all: Elu', 'all: Maximum', 'all: Tanh', 'all: Sigmoid', 'all: TesseraLSTMSequence', 'all: TesseraLSTMBlock', 'all: TesseraReluGrad', 'all: TesseraSparseSoftmaxCrossEntropy', 'all: TesseraSparseSoftmaxCrossEntropyGrad', 'all: TesseraFusedConv2D', 'all: TesseraFusedMatMul', 'wasm: BatchMatMul', 'tensorflow: Relu']
  * ```
  */
 export const gradientFixes: readonly GradientFix[] = [
@@ -53,6 +54,7 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: sparseXentGradConfig },
   { config: sparseXentGradGradConfig },
   { config: fusedConv2dGradConfig },
+  { config: fusedMatMulGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
   { config: reluTensorflowGradConfig, backendName: 'tensorflow' },
 ];

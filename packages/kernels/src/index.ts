@@ -15,11 +15,15 @@ export { cpuLstmSequenceConfig, cpuLstmSequenceGradConfig, cpuLstmSequenceGradKe
 export { unsortedSegmentSumConfig, unsortedSegmentSumKernel } from './cpu/unsorted-segment-sum.js';
 export type { FusedConv2DAttrs } from './fused-conv2d.js';
 export { FusedConv2D } from './fused-conv2d.js';
+export type { FusedMatMulAttrs } from './fused-matmul.js';
+export { FusedMatMul } from './fused-matmul.js';
 export { batchMatMulGradConfig } from './gradients/batch-mat-mul.js';
 export { einsumGradConfig } from './gradients/einsum.js';
 export { fusedConv2dGradConfig } from './gradients/fused-conv2d.js';
+export { fusedMatMulGradConfig } from './gradients/fused-matmul.js';
 export { lstmBlockGradConfig } from './gradients/lstm-block.js';
 export { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
+export { reluGradOfOutput } from './gradients/relu-of-output.js';
 export { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 export { sparseXentGradConfig, sparseXentGradGradConfig } from './gradients/sparse-softmax-xent.js';
 export { stridedSliceGradConfig } from './gradients/strided-slice.js';
@@ -53,6 +57,7 @@ export {
 } from './softmax-xent/sparse.js';
 export { tensorflowAdamUpdateConfig, tensorflowAdamUpdateKernel } from './tensorflow/adam-update.js';
 export type { OutputMetadata, TfBackend, TfBinding } from './tensorflow/binding.js';
+export { tensorflowFusedMatMulConfig, tensorflowFusedMatMulKernel } from './tensorflow/fused-matmul.js';
 export {
   tensorflowLstmBlockConfig,
   tensorflowLstmBlockGradConfig,

@@ -10,6 +10,7 @@ import { gradientFixes } from './gradients.js';
 import { tensorflowKernelConfigs, wasmIntPredicateConfigs } from './int-inputs.js';
 import { sparseXentConfigs } from './softmax-xent/sparse.js';
 import { tensorflowAdamUpdateConfig } from './tensorflow/adam-update.js';
+import { tensorflowFusedMatMulConfig } from './tensorflow/fused-matmul.js';
 import { tensorflowLstmBlockConfig, tensorflowLstmBlockGradConfig } from './tensorflow/lstm-block.js';
 import { tensorflowOneDnnConvConfigs } from './tensorflow/onednn-conv.js';
 import { tensorflowFusedConv2dConfig } from './tensorflow/onednn-fused-conv.js';
@@ -148,7 +149,7 @@ export function registerCpuKernels(): void {
  * Registers Tessera's fixes for the native `tensorflow` backend (tfjs-node): int32 `Round`,
  * `IsNan`, `IsFinite` and `IsInf` (see {@link tensorflowKernelConfigs}), and the whole-layer LSTM
  * (`TesseraLSTMBlock` and its gradient kernel, TensorFlow's `BlockLSTMV2`) and the Adam update
- * (`TesseraAdamUpdate`) and the sparse softmax cross-entropy (`TesseraSparseSoftmaxCrossEntropy`, TensorFlow's `SparseSoftmaxCrossEntropyWithLogits`) run on the native binding, a Relu gradient of one `ReluGrad` op, and `Conv2D`, its two gradients, `MaxPool` and `MaxPoolGrad` on TensorFlow's oneDNN kernels where measured faster (see {@link tensorflowOneDnnConvConfigs}), and the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, oneDNN's fused convolution). Idempotent; call it
+ * (`TesseraAdamUpdate`) and the sparse softmax cross-entropy (`TesseraSparseSoftmaxCrossEntropy`, TensorFlow's `SparseSoftmaxCrossEntropyWithLogits`) run on the native binding, a Relu gradient of one `ReluGrad` op, and `Conv2D`, its two gradients, `MaxPool` and `MaxPoolGrad` on TensorFlow's oneDNN kernels where measured faster (see {@link tensorflowOneDnnConvConfigs}), the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, oneDNN's fused convolution) and the matrix product with bias and ReLU in one kernel (`TesseraFusedMatMul`, TensorFlow's `_FusedMatMul`). Idempotent; call it
  * after tfjs-node is loaded (`node()` and `nodeGpu()` do).
  *
  * @example
@@ -167,6 +168,7 @@ export function registerTensorflowKernels(): void {
     ...tensorflowOneDnnConvConfigs(),
     ...tensorflowOneDnnPoolConfigs(),
     tensorflowFusedConv2dConfig,
+    tensorflowFusedMatMulConfig,
   ];
   for (const config of [...tensorflowKernelConfigs(), ...natives]) install(config);
   installGradients('tensorflow');

@@ -1,13 +1,7 @@
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { Conv2DBackpropFilter, Conv2DBackpropInput, cast, engine, getBackend, getKernel, mul, step, sum } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, Conv2DBackpropInput, engine, sum } from '@tensorflow/tfjs-core';
 import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
-import { ReluGrad } from '../tensorflow/relu-grad.js';
-
-/** `dy · (y > 0)`: one ReluGrad kernel where the backend has it, else tfjs' product with a step. */
-function reluGrad(dy: Tensor, y: Tensor): Tensor {
-  if (getKernel(ReluGrad, getBackend())) return engine().runKernel(ReluGrad, { dy, x: y } as never) as Tensor;
-  return mul(dy, cast(step(y), 'float32'));
-}
+import { reluGradOfOutput } from './relu-of-output.js';
 
 /**
  * The gradient of {@link FusedConv2D}: the activation's gradient from the saved output (ReLU:
@@ -27,7 +21,7 @@ export const fusedConv2dGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
     const [x, filter, y] = saved as [Tensor, Tensor, Tensor];
     const { strides, pad, activation } = attrs as unknown as FusedConv2DAttrs;
-    const g = activation === 'relu' ? reluGrad(dy as Tensor, y) : (dy as Tensor);
+    const g = activation === 'relu' ? reluGradOfOutput(dy as Tensor, y) : (dy as Tensor);
     const conv = { strides, pad, dataFormat: 'NHWC' };
     return {
       x: () => engine().runKernel(Conv2DBackpropInput, { dy: g, filter } as never, { ...conv, inputShape: x.shape } as never) as Tensor,

@@ -3,25 +3,17 @@ import { Conv2D, getKernel } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
 import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
+import { withListAttributes } from './list-attributes.js';
 import { floatOp, handOut, type NativeTemps } from './native-op.js';
 import { oneDnnUsable, runOneDnn } from './onednn.js';
 import { oneDnnGeometry } from './onednn-conv.js';
 
-/**
- * Whether a tfjs-node binding takes list(string) and list(type) attributes (`npm run
- * setup:native` builds it so; tfjs-node's own build does not), known after its first call.
- */
-const listAttributes = /* @__PURE__ */ new WeakMap<object, boolean>();
-
-/** The error tfjs-node's stock binding throws for an array where it expects one string or type. */
-const NO_LIST_ATTRIBUTES = /A (string|number) was expected/;
-
 /** `activation(conv + bias)` on oneDNN, or `undefined` where this geometry, TensorFlow or binding says no. */
 function oneDnnFused(tb: TfBackend, args: Parameters<KernelFunc>[0], inputs: TensorInfo[], activation: string): TensorInfo | undefined {
-  const bind = tb.binding;
-  if (listAttributes.get(bind) === false || !oneDnnUsable(tb)) return undefined;
+  if (!oneDnnUsable(tb)) return undefined;
   const info = oneDnnGeometry('Conv2D', args, inputs, (inputs[0] as TensorInfo).shape);
   if (!info) return undefined;
+  const bind = tb.binding;
   const attrs = [
     { name: 'T', type: bind.TF_ATTR_TYPE, value: bind.TF_FLOAT },
     { name: 'num_args', type: bind.TF_ATTR_INT, value: 1 },
@@ -32,15 +24,8 @@ function oneDnnFused(tb: TfBackend, args: Parameters<KernelFunc>[0], inputs: Ten
     { name: 'dilations', type: bind.TF_ATTR_INT, value: [1, 1, 1, 1] },
     { name: 'fused_ops', type: bind.TF_ATTR_STRING, value: activation === 'relu' ? ['BiasAdd', 'Relu'] : ['BiasAdd'] },
   ];
-  let out: OutputMetadata[] | undefined;
-  try {
-    out = runOneDnn(tb, 'FusedConv2D', attrs, tb.getInputTensorIds(inputs) as number[], 1);
-  } catch (e) {
-    if (listAttributes.has(bind) || !NO_LIST_ATTRIBUTES.test(String(e))) throw e;
-    listAttributes.set(bind, false);
-    return undefined;
-  }
-  listAttributes.set(bind, true);
+  const ids = tb.getInputTensorIds(inputs) as number[];
+  const out = withListAttributes(tb, () => runOneDnn(tb, 'FusedConv2D', attrs, ids, 1));
   return out && tb.createOutputTensor(out[0] as OutputMetadata);
 }
 

@@ -1,6 +1,6 @@
-import { ValueError } from '@tessera/core';
+import { hasKernel, ValueError } from '@tessera/core';
 import type { Tensor, Variable } from '@tessera/tensor';
-import { add, matMul, reshape } from '@tessera/tensor';
+import { add, engine, matMul, reshape } from '@tessera/tensor';
 import { type ActivationName, getActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -8,6 +8,9 @@ import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Serialized } from '../serializable.js';
 import type { Shape } from '../shape.js';
 import { activationOpt, initConfig, positiveInt, regConfig } from './common.js';
+
+/** The matrix product with bias and activation in one kernel (registered by @tessera/kernels on native TensorFlow). */
+const FUSED_MATMUL = 'TesseraFusedMatMul';
 
 /**
  * Options of {@link Dense}.
@@ -71,11 +74,16 @@ export class Dense extends Layer {
 
   protected forward(x: Tensor): Tensor {
     const k = this.use(this.kernel);
+    const bias = this.bias && this.use(this.bias);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1] as number]);
-    let y = matMul(flat, k);
-    if (this.bias) y = add(y, this.use(this.bias));
+    const activation = this.opts.activation ?? 'linear';
+    const fused = bias && (activation === 'relu' || activation === 'linear') && flat.dtype === 'float32' && hasKernel(FUSED_MATMUL);
+    let y = fused
+      ? (engine().runKernel(FUSED_MATMUL, { a: flat, b: k, bias } as never, { activation } as never) as Tensor)
+      : matMul(flat, k);
+    if (bias && !fused) y = add(y, bias);
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
-    return getActivation(this.opts.activation)(y);
+    return fused ? y : getActivation(this.opts.activation)(y);
   }
 
   computeOutputShape(inputShape: Shape): Shape {

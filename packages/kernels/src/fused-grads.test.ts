@@ -4,11 +4,12 @@ import { useBackend } from '@tessera/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { FusedConv2D, type FusedConv2DAttrs } from './fused-conv2d.js';
+import { FusedMatMul, type FusedMatMulAttrs } from './fused-matmul.js';
 import { registerGradientFixes } from './gradients.js';
 import { registerWasmKernels } from './register.js';
 
-// The gradient of the fused convolution on backends without its native kernel: a test-only kernel
-// computes the forward pass from separate ops; the gradient (registered on every backend) must
+// The gradients of the fused convolution and matrix product on backends without their native kernels: test-only kernels
+// compute the forward pass from separate ops; the gradients (registered on every backend) must
 // give the separate ops' gradients, through tfjs' product with a step where there is no ReluGrad.
 
 const composite: KernelFunc = ({ inputs, attrs }) => {
@@ -18,6 +19,12 @@ const composite: KernelFunc = ({ inputs, attrs }) => {
     const y = tf.add(tf.conv2d(x, filter, strides, pad), bias);
     return activation === 'relu' ? tf.relu(y) : y;
   });
+};
+
+const compositeMatMul: KernelFunc = ({ inputs, attrs }) => {
+  const { a, b, bias } = inputs as unknown as { a: Tensor; b: Tensor; bias: Tensor };
+  const y = tf.tidy(() => tf.add(tf.matMul(a, b), bias));
+  return (attrs as unknown as FusedMatMulAttrs).activation === 'relu' ? tf.tidy(() => tf.relu(y)) : y;
 };
 
 const cases: { what: string; attrs: FusedConv2DAttrs }[] = [
@@ -34,10 +41,46 @@ describe.each([
     registerGradientFixes();
     if (name === 'wasm') registerWasmKernels(); // stock wasm has no Conv2DBackpropFilter
     tf.registerKernel({ kernelName: FusedConv2D, backendName: name, kernelFunc: composite });
+    tf.registerKernel({ kernelName: FusedMatMul, backendName: name, kernelFunc: compositeMatMul });
   });
   afterAll(() => {
     tf.unregisterKernel(FusedConv2D, name);
+    tf.unregisterKernel(FusedMatMul, name);
   });
+
+  it.for(['relu', 'linear'] as const)(
+    'TesseraFusedMatMul, %s: a, b and bias gradients equal those of matMul + add + activation; no leak',
+    async (activation) => {
+      await useBackend(plugin);
+      const a = tf.randomNormal([6, 5], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([5, 4], 0, 0.5, 'float32', 2);
+      const bias = tf.randomNormal([4], 0, 0.5, 'float32', 3);
+      const attrs = { activation };
+      const fused = (x: Tensor, w: Tensor, c: Tensor) =>
+        tf.engine().runKernel(FusedMatMul, { a: x, b: w, bias: c } as never, attrs as never) as Tensor;
+      const separate = (x: Tensor, w: Tensor, c: Tensor) => compositeMatMul({ inputs: { a: x, b: w, bias: c }, attrs } as never) as Tensor;
+      const loss = (op: typeof fused) => (x: Tensor, w: Tensor, c: Tensor) =>
+        tf.sum(tf.mul(op(x, w, c), tf.randomNormal([6, 4], 0, 1, 'float32', 4)));
+      const before = tf.memory().numTensors;
+      const got = tf.tidy(() =>
+        tf
+          .grads(loss(fused))([a, b, bias])
+          .map((g) => Array.from(g.dataSync())),
+      );
+      const want = tf.tidy(() =>
+        tf
+          .grads(loss(separate))([a, b, bias])
+          .map((g) => Array.from(g.dataSync())),
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      got.forEach((g, i) => {
+        g.forEach((v, j) => {
+          expect(Math.abs(v - (want[i]?.[j] as number))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i]?.[j] as number)));
+        });
+      });
+      tf.dispose([a, b, bias]);
+    },
+  );
 
   it.for(cases)('$what: x, filter and bias gradients equal those of conv2d + add + activation; no leak', async (c) => {
     await useBackend(plugin);
