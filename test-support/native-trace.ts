@@ -9,27 +9,37 @@ import { relativeDiff } from './relative-diff.js';
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Binding = { executeOp: (name: string, ...rest: unknown[]) => unknown };
 
-/** Runs `f` and returns its values and the native op names it ran (the backend's binding is wrapped meanwhile). */
-export function traced(tf: Tf, f: () => Tensor[]): { values: Float32Array[]; ops: string[] } {
-  const backend = tf.backend() as unknown as { binding: Binding };
-  const original = backend.binding;
-  const ops: string[] = [];
-  // the native binding's properties are read-only: the backend gets a copy with executeOp wrapped
+/** A copy of a native binding (its properties are read-only), methods bound to the original, for a test to wrap. */
+function bindingCopy(original: object): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const key of Object.getOwnPropertyNames(original)) {
     const value = Reflect.get(original, key);
     copy[key] = typeof value === 'function' ? value.bind(original) : value;
   }
+  return copy;
+}
+
+/** Runs `f` in a scope and returns its outputs' values (the outputs are freed). */
+export function valuesOf(tf: Tf, f: () => Tensor[]): Float32Array[] {
+  const out = tf.tidy(f);
+  const values = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return values;
+}
+
+/** Runs `f` and returns its values and the native op names it ran (the backend's binding is wrapped meanwhile). */
+export function traced(tf: Tf, f: () => Tensor[]): { values: Float32Array[]; ops: string[] } {
+  const backend = tf.backend() as unknown as { binding: Binding };
+  const original = backend.binding;
+  const ops: string[] = [];
+  const copy = bindingCopy(original);
   copy.executeOp = (name: string, ...rest: unknown[]) => {
     ops.push(name);
     return original.executeOp(name, ...rest);
   };
   backend.binding = copy as Binding;
   try {
-    const out = tf.tidy(f);
-    const values = out.map((t) => t.dataSync() as Float32Array);
-    tf.dispose(out);
-    return { values, ops };
+    return { values: valuesOf(tf, f), ops };
   } finally {
     backend.binding = original;
   }
@@ -57,11 +67,7 @@ export function expectClose(got: Float32Array[], want: Float32Array[], rel: numb
 export function withoutListAttributes<T>(tf: Tf, f: () => T): { result: T; refused: number } {
   const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
   const original = backend.binding;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const value = Reflect.get(original, key);
-    copy[key] = typeof value === 'function' ? value.bind(original) : value;
-  }
+  const copy = bindingCopy(original);
   let refused = 0;
   const execute = copy.executeOp as (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => unknown;
   copy.executeOp = (name: string, attrs: { type: number; value: unknown }[], ...rest: unknown[]) => {

@@ -2,7 +2,7 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { FusedConv2D, type FusedConv2DAttrs } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
-import { expectClose, stock, traced, withoutListAttributes } from '../../../test-support/native-trace.js';
+import { expectClose, stock, traced, valuesOf, withoutListAttributes } from '../../../test-support/native-trace.js';
 import { node } from './node.js';
 
 /** tfjs-node is installed by `npm run setup:native` (or a networked `npm install @tensorflow/tfjs-node`). */
@@ -85,12 +85,7 @@ describe("node(): convolution, bias and ReLU in one kernel (oneDNN's fused convo
     const b = tf.randomNormal([c.w[3]], 0, 0.5, 'float32', 4) as Tensor1D;
     const before = tf.memory().numTensors;
     const { result, refused } = withoutListAttributes(tf, () =>
-      [0, 1].map(() => {
-        const out = tf.tidy(() => withGrads(tf, fusedConv(tf, c), x, w, b));
-        const values = out.map((t) => t.dataSync() as Float32Array);
-        tf.dispose(out);
-        return values;
-      }),
+      [0, 1].map(() => valuesOf(tf, () => withGrads(tf, fusedConv(tf, c), x, w, b))),
     );
     expect(refused).toBe(1);
     expect(tf.memory().numTensors).toBe(before);

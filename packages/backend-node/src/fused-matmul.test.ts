@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { FusedMatMul, type FusedMatMulAttrs } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
-import { expectClose, stock, traced, withoutListAttributes } from '../../../test-support/native-trace.js';
+import { expectClose, stock, traced, valuesOf, withoutListAttributes } from '../../../test-support/native-trace.js';
 import { node } from './node.js';
 
 /** tfjs-node is installed by `npm run setup:native` (or a networked `npm install @tensorflow/tfjs-node`). */
@@ -69,12 +69,7 @@ describe("node(): matrix product, bias and ReLU in one kernel (TensorFlow's _Fus
     const { tf, a, b, bias } = await inputs(c);
     const before = tf.memory().numTensors;
     const { result, refused } = withoutListAttributes(tf, () =>
-      [0, 1].map(() => {
-        const out = tf.tidy(() => withGrads(tf, fusedOp(tf, c), a, b, bias));
-        const values = out.map((t) => t.dataSync() as Float32Array);
-        tf.dispose(out);
-        return values;
-      }),
+      [0, 1].map(() => valuesOf(tf, () => withGrads(tf, fusedOp(tf, c), a, b, bias))),
     );
     expect(refused).toBe(1);
     expect(tf.memory().numTensors).toBe(before);

@@ -23,9 +23,41 @@ const composite: KernelFunc = ({ inputs, attrs }) => {
 
 const compositeMatMul: KernelFunc = ({ inputs, attrs }) => {
   const { a, b, bias } = inputs as unknown as { a: Tensor; b: Tensor; bias: Tensor };
-  const y = tf.tidy(() => tf.add(tf.matMul(a, b), bias));
-  return (attrs as unknown as FusedMatMulAttrs).activation === 'relu' ? tf.tidy(() => tf.relu(y)) : y;
+  return tf.tidy(() => {
+    const y = tf.add(tf.matMul(a, b), bias);
+    return (attrs as unknown as FusedMatMulAttrs).activation === 'relu' ? tf.relu(y) : y;
+  });
 };
+
+type Op = (...inputs: Tensor[]) => Tensor;
+
+/**
+ * Expects the gradients of `sum(op(inputs) · r)` (r fixed) through `fused` to equal those through
+ * `separate`, within 1e-4 relative, with no tensor left behind.
+ */
+function expectSameGrads(fused: Op, separate: Op, inputs: Tensor[]): void {
+  const loss =
+    (op: Op) =>
+    (...xs: Tensor[]) => {
+      const y = op(...xs);
+      return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 4)));
+    };
+  const before = tf.memory().numTensors;
+  const gradsOf = (op: Op) =>
+    tf.tidy(() =>
+      tf
+        .grads(loss(op))(inputs)
+        .map((g) => Array.from(g.dataSync())),
+    );
+  const got = gradsOf(fused);
+  const want = gradsOf(separate);
+  expect(tf.memory().numTensors).toBe(before);
+  got.forEach((g, i) => {
+    g.forEach((v, j) => {
+      expect(Math.abs(v - (want[i]?.[j] as number))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i]?.[j] as number)));
+    });
+  });
+}
 
 const cases: { what: string; attrs: FusedConv2DAttrs }[] = [
   { what: "relu, 'valid'", attrs: { strides: [1, 1], pad: 'valid', activation: 'relu' } },
@@ -35,7 +67,7 @@ const cases: { what: string; attrs: FusedConv2DAttrs }[] = [
 describe.each([
   ['cpu', testCpu],
   ['wasm', testWasm],
-] as const)('the TesseraFusedConv2D gradient on %s', (name, plugin) => {
+] as const)('the gradients of TesseraFusedConv2D and TesseraFusedMatMul on %s', (name, plugin) => {
   beforeAll(async () => {
     await useBackend(plugin);
     registerGradientFixes();
@@ -59,25 +91,7 @@ describe.each([
       const fused = (x: Tensor, w: Tensor, c: Tensor) =>
         tf.engine().runKernel(FusedMatMul, { a: x, b: w, bias: c } as never, attrs as never) as Tensor;
       const separate = (x: Tensor, w: Tensor, c: Tensor) => compositeMatMul({ inputs: { a: x, b: w, bias: c }, attrs } as never) as Tensor;
-      const loss = (op: typeof fused) => (x: Tensor, w: Tensor, c: Tensor) =>
-        tf.sum(tf.mul(op(x, w, c), tf.randomNormal([6, 4], 0, 1, 'float32', 4)));
-      const before = tf.memory().numTensors;
-      const got = tf.tidy(() =>
-        tf
-          .grads(loss(fused))([a, b, bias])
-          .map((g) => Array.from(g.dataSync())),
-      );
-      const want = tf.tidy(() =>
-        tf
-          .grads(loss(separate))([a, b, bias])
-          .map((g) => Array.from(g.dataSync())),
-      );
-      expect(tf.memory().numTensors).toBe(before);
-      got.forEach((g, i) => {
-        g.forEach((v, j) => {
-          expect(Math.abs(v - (want[i]?.[j] as number))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i]?.[j] as number)));
-        });
-      });
+      expectSameGrads(fused as Op, separate as Op, [a, b, bias]);
       tf.dispose([a, b, bias]);
     },
   );
@@ -91,27 +105,7 @@ describe.each([
       tf.engine().runKernel(FusedConv2D, { x: a, filter: f, bias: bb } as never, c.attrs as never) as Tensor;
     const separate = (a: Tensor, f: Tensor, bb: Tensor) =>
       composite({ inputs: { x: a, filter: f, bias: bb }, attrs: c.attrs } as never) as Tensor;
-    const before = tf.memory().numTensors;
-    const loss = (op: typeof fused) => (a: Tensor, f: Tensor, bb: Tensor) => {
-      const y = op(a, f, bb);
-      return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 4)));
-    };
-    const got = tf.tidy(() =>
-      tf
-        .grads(loss(fused))([x, w, b])
-        .map((g) => Array.from(g.dataSync())),
-    );
-    const want = tf.tidy(() =>
-      tf
-        .grads(loss(separate))([x, w, b])
-        .map((g) => Array.from(g.dataSync())),
-    );
-    expect(tf.memory().numTensors).toBe(before);
-    got.forEach((g, i) => {
-      g.forEach((v, j) => {
-        expect(Math.abs(v - (want[i]?.[j] as number))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i]?.[j] as number)));
-      });
-    });
+    expectSameGrads(fused as Op, separate as Op, [x, w, b]);
     tf.dispose([x, w, b]);
   });
 });

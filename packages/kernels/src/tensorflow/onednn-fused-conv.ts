@@ -46,14 +46,13 @@ function oneDnnFused(tb: TfBackend, args: Parameters<KernelFunc>[0], inputs: Ten
 export const tensorflowFusedConv2dKernel: KernelFunc = (args) => {
   const tb = args.backend as unknown as TfBackend;
   const { x, filter, bias } = args.inputs as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const { activation } = args.attrs as unknown as FusedConv2DAttrs;
+  const { strides, pad, activation } = args.attrs as unknown as FusedConv2DAttrs;
   if (!x || !filter || !bias) throw new ValueError(`${FusedConv2D} inputs`, 'x, filter and bias', Object.keys(args.inputs));
   if (activation !== 'relu' && activation !== 'linear') throw new ValueError(`${FusedConv2D} activation`, "'relu' or 'linear'", activation);
   const dtypes = [x, filter, bias].map((t) => t.dtype);
   if (dtypes.some((d) => d !== 'float32')) throw new ValueError(`${FusedConv2D} x, filter, bias dtypes`, 'float32', dtypes);
   const fused = oneDnnFused(tb, args, [x, filter, bias], activation);
   if (fused) return fused;
-  const { strides, pad } = args.attrs as unknown as FusedConv2DAttrs;
   const convAttrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] };
   const conv = getKernel(Conv2D, 'tensorflow')?.kernelFunc({ ...args, inputs: { x, filter }, attrs: convAttrs }) as TensorInfo;
   const temps: NativeTemps = [];
