@@ -1,8 +1,8 @@
-export type { AdamUpdateAttrs } from './adam/update.js';
+export { adamOnArrays } from './adam/adam-wasm.js';
+export { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 export {
   AdamUpdate,
   adamInputs,
-  adamLoop,
   cpuAdamUpdateConfig,
   cpuAdamUpdateKernel,
   wasmAdamUpdateConfig,

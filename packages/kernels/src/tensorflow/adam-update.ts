@@ -1,19 +1,21 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { AdamUpdate, type AdamUpdateAttrs, adamInputs, adamLoop } from '../adam/update.js';
+import { adamOnArrays } from '../adam/adam-wasm.js';
+import type { AdamUpdateAttrs } from '../adam/loop.js';
+import { AdamUpdate, adamInputs } from '../adam/update.js';
 import type { TfBackend } from './binding.js';
 import { floatOp, handOut, type NativeTemps } from './native-op.js';
 
-/** The Adam update as one JavaScript pass over host copies; outputs stay host values until an op uploads them. */
+/** The Adam update as one pass over host copies; outputs stay host values until an op uploads them. */
 function adamOnHost(tb: TfBackend, g: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamUpdateAttrs): TensorInfo[] {
   const n = g.shape.reduce((p, d) => p * d, 1);
   const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
-  adamLoop(tb.readSync(g.dataId), tb.readSync(m.dataId), tb.readSync(v.dataId), ...outs, attrs);
+  adamOnArrays(tb.readSync(g.dataId), tb.readSync(m.dataId), tb.readSync(v.dataId), ...outs, attrs);
   return outs.map((values) => ({ dataId: tb.write(values, g.shape, 'float32'), shape: g.shape, dtype: 'float32' }));
 }
 
 /**
  * {@link AdamUpdate} on the native `tensorflow` backend. On the CPU device, one JavaScript pass
- * over the values ({@link adamLoop}): the moments come back as host values that the next step's
+ * over the values ({@link adamOnArrays}: WebAssembly SIMD, bit for bit `adamLoop`): the moments come back as host values that the next step's
  * update reads without a copy, so only the update goes to TensorFlow (measured: 2–3× faster than
  * the ops for the MNIST MLP's 100k-weight kernel). On a GPU device (tfjs-node-gpu), the twelve
  * elementwise TensorFlow ops run straight on the native binding (scalars as native handles,

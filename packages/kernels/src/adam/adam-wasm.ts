@@ -1,0 +1,105 @@
+import { ADAM_WASM_BASE64 } from './adam-wasm-bytes.js';
+import type { AdamUpdateAttrs } from './loop.js';
+import { adamLoop } from './loop.js';
+
+/** The compiled `adam` export: byte offsets of g, m, v, update, m', v', the count, then the constants. */
+type AdamExport = (
+  g: number,
+  m: number,
+  v: number,
+  update: number,
+  m1: number,
+  v1: number,
+  n: number,
+  b1: number,
+  a1: number,
+  b2: number,
+  a2: number,
+  k1: number,
+  k2: number,
+  eps: number,
+) => void;
+
+/** The compiled module; `null` where this engine cannot compile it (no SIMD, or a policy forbids it). */
+let compiled: WebAssembly.Module | null | undefined;
+
+function adamModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const text = atob(ADAM_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes); // 626 bytes: synchronous compilation is allowed everywhere
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, AdamExport | null>();
+
+/**
+ * The SIMD Adam update bound to `memory`: `undefined` where it cannot run there (no SIMD, or a
+ * shared memory, which this module does not import).
+ */
+export function adamOnMemory(memory: WebAssembly.Memory): AdamExport | undefined {
+  let fn = instances.get(memory);
+  if (fn === undefined) {
+    const mod = adamModule();
+    try {
+      fn = mod ? (new WebAssembly.Instance(mod, { env: { memory } }).exports.adam as AdamExport) : null;
+    } catch {
+      fn = null;
+    }
+    instances.set(memory, fn);
+  }
+  return fn ?? undefined;
+}
+
+/** The constants the update takes, in the order of the export (as adamLoop derives them). */
+export function adamConstants({ b1, b2, eps, count }: AdamUpdateAttrs): [number, number, number, number, number, number, number] {
+  return [b1, 1 - b1, b2, 1 - b2, 1 / (1 - b1 ** count), 1 / (1 - b2 ** count), eps];
+}
+
+/** Elements a pass through the scratch memory: six float32 arrays of it take 768 KiB. */
+const CHUNK = 1 << 15;
+
+/** A memory of this module's own, for arrays that live outside any WebAssembly memory. */
+let scratch: WebAssembly.Memory | undefined;
+
+function scratchAdam(): AdamExport | undefined {
+  if (!adamModule()) return undefined;
+  scratch ??= new WebAssembly.Memory({ initial: Math.ceil((6 * 4 * CHUNK) / 65536) });
+  return adamOnMemory(scratch);
+}
+
+/**
+ * Adam's update of float32 arrays: the SIMD module where it runs (through a scratch memory of its
+ * own, {@link CHUNK} elements at a time), else `adamLoop`. The same values either way, bit for bit.
+ */
+export function adamOnArrays(
+  g: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  update: Float32Array,
+  m1: Float32Array,
+  v1: Float32Array,
+  attrs: AdamUpdateAttrs,
+): void {
+  const fn = g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array ? scratchAdam() : undefined;
+  if (!fn || !scratch) {
+    adamLoop(g, m, v, update, m1, v1, attrs);
+    return;
+  }
+  const constants = adamConstants(attrs);
+  const heap = new Float32Array(scratch.buffer);
+  const f32 = [g, m, v] as Float32Array[];
+  for (let start = 0; start < update.length; start += CHUNK) {
+    const n = Math.min(CHUNK, update.length - start);
+    for (let k = 0; k < 3; k++) heap.set((f32[k] as Float32Array).subarray(start, start + n), k * CHUNK);
+    fn(0, 4 * CHUNK, 8 * CHUNK, 12 * CHUNK, 16 * CHUNK, 20 * CHUNK, n, ...constants);
+    update.set(heap.subarray(3 * CHUNK, 3 * CHUNK + n), start);
+    m1.set(heap.subarray(4 * CHUNK, 4 * CHUNK + n), start);
+    v1.set(heap.subarray(5 * CHUNK, 5 * CHUNK + n), start);
+  }
+}
