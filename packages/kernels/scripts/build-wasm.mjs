@@ -1,6 +1,7 @@
 // Compiles the WebAssembly text sources of @tessera/kernels into TypeScript modules holding their
 // bytes (base64), so the package needs no toolchain at run time:
 //   src/adam/adam.wat -> src/adam/adam-wasm-bytes.ts
+//   src/simd/sum-rows.wat -> src/simd/sum-rows-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -10,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sources = [{ wat: 'src/adam/adam.wat', out: 'src/adam/adam-wasm-bytes.ts', name: 'ADAM_WASM_BASE64' }];
+/** The sources, each with the module it becomes and the name of its export. */
+export const sources = [
+  { wat: 'src/adam/adam.wat', out: 'src/adam/adam-wasm-bytes.ts', name: 'ADAM_WASM_BASE64' },
+  { wat: 'src/simd/sum-rows.wat', out: 'src/simd/sum-rows-bytes.ts', name: 'SUM_ROWS_WASM_BASE64' },
+];
 
 /** The TypeScript module for one compiled source. */
 export async function compiled({ wat, name }) {

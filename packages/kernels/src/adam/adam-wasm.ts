@@ -1,3 +1,4 @@
+import { simdExports } from '../simd/module.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes.js';
 import type { AdamUpdateAttrs } from './loop.js';
 import { adamLoop } from './loop.js';
@@ -20,40 +21,17 @@ type AdamExport = (
   eps: number,
 ) => void;
 
-/** The compiled module; `null` where this engine cannot compile it (no SIMD, or a policy forbids it). */
-let compiled: WebAssembly.Module | null | undefined;
-
-function adamModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const text = atob(ADAM_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes); // 626 bytes: synchronous compilation is allowed everywhere
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-const instances = new WeakMap<WebAssembly.Memory, AdamExport | null>();
-
 /**
  * The SIMD Adam update bound to `memory`: `undefined` where it cannot run there (no SIMD, or a
  * shared memory, which this module does not import).
+ *
+ * @example
+ * ```ts
+ * adamOnMemory(memory)?.(g, m, v, update, m1, v1, n, ...adamConstants(attrs)); // byte offsets in memory
+ * ```
  */
 export function adamOnMemory(memory: WebAssembly.Memory): AdamExport | undefined {
-  let fn = instances.get(memory);
-  if (fn === undefined) {
-    const mod = adamModule();
-    try {
-      fn = mod ? (new WebAssembly.Instance(mod, { env: { memory } }).exports.adam as AdamExport) : null;
-    } catch {
-      fn = null;
-    }
-    instances.set(memory, fn);
-  }
-  return fn ?? undefined;
+  return simdExports(ADAM_WASM_BASE64, memory)?.adam as AdamExport | undefined;
 }
 
 /** The constants the update takes, in the order of the export (as adamLoop derives them). */
@@ -68,7 +46,6 @@ const CHUNK = 1 << 15;
 let scratch: WebAssembly.Memory | undefined;
 
 function scratchAdam(): AdamExport | undefined {
-  if (!adamModule()) return undefined;
   scratch ??= new WebAssembly.Memory({ initial: Math.ceil((6 * 4 * CHUNK) / 65536) });
   return adamOnMemory(scratch);
 }

@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
+import { wasmBackendMemory } from '../simd/module.js';
 import { adamConstants, adamOnArrays, adamOnMemory } from './adam-wasm.js';
 import type { AdamUpdateAttrs } from './loop.js';
 
@@ -41,7 +42,6 @@ export function adamInputs(inputs: Record<string, TensorInfo>): [TensorInfo, Ten
 
 /** The parts of the cpu and wasm backends the kernel uses. */
 interface JsBackend {
-  wasm?: { asm?: { memory?: unknown } };
   readSync(dataId: object): ArrayLike<number>;
   makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
   makeOutput?(shape: number[], dtype: 'float32'): TensorInfo;
@@ -84,8 +84,8 @@ export const wasmAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs }) => 
   const infos = [b.makeOutput(g.shape, 'float32'), b.makeOutput(g.shape, 'float32'), b.makeOutput(g.shape, 'float32')] as const;
   const views = [g, m, v, ...infos].map((info) => b.typedArrayFromHeap(info)) as Float32Array[];
   const [gv, mv, vv, update, m1, v1] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  const memory = b.wasm?.asm?.memory;
-  const inPlace = memory instanceof WebAssembly.Memory && memory.buffer === gv.buffer ? adamOnMemory(memory) : undefined;
+  const memory = wasmBackendMemory(b);
+  const inPlace = memory && memory.buffer === gv.buffer ? adamOnMemory(memory) : undefined;
   if (inPlace)
     inPlace(
       ...(views.map((view) => view.byteOffset) as [number, number, number, number, number, number]),

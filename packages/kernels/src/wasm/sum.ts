@@ -1,6 +1,11 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { getKernel, Sum, util } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
+import { simdExports, wasmBackendMemory, withHeapScratch } from '../simd/module.js';
+import { SUM_ROWS_WASM_BASE64 } from '../simd/sum-rows-bytes.js';
+
+/** The `sumRows` export: byte offsets of the [rows, cols] source, rows, cols, 8·cols bytes of scratch, the output. */
+type SumRows = (src: number, rows: number, cols: number, acc: number, out: number) => void;
 
 let stockKernel: KernelFunc | undefined;
 let stockSetup: KernelConfig['setupFunc'];
@@ -15,7 +20,8 @@ function leadingAxes(axis: number | number[], shape: number[]): number {
 /**
  * Sum for wasm with a fast path for reductions over the leading axes of a float32 tensor (a
  * bias gradient: `[n, h, w, c]` summed over n, h, w): one contiguous pass over the heap that adds
- * each row into float64 accumulators. tfjs-backend-wasm 4.22 transposes the reduced axes to the end
+ * each row into float64 accumulators, in a SIMD WebAssembly loop (`simd/sum-rows.wat`, ~10× the
+ * JavaScript loop it replaces, which still runs where that module cannot, with the same sums). tfjs-backend-wasm 4.22 transposes the reduced axes to the end
  * first, which cost 5–10× the pass itself on a conv bias gradient. Every other reduction runs the
  * stock kernel.
  *
@@ -35,6 +41,16 @@ export const wasmSumKernel: KernelFunc = (args) => {
   const inner = util.sizeFromShape(kept);
   const outer = util.sizeFromShape(x.shape.slice(0, lead));
   const outShape = keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...kept] : kept;
+  const memory = wasmBackendMemory(backend);
+  const sumRows = memory && (simdExports(SUM_ROWS_WASM_BASE64, memory)?.sumRows as SumRows | undefined);
+  if (sumRows) {
+    const info = (backend as { makeOutput(shape: number[], dtype: 'float32'): TensorInfo }).makeOutput(outShape, 'float32');
+    // offsets after every allocation: the scratch can grow the memory (offsets stay valid, views do not)
+    withHeapScratch(backend, 8 * inner, (acc) =>
+      sumRows(heapView(backend, x).byteOffset, outer, inner, acc, heapView(backend, info).byteOffset),
+    );
+    return info;
+  }
   const { info, values: out } = wasmOutput(backend, outShape);
   const src = heapView(backend, x);
   const acc = new Float64Array(inner);

@@ -2,13 +2,16 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
-import { compiled } from '../scripts/build-wasm.mjs';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
+import { compiled, sources } from '../scripts/build-wasm.mjs';
 import { adamOnArrays, adamOnMemory } from './adam/adam-wasm.js';
 import { ADAM_WASM_BASE64 } from './adam/adam-wasm-bytes.js';
 import { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 import { AdamUpdate, cpuAdamUpdateConfig, wasmAdamUpdateConfig } from './adam/update.js';
+import { simdExports, wasmBackendMemory } from './simd/module.js';
+import { SUM_ROWS_WASM_BASE64 } from './simd/sum-rows-bytes.js';
 import { data } from './test-values.js';
+import { wasmSumConfig } from './wasm/sum.js';
 
 /** Inputs of n elements: gradients with zeros, tiny and large values; moments that are not trivial. */
 function inputs(n: number, seed: number): [Float32Array, Float32Array, Float32Array] {
@@ -34,6 +37,16 @@ function expectSameBits(got: Float32Array, want: Float32Array): void {
   expect(firstDiff === -1 ? 'equal' : `differs at ${firstDiff}: ${got[firstDiff]} vs ${want[firstDiff]}`).toBe('equal');
 }
 
+const committed: Record<string, string> = { ADAM_WASM_BASE64, SUM_ROWS_WASM_BASE64 };
+
+describe('the SIMD WebAssembly modules', () => {
+  it.each(sources)('$out holds $wat compiled', async (source) => {
+    const text = await compiled(source);
+    expect(committed[source.name]).toBeDefined();
+    expect(text).toContain(`'${committed[source.name]}'`);
+  });
+});
+
 const attrSets: AdamUpdateAttrs[] = [
   { b1: 0.9, b2: 0.999, eps: 1e-7, count: 1 },
   { b1: 0.8, b2: 0.95, eps: 0, count: 7 },
@@ -41,11 +54,6 @@ const attrSets: AdamUpdateAttrs[] = [
 ];
 
 describe('the SIMD Adam update (WebAssembly)', () => {
-  it('is adam.wat compiled: the committed bytes are the source', async () => {
-    const text = await compiled({ wat: 'src/adam/adam.wat', name: 'ADAM_WASM_BASE64' });
-    expect(text).toContain(`'${ADAM_WASM_BASE64}'`);
-  });
-
   it('compiles and runs on this engine', () => {
     expect(adamOnMemory(new WebAssembly.Memory({ initial: 1 }))).toBeTypeOf('function');
   });
@@ -95,6 +103,55 @@ describe.each([
       });
       expect(tf.memory().numTensors).toBe(before);
       got.forEach((out, i) => expectSameBits(out, want[i] as Float32Array));
+    }
+  });
+});
+
+/** Column sums as wasm/sum.ts' JavaScript loop takes them: float64 accumulators in row order. */
+function columnSums(src: Float32Array, rows: number, cols: number): Float32Array {
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (src[r * cols + c] as number);
+  return Float32Array.from(acc);
+}
+
+describe('the SIMD column sums (WebAssembly)', () => {
+  it.each([
+    [0, 5],
+    [1, 1],
+    [3, 3],
+    [7, 4],
+    [50, 32],
+    [33, 6],
+    [1000, 13],
+  ])('gives the JavaScript loop sums bit for bit on [%i, %i]', (rows, cols) => {
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    const sumRows = simdExports(SUM_ROWS_WASM_BASE64, memory)?.sumRows as (s: number, r: number, c: number, a: number, o: number) => void;
+    expect(sumRows).toBeTypeOf('function');
+    const src = Float32Array.from(data(rows * cols, rows + cols), (x, i) => (i % 7 === 0 ? x * 1e8 : x));
+    const heap = new Float32Array(memory.buffer);
+    heap.set(src, 16); // byte 64; acc at a float64-unaligned-by-4 place on purpose
+    const acc = 64 + 4 * src.length + 4;
+    const out = acc + 8 * cols;
+    heap.fill(Number.NaN, out / 4, out / 4 + cols);
+    sumRows(64, rows, cols, acc, out);
+    expectSameBits(heap.slice(out / 4, out / 4 + cols), columnSums(src, rows, cols));
+  });
+
+  it('is what the wasm Sum kernel runs over leading axes, in place on the backend memory', async () => {
+    await useBackend(testWasm);
+    expect(wasmBackendMemory(tf.backend())).toBeInstanceOf(WebAssembly.Memory); // so the kernel sums in place
+    const stock = tf.getKernel(tf.Sum, 'wasm');
+    const config = wasmSumConfig();
+    tf.unregisterKernel(tf.Sum, 'wasm');
+    tf.registerKernel(config);
+    try {
+      const shape = [4, 5, 6, 12];
+      const values = data(4 * 5 * 6 * 12, 9);
+      const got = tf.tidy(() => tf.sum(tf.tensor(values, shape), [0, 1, 2]).dataSync() as Float32Array);
+      expectSameBits(got, columnSums(values, 120, 12));
+    } finally {
+      tf.unregisterKernel(tf.Sum, 'wasm');
+      if (stock) tf.registerKernel(stock);
     }
   });
 });
