@@ -2,6 +2,8 @@
 // bytes (base64), so the package needs no toolchain at run time:
 //   src/adam/adam.wat -> src/adam/adam-wasm-bytes.ts
 //   src/simd/sum-rows.wat -> src/simd/sum-rows-bytes.ts
+//   src/simd/max-pool-grad.wat -> src/simd/max-pool-grad-bytes.ts
+//   src/simd/relu-grad.wat -> src/simd/relu-grad-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -15,6 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const sources = [
   { wat: 'src/adam/adam.wat', out: 'src/adam/adam-wasm-bytes.ts', name: 'ADAM_WASM_BASE64' },
   { wat: 'src/simd/sum-rows.wat', out: 'src/simd/sum-rows-bytes.ts', name: 'SUM_ROWS_WASM_BASE64' },
+  { wat: 'src/simd/max-pool-grad.wat', out: 'src/simd/max-pool-grad-bytes.ts', name: 'MAX_POOL_GRAD_WASM_BASE64' },
+  { wat: 'src/simd/relu-grad.wat', out: 'src/simd/relu-grad-bytes.ts', name: 'RELU_GRAD_WASM_BASE64' },
 ];
 
 /** The TypeScript module for one compiled source. */

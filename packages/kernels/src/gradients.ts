@@ -57,6 +57,8 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: fusedMatMulGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
   { config: reluTensorflowGradConfig, backendName: 'tensorflow' },
+  { config: reluTensorflowGradConfig, backendName: 'wasm' },
+  { config: reluTensorflowGradConfig, backendName: 'cpu' },
 ];
 
 /**

@@ -111,6 +111,7 @@ export {
   wasmLstmSequenceKernel,
 } from './wasm/lstm-sequence.js';
 export { maxPoolGradKernel, wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
+export { cpuReluGradConfig, cpuReluGradKernel, wasmReluGradConfig, wasmReluGradKernel } from './wasm/relu-grad.js';
 export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
 export { wasmSplitVConfig, wasmSplitVKernel } from './wasm/split-v.js';
 export { wasmStridedSliceConfig, wasmStridedSliceKernel } from './wasm/strided-slice.js';

@@ -26,6 +26,7 @@ import { wasmEinsumConfig } from './wasm/einsum.js';
 import { wasmGatherV2Config } from './wasm/gather-v2.js';
 import { wasmLstmSequenceConfig, wasmLstmSequenceGradConfig } from './wasm/lstm-sequence.js';
 import { wasmMaxPoolGradConfig } from './wasm/max-pool-grad.js';
+import { cpuReluGradConfig, wasmReluGradConfig } from './wasm/relu-grad.js';
 import { wasmSliceConfig } from './wasm/slice.js';
 import { wasmSplitVConfig } from './wasm/split-v.js';
 import { wasmStridedSliceConfig } from './wasm/strided-slice.js';
@@ -83,6 +84,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmLstmSequenceConfig,
     wasmLstmSequenceGradConfig,
     wasmAdamUpdateConfig,
+    wasmReluGradConfig,
     ...sparseXentConfigs('wasm'),
     ...wasmIntPredicateConfigs(),
   ];
@@ -94,8 +96,8 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), and the wasm-only gradients of `gradientFixes` (BatchMatMul
- * without transposed products; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * without transposed products, and the Relu gradient as one `TesseraReluGrad`; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example
  * ```ts
@@ -124,6 +126,7 @@ export function cpuKernelConfigs(): KernelConfig[] {
     cpuLstmSequenceConfig,
     cpuLstmSequenceGradConfig,
     cpuAdamUpdateConfig,
+    cpuReluGradConfig,
     ...sparseXentConfigs('cpu'),
   ];
 }
@@ -132,7 +135,7 @@ export function cpuKernelConfigs(): KernelConfig[] {
  * Registers Tessera's cpu kernels, for the cpu backend only: a Conv2DBackpropFilter by im2col and
  * one matMul in place of tfjs-backend-cpu's naive loop, a one-pass UnsortedSegmentSum in place
  * of its numSegments × rows one, a GatherV2 that copies whole rows instead of indexing every
- * element, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel) the one-pass Adam update (`TesseraAdamUpdate`) and the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`). Idempotent; `cpu()` calls it when it loads.
+ * element, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel) the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`, which the Relu gradient uses) and the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`). Idempotent; `cpu()` calls it when it loads.
  *
  * @example
  * ```ts

@@ -8,9 +8,14 @@ import { adamOnArrays, adamOnMemory } from './adam/adam-wasm.js';
 import { ADAM_WASM_BASE64 } from './adam/adam-wasm-bytes.js';
 import { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 import { AdamUpdate, cpuAdamUpdateConfig, wasmAdamUpdateConfig } from './adam/update.js';
+import { MAX_POOL_GRAD_WASM_BASE64 } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
+import { RELU_GRAD_WASM_BASE64 } from './simd/relu-grad-bytes.js';
 import { SUM_ROWS_WASM_BASE64 } from './simd/sum-rows-bytes.js';
+import { ReluGrad } from './tensorflow/relu-grad.js';
 import { data } from './test-values.js';
+import { maxPoolGradKernel } from './wasm/max-pool-grad.js';
+import { cpuReluGradConfig, wasmReluGradConfig } from './wasm/relu-grad.js';
 import { wasmSumConfig } from './wasm/sum.js';
 
 /** Inputs of n elements: gradients with zeros, tiny and large values; moments that are not trivial. */
@@ -37,7 +42,12 @@ function expectSameBits(got: Float32Array, want: Float32Array): void {
   expect(firstDiff === -1 ? 'equal' : `differs at ${firstDiff}: ${got[firstDiff]} vs ${want[firstDiff]}`).toBe('equal');
 }
 
-const committed: Record<string, string> = { ADAM_WASM_BASE64, SUM_ROWS_WASM_BASE64 };
+const committed: Record<string, string> = {
+  ADAM_WASM_BASE64,
+  SUM_ROWS_WASM_BASE64,
+  MAX_POOL_GRAD_WASM_BASE64,
+  RELU_GRAD_WASM_BASE64,
+};
 
 describe('the SIMD WebAssembly modules', () => {
   it.each(sources)('$out holds $wat compiled', async (source) => {
@@ -153,5 +163,106 @@ describe('the SIMD column sums (WebAssembly)', () => {
       tf.unregisterKernel(tf.Sum, 'wasm');
       if (stock) tf.registerKernel(stock);
     }
+  });
+});
+
+/** The max-pool gradient by definition: each output gradient to its window's first strict maximum, per channel. */
+function poolGradReference(x: Float32Array, dy: Float32Array, shape: number[], info: tf.backend_util.Conv2DInfo): Float32Array {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const dx = new Float32Array(x.length);
+  for (let b = 0; b < n; b++)
+    for (let oh = 0; oh < info.outHeight; oh++)
+      for (let ow = 0; ow < info.outWidth; ow++)
+        for (let ch = 0; ch < c; ch++) {
+          let at = -1;
+          for (let fh = 0; fh < info.filterHeight; fh++)
+            for (let fw = 0; fw < info.filterWidth; fw++) {
+              const ih = oh * info.strideHeight - info.padInfo.top + fh * info.dilationHeight;
+              const iw = ow * info.strideWidth - info.padInfo.left + fw * info.dilationWidth;
+              if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+              const i = ((b * h + ih) * w + iw) * c + ch;
+              if (at < 0 || (x[i] as number) > (x[at] as number)) at = i;
+            }
+          if (at >= 0) dx[at] = (dx[at] as number) + (dy[((b * info.outHeight + oh) * info.outWidth + ow) * c + ch] as number);
+        }
+  return dx;
+}
+
+describe('the SIMD max-pool gradient (WebAssembly)', () => {
+  it.each([
+    { name: '2×2 windows, stride 2 (a CNN pooling)', shape: [2, 6, 6, 8], filter: 2, stride: 2, pad: 'valid' as const },
+    { name: 'overlapping 3×3 windows, same padding', shape: [1, 5, 7, 4], filter: 3, stride: 1, pad: 'same' as const },
+    { name: 'odd sizes, stride 2, same padding', shape: [3, 7, 5, 12], filter: 3, stride: 2, pad: 'same' as const },
+    { name: '3×3 windows, stride 3', shape: [2, 9, 10, 16], filter: 3, stride: 3, pad: 'valid' as const },
+  ])('is the kernel for $name, bit for bit the first-maximum routing, ties included', async ({ shape, filter, stride, pad }) => {
+    await useBackend(testWasm);
+    expect(wasmBackendMemory(tf.backend())).toBeInstanceOf(WebAssembly.Memory); // so the SIMD loop runs
+    const size = shape.reduce((a, b) => a * b, 1);
+    // few distinct values: many ties, negative-only windows and equal windows
+    const x = Float32Array.from(data(size, 5), (v) => Math.round(v * 2) / 2);
+    const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], filter, stride, 1, pad);
+    const outSize = shape[0]! * info.outHeight * info.outWidth * shape[3]!;
+    const dy = data(outSize, 6);
+    const before = tf.memory().numTensors;
+    const got = tf.tidy(() => {
+      const xt = tf.tensor(x, shape);
+      const dyt = tf.tensor(dy, [shape[0]!, info.outHeight, info.outWidth, shape[3]!]);
+      const out = maxPoolGradKernel({
+        inputs: { dy: dyt, input: xt, output: dyt },
+        backend: tf.backend(),
+        attrs: { filterSize: filter, strides: stride, pad },
+      } as never) as tf.TensorInfo;
+      const t = tf.engine().makeTensorFromTensorInfo(out);
+      return t.dataSync() as Float32Array;
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expectSameBits(got, poolGradReference(x, dy, shape, info));
+  });
+});
+
+/** TensorFlow's ReluGrad by definition. */
+function reluGradReference(dy: Float32Array, x: Float32Array): Float32Array {
+  return dy.map((d, i) => ((x[i] as number) > 0 ? d : 0));
+}
+
+/** dy and x with every special case: NaN, ±0, ±Inf, negative dy under a negative x. */
+function reluGradInputs(n: number, seed: number): [Float32Array, Float32Array] {
+  const specials = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40];
+  const x = Float32Array.from(data(n, seed), (v, i) => (i % 5 === 0 ? (specials[i % specials.length] as number) : v));
+  const dy = Float32Array.from(data(n, seed + 1), (v, i) => (i % 7 === 0 ? (specials[(i + 2) % specials.length] as number) : v));
+  return [dy, x];
+}
+
+describe('the SIMD ReLU gradient (WebAssembly)', () => {
+  it.each([0, 1, 3, 4, 9, 64, 1001])("gives TensorFlow's ReluGrad bit for bit on %i elements", (n) => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const reluGrad = simdExports(RELU_GRAD_WASM_BASE64, memory)?.reluGrad as (dy: number, x: number, out: number, n: number) => void;
+    expect(reluGrad).toBeTypeOf('function');
+    const [dy, x] = reluGradInputs(n, n + 3);
+    const heap = new Float32Array(memory.buffer);
+    heap.set(dy, 1);
+    heap.set(x, 1 + n);
+    heap.fill(7, 1 + 2 * n, 1 + 3 * n);
+    reluGrad(4, 4 + 4 * n, 4 + 8 * n, n);
+    expectSameBits(heap.slice(1 + 2 * n, 1 + 3 * n), reluGradReference(dy, x));
+  });
+
+  it.each([
+    { name: 'wasm', plugin: testWasm, config: wasmReluGradConfig },
+    { name: 'cpu', plugin: testCpu, config: cpuReluGradConfig },
+  ])('is the ReluGrad kernel on $name, with no tensor left behind', async ({ name, plugin, config }) => {
+    await useBackend(plugin);
+    if (!tf.getKernel(ReluGrad, name)) tf.registerKernel(config);
+    const [dy, x] = reluGradInputs(203, 11);
+    const before = tf.memory().numTensors;
+    const got = tf.tidy(
+      () =>
+        (tf.engine().runKernel(ReluGrad, { dy: tf.tensor(dy, [7, 29]), x: tf.tensor(x, [7, 29]) }) as Tensor).dataSync() as Float32Array,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expectSameBits(got, reluGradReference(dy, x));
+    expect(() => tf.tidy(() => tf.engine().runKernel(ReluGrad, { dy: tf.zeros([2, 3]), x: tf.zeros([3, 2]) }))).toThrow(
+      /ReluGrad kernel on .*one shape.*\[2,3\].*\[3,2\]/,
+    );
   });
 });

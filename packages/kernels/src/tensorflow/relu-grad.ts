@@ -50,8 +50,9 @@ export const tensorflowReluGradConfig: KernelConfig = {
 };
 
 /**
- * The gradient of `Relu` on the native `tensorflow` backend: one {@link ReluGrad} kernel. Same
- * values as tfjs-core's `dy · step(x)` except at a NaN input, where it gives 0 as TensorFlow does.
+ * The gradient of `Relu` as one {@link ReluGrad} kernel, on the backends that register it (native
+ * `tensorflow`, wasm, cpu). Same values as tfjs-core's `dy · step(x)` except at a NaN input, where
+ * it gives 0 as TensorFlow does (and +0 where `dy · 0` gives −0).
  *
  * @example
  * ```ts

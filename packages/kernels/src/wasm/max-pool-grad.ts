@@ -1,10 +1,17 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
+import { MAX_POOL_GRAD_WASM_BASE64 } from '../simd/max-pool-grad-bytes.js';
+import { simdExports, wasmBackendMemory } from '../simd/module.js';
+
+/** The `maxPoolGrad` export: byte offsets of x, dy, dx, then the pooling's geometry (simd/max-pool-grad.wat). */
+type MaxPoolGradExport = (...offsetsAndGeometry: number[]) => void;
 
 /**
  * MaxPoolGrad for NHWC input: routes each output gradient to the first maximum of its window.
- * Replaces the wasm kernel, which drops the gradient when a window holds no positive value.
+ * Replaces the wasm kernel, which drops the gradient when a window holds no positive value. With
+ * a channel count that is a multiple of four it runs as a SIMD WebAssembly loop on the backend's
+ * memory (`simd/max-pool-grad.wat`, the same values as the JavaScript loop below, bit for bit).
  *
  * @example
  * ```ts
@@ -36,6 +43,30 @@ export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
+  const memory = c % 4 === 0 && input.dtype === 'float32' ? wasmBackendMemory(backend) : undefined;
+  const simd = memory && (simdExports(MAX_POOL_GRAD_WASM_BASE64, memory)?.maxPoolGrad as MaxPoolGradExport | undefined);
+  if (simd) {
+    simd(
+      x.byteOffset,
+      g.byteOffset,
+      out.byteOffset,
+      batchSize,
+      inHeight,
+      inWidth,
+      c,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      top,
+      left,
+      filterHeight,
+      filterWidth,
+      dilationHeight,
+      dilationWidth,
+    );
+    return dx;
+  }
   // per output pixel, the window is walked in (fh, fw) order with the channels innermost (contiguous
   // in NHWC); the first strict maximum of each channel wins, as in a per-channel walk
   const best = new Float32Array(c);
