@@ -4,6 +4,7 @@
 //   src/simd/sum-rows.wat -> src/simd/sum-rows-bytes.ts
 //   src/simd/max-pool-grad.wat -> src/simd/max-pool-grad-bytes.ts
 //   src/simd/relu-grad.wat -> src/simd/relu-grad-bytes.ts
+//   src/simd/filter-grad-one-channel.wat -> src/simd/filter-grad-one-channel-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -19,6 +20,11 @@ export const sources = [
   { wat: 'src/simd/sum-rows.wat', out: 'src/simd/sum-rows-bytes.ts', name: 'SUM_ROWS_WASM_BASE64' },
   { wat: 'src/simd/max-pool-grad.wat', out: 'src/simd/max-pool-grad-bytes.ts', name: 'MAX_POOL_GRAD_WASM_BASE64' },
   { wat: 'src/simd/relu-grad.wat', out: 'src/simd/relu-grad-bytes.ts', name: 'RELU_GRAD_WASM_BASE64' },
+  {
+    wat: 'src/simd/filter-grad-one-channel.wat',
+    out: 'src/simd/filter-grad-one-channel-bytes.ts',
+    name: 'FILTER_GRAD_ONE_CHANNEL_WASM_BASE64',
+  },
 ];
 
 /** The TypeScript module for one compiled source. */

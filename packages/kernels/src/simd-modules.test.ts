@@ -8,6 +8,7 @@ import { adamOnArrays, adamOnMemory } from './adam/adam-wasm.js';
 import { ADAM_WASM_BASE64 } from './adam/adam-wasm-bytes.js';
 import { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 import { AdamUpdate, cpuAdamUpdateConfig, wasmAdamUpdateConfig } from './adam/update.js';
+import { FILTER_GRAD_ONE_CHANNEL_WASM_BASE64 } from './simd/filter-grad-one-channel-bytes.js';
 import { MAX_POOL_GRAD_WASM_BASE64 } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
 import { RELU_GRAD_WASM_BASE64 } from './simd/relu-grad-bytes.js';
@@ -47,6 +48,7 @@ const committed: Record<string, string> = {
   SUM_ROWS_WASM_BASE64,
   MAX_POOL_GRAD_WASM_BASE64,
   RELU_GRAD_WASM_BASE64,
+  FILTER_GRAD_ONE_CHANNEL_WASM_BASE64,
 };
 
 describe('the SIMD WebAssembly modules', () => {

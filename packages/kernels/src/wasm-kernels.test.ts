@@ -49,6 +49,8 @@ describe('Tessera wasm kernels', () => {
     ['more channels, valid, stride 2', [2, 7, 7, 8], [3, 3, 8, 2], 2, 'valid'],
     ['1 channel, valid (a first layer)', [3, 8, 8, 1], [3, 3, 1, 4], 1, 'valid'],
     ['1 channel, same, stride 2, odd size', [2, 9, 7, 1], [3, 2, 1, 3], 2, 'same'],
+    ['1 channel, 8 filters, same, stride 2, odd size (the SIMD loop)', [2, 9, 7, 1], [3, 2, 1, 8], 2, 'same'],
+    ['1 channel, 32 filters, valid (the MNIST CNN first layer, smaller)', [4, 12, 12, 1], [3, 3, 1, 32], 1, 'valid'],
     [
       'explicit padding',
       [1, 5, 5, 1],
@@ -85,6 +87,19 @@ describe('Tessera wasm kernels', () => {
     );
     expect(kernelNames).toContain(kernel);
     expect(kernelNames).not.toContain(kernel === 'Conv2D' ? 'BatchMatMul' : 'Conv2D');
+    tf.dispose([x, dy, result as Tensor]);
+  });
+
+  it('Conv2DBackpropFilter with 1 input channel and a multiple of 4 filters runs as one SIMD loop (no product, no convolution)', async () => {
+    await useBackend(testWasm);
+    const x = t4([2, 9, 9, 1], 5);
+    const dy = t4([2, 7, 7, 8], 6);
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 8] };
+    const { kernelNames, result } = await tf.profile(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy } as never, attrs as never) as Tensor,
+    );
+    expect(kernelNames).toEqual(['Conv2DBackpropFilter']);
+    expect((result as Tensor).shape).toEqual([3, 3, 1, 8]);
     tf.dispose([x, dy, result as Tensor]);
   });
 
