@@ -104,6 +104,7 @@ export {
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
 export { wasmGatherV2Config, wasmGatherV2Kernel } from './wasm/gather-v2.js';
+export { wasmIdentityConfig, wasmIdentityKernel } from './wasm/identity.js';
 export {
   wasmLstmSequenceConfig,
   wasmLstmSequenceGradConfig,

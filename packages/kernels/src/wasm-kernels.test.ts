@@ -90,6 +90,30 @@ describe('Tessera wasm kernels', () => {
     tf.dispose([x, dy, result as Tensor]);
   });
 
+  it('Identity (clone) shares the heap memory: no copy, and either tensor outlives the other', async () => {
+    await useBackend(testWasm);
+    const b = tf.backend() as unknown as { refCount(dataId: object): number };
+    const before = tf.memory();
+    const x = tf.tensor(data(1000, 3), [10, 100]);
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(b.refCount(x.dataId)).toBe(2);
+    expect(tf.memory().numDataBuffers - before.numDataBuffers).toBe(1); // one buffer for both
+    x.dispose();
+    expect(Array.from(y.dataSync().slice(0, 3))).toEqual(Array.from(data(3, 3)));
+    const z = tf.clone(y);
+    y.dispose();
+    expect(b.refCount(z.dataId)).toBe(1);
+    expect(z.dataSync()[999]).toBe(data(1000, 3)[999]);
+    z.dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    const s = tf.tensor(['a', 'bc']);
+    const sc = tf.clone(s);
+    expect(sc.arraySync()).toEqual(['a', 'bc']);
+    tf.dispose([s, sc]);
+  });
+
   it('Conv2DBackpropFilter with 1 input channel and a multiple of 4 filters runs as one SIMD loop (no product, no convolution)', async () => {
     await useBackend(testWasm);
     const x = t4([2, 9, 9, 1], 5);
