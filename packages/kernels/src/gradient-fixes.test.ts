@@ -17,6 +17,7 @@ describe.each([testCpu, testWasm])("registerGradientFixes + useBackend: tfjs-cor
       'Einsum',
       'Elu',
       'LeakyRelu',
+      'MaxPool',
       'Maximum',
       'Sigmoid',
       'StridedSlice',

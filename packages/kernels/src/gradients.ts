@@ -6,6 +6,7 @@ import { fusedConv2dGradConfig } from './gradients/fused-conv2d.js';
 import { fusedMatMulGradConfig } from './gradients/fused-matmul.js';
 import { lstmBlockGradConfig } from './gradients/lstm-block.js';
 import { lstmSequenceGradConfig } from './gradients/lstm-sequence.js';
+import { maxPoolGradConfig } from './gradients/max-pool.js';
 import { eluGradConfig, leakyReluGradConfig, maximumGradConfig, sigmoidGradConfig, tanhGradConfig } from './gradients/second-order.js';
 import { sparseXentGradConfig, sparseXentGradGradConfig } from './gradients/sparse-softmax-xent.js';
 import { stridedSliceGradConfig } from './gradients/strided-slice.js';
@@ -54,6 +55,7 @@ export const gradientFixes: readonly GradientFix[] = [
   { config: sparseXentGradConfig },
   { config: sparseXentGradGradConfig },
   { config: fusedConv2dGradConfig },
+  { config: maxPoolGradConfig },
   { config: fusedMatMulGradConfig },
   { config: batchMatMulGradConfig, backendName: 'wasm' },
   { config: reluTensorflowGradConfig, backendName: 'tensorflow' },

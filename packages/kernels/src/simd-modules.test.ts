@@ -77,7 +77,7 @@ describe('the SIMD Adam update (WebAssembly)', () => {
       const want = reference(g, m, v, attrs);
       const got = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
       adamOnArrays(g, m, v, ...got, attrs);
-      got.forEach((out, i) => expectSameBits(out, want[i] as Float32Array));
+      for (const [i, out] of got.entries()) expectSameBits(out, want[i] as Float32Array);
     }
   });
 
@@ -87,7 +87,7 @@ describe('the SIMD Adam update (WebAssembly)', () => {
     const want = reference(g, m, v, attrs);
     const got = [new Float32Array(9), new Float32Array(9), new Float32Array(9)] as const;
     adamOnArrays(Array.from(g), Array.from(m), Array.from(v), ...got, attrs);
-    got.forEach((out, i) => expectSameBits(out, want[i] as Float32Array));
+    for (const [i, out] of got.entries()) expectSameBits(out, want[i] as Float32Array);
   });
 });
 
@@ -114,7 +114,7 @@ describe.each([
         return outs.map((t) => t.dataSync() as Float32Array);
       });
       expect(tf.memory().numTensors).toBe(before);
-      got.forEach((out, i) => expectSameBits(out, want[i] as Float32Array));
+      for (const [i, out] of got.entries()) expectSameBits(out, want[i] as Float32Array);
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { Conv2DBackpropFilter, Conv2DBackpropInput, engine, sum } from '@tensorflow/tfjs-core';
 import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
+import { isMaskedGradient } from './relu-masks.js';
 import { reluGradOfOutput } from './relu-of-output.js';
 
 /**
@@ -21,7 +22,9 @@ export const fusedConv2dGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
     const [x, filter, y] = saved as [Tensor, Tensor, Tensor];
     const { strides, pad, activation } = attrs as unknown as FusedConv2DAttrs;
-    const g = activation === 'relu' ? reluGradOfOutput(dy as Tensor, y) : (dy as Tensor);
+    const d = dy as Tensor;
+    // after a max pool the ReLU gradient is already applied (see maxPoolGradConfig)
+    const g = activation === 'relu' && !isMaskedGradient(d.dataId, y.dataId) ? reluGradOfOutput(d, y) : d;
     const conv = { strides, pad, dataFormat: 'NHWC' };
     return {
       x: () => engine().runKernel(Conv2DBackpropInput, { dy: g, filter } as never, { ...conv, inputShape: x.shape } as never) as Tensor,

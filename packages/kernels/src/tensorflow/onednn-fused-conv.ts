@@ -2,6 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { Conv2D, getKernel } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
 import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
+import { markReluOutput } from '../gradients/relu-masks.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
 import { withListAttributes } from './list-attributes.js';
 import { floatOp, handOut, type NativeTemps } from './native-op.js';
@@ -29,21 +30,7 @@ function oneDnnFused(tb: TfBackend, args: Parameters<KernelFunc>[0], inputs: Ten
   return out && tb.createOutputTensor(out[0] as OutputMetadata);
 }
 
-/**
- * {@link FusedConv2D} on the native `tensorflow` backend: TensorFlow's oneDNN convolution with the
- * bias and ReLU as post-ops (`_MklNativeFusedConv2D`, as Keras' convolutions run once TensorFlow
- * rewrites them), on the cases the oneDNN `Conv2D` takes (see `ONEDNN_MIN_CONV_MACS`), where the
- * binding takes list attributes (`npm run setup:native` builds it so). Elsewhere the `Conv2D`
- * kernel, then TensorFlow's `BiasAdd` and `Relu` on native handles. At [64, 28, 28, 1] ×
- * [3, 3, 1, 32] 2.8 against 4.1 ms for the three ops (2 cores).
- *
- * @example
- * ```ts
- * await useBackend(node()); // registers it; Conv2D layers with a bias and 'relu' or no activation use it
- * engine().runKernel(FusedConv2D, { x, filter, bias }, { strides: [1, 1], pad: 'same', activation: 'relu' });
- * ```
- */
-export const tensorflowFusedConv2dKernel: KernelFunc = (args) => {
+function fusedConv2d(args: Parameters<KernelFunc>[0]): TensorInfo {
   const tb = args.backend as unknown as TfBackend;
   const { x, filter, bias } = args.inputs as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
   const { strides, pad, activation } = args.attrs as unknown as FusedConv2DAttrs;
@@ -66,6 +53,26 @@ export const tensorflowFusedConv2dKernel: KernelFunc = (args) => {
     tb.disposeData(conv.dataId);
     for (const id of temps) tb.binding.deleteTensor(id);
   }
+}
+
+/**
+ * {@link FusedConv2D} on the native `tensorflow` backend: TensorFlow's oneDNN convolution with the
+ * bias and ReLU as post-ops (`_MklNativeFusedConv2D`, as Keras' convolutions run once TensorFlow
+ * rewrites them), on the cases the oneDNN `Conv2D` takes (see `ONEDNN_MIN_CONV_MACS`), where the
+ * binding takes list attributes (`npm run setup:native` builds it so). Elsewhere the `Conv2D`
+ * kernel, then TensorFlow's `BiasAdd` and `Relu` on native handles. At [64, 28, 28, 1] ×
+ * [3, 3, 1, 32] 2.8 against 4.1 ms for the three ops (2 cores).
+ *
+ * @example
+ * ```ts
+ * await useBackend(node()); // registers it; Conv2D layers with a bias and 'relu' or no activation use it
+ * engine().runKernel(FusedConv2D, { x, filter, bias }, { strides: [1, 1], pad: 'same', activation: 'relu' });
+ * ```
+ */
+export const tensorflowFusedConv2dKernel: KernelFunc = (args) => {
+  const out = fusedConv2d(args);
+  if ((args.attrs as unknown as FusedConv2DAttrs).activation === 'relu') markReluOutput(out.dataId);
+  return out;
 };
 
 /**

@@ -2,6 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { getKernel, FusedConv2D as TfjsFusedConv2D } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
 import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
+import { markReluOutput } from '../gradients/relu-masks.js';
 
 /**
  * {@link FusedConv2D} on the wasm backend: tfjs-backend-wasm's own fused convolution (XNNPACK's,
@@ -25,7 +26,9 @@ export const wasmFusedConv2dKernel: KernelFunc = (args) => {
   const stock = getKernel(TfjsFusedConv2D, 'wasm');
   if (!stock) throw new ValueError(`${FusedConv2D} on wasm`, "tfjs-backend-wasm's FusedConv2D kernel", 'none registered');
   const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation, leakyreluAlpha: 0 };
-  return stock.kernelFunc({ ...args, inputs: { x, filter, bias }, attrs: attrs as never }) as TensorInfo;
+  const out = stock.kernelFunc({ ...args, inputs: { x, filter, bias }, attrs: attrs as never }) as TensorInfo;
+  if (activation === 'relu') markReluOutput(out.dataId);
+  return out;
 };
 
 /**
