@@ -53,6 +53,12 @@ function scratchAdam(): AdamExport | undefined {
 /**
  * Adam's update of float32 arrays: the SIMD module where it runs (through a scratch memory of its
  * own, {@link CHUNK} elements at a time), else `adamLoop`. The same values either way, bit for bit.
+ *
+ * @example
+ * ```ts
+ * const [update, m1, v1] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+ * adamOnArrays(g, m, v, update, m1, v1, { b1: 0.9, b2: 0.999, eps: 1e-7, count: 1 });
+ * ```
  */
 export function adamOnArrays(
   g: ArrayLike<number>,

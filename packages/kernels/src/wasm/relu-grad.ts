@@ -69,7 +69,7 @@ export const cpuReluGradKernel: KernelFunc = ({ inputs, backend }) => {
 };
 
 /**
- * Kernel configs of {@link wasmReluGradKernel} and {@link cpuReluGradKernel}.
+ * Kernel config of {@link wasmReluGradKernel}.
  *
  * @example
  * ```ts
@@ -78,5 +78,12 @@ export const cpuReluGradKernel: KernelFunc = ({ inputs, backend }) => {
  */
 export const wasmReluGradConfig: KernelConfig = { kernelName: ReluGrad, backendName: 'wasm', kernelFunc: wasmReluGradKernel };
 
-/** @see {@link wasmReluGradConfig} */
+/**
+ * Kernel config of {@link cpuReluGradKernel}.
+ *
+ * @example
+ * ```ts
+ * registerKernel(cpuReluGradConfig); // registerCpuKernels() does this
+ * ```
+ */
 export const cpuReluGradConfig: KernelConfig = { kernelName: ReluGrad, backendName: 'cpu', kernelFunc: cpuReluGradKernel };
