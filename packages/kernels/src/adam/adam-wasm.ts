@@ -46,6 +46,7 @@ const CHUNK = 1 << 15;
 let scratch: WebAssembly.Memory | undefined;
 
 function scratchAdam(): AdamExport | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined; // a JavaScript engine without it: the loop runs
   scratch ??= new WebAssembly.Memory({ initial: Math.ceil((6 * 4 * CHUNK) / 65536) });
   return adamOnMemory(scratch);
 }
