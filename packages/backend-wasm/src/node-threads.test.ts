@@ -1,6 +1,7 @@
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { TesseraError, useBackend } from '@tessera/core';
+import { wasmBackendMemory } from '@tessera/kernels';
 import { describe, expect, it } from 'vitest';
 import { relativeDiff } from '../../../test-support/relative-diff.js';
 import { wasm } from './wasm.js';
@@ -17,6 +18,10 @@ async function compute(): Promise<Record<string, Float32Array>> {
     const dense = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.relu(tf.matMul(p, q)));
     const [da, db] = tf.grads(dense)([a, b]);
     const [dx, dw] = tf.grads((p, q) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'same'))))([x, w]);
+    // the kernels that run SIMD WebAssembly loops on the backend's memory (shared with 2 threads)
+    const pooled = (p: tf.Tensor) => tf.sum(tf.square(tf.maxPool(tf.relu(p as tf.Tensor4D), 2, 2, 'valid')));
+    const x1 = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const w1 = tf.randomUniform([3, 3, 1, 8], -0.5, 0.5, 'float32', 6) as tf.Tensor4D;
     return {
       matMul: tf.matMul(a, b),
       matMulTransposed: tf.matMul(a, a, false, true),
@@ -29,6 +34,9 @@ async function compute(): Promise<Record<string, Float32Array>> {
       denseGradB: db as tf.Tensor,
       convGradX: dx as tf.Tensor,
       convGradW: dw as tf.Tensor,
+      biasGrad: tf.sum(y, [0, 1, 2]),
+      poolReluGrad: tf.grad(pooled)(y),
+      firstConvFilterGrad: tf.grad((q) => tf.sum(tf.square(tf.conv2d(x1, q as tf.Tensor4D, 1, 'valid'))))(w1),
     };
   });
   const values: Record<string, Float32Array> = {};
@@ -48,6 +56,7 @@ describe('wasm() threads in Node', () => {
     await useBackend(wasm({ threads: 2 }));
     expect(tf.getBackend()).toBe('wasm');
     expect(getThreadsCount()).toBe(2);
+    expect(wasmBackendMemory(tf.backend())?.buffer).toBeInstanceOf(SharedArrayBuffer); // the SIMD loops run in place there too
     const two = await compute();
     for (const name of Object.keys(one)) {
       expect(relativeDiff(two[name] as Float32Array, one[name] as Float32Array), name).toBeLessThan(1e-5);

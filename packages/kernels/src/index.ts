@@ -43,6 +43,7 @@ export {
   unregisterTesseraKernels,
   wasmKernelConfigs,
 } from './register.js';
+export { type SimdModuleBytes, simdExports, wasmBackendMemory } from './simd/module.js';
 export {
   cpuSparseXentGradKernel,
   cpuSparseXentKernel,

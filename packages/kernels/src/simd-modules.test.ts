@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { testCpu, testWasm } from '../../../test-support/backends.js';
 import { compiled, sources } from '../scripts/build-wasm.mjs';
 import { adamOnArrays, adamOnMemory } from './adam/adam-wasm.js';
-import { ADAM_WASM_BASE64 } from './adam/adam-wasm-bytes.js';
+import { ADAM_WASM } from './adam/adam-wasm-bytes.js';
 import { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 import { AdamUpdate, cpuAdamUpdateConfig, wasmAdamUpdateConfig } from './adam/update.js';
-import { FILTER_GRAD_ONE_CHANNEL_WASM_BASE64 } from './simd/filter-grad-one-channel-bytes.js';
-import { MAX_POOL_GRAD_WASM_BASE64 } from './simd/max-pool-grad-bytes.js';
+import { FILTER_GRAD_ONE_CHANNEL_WASM } from './simd/filter-grad-one-channel-bytes.js';
+import { MAX_POOL_GRAD_WASM } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
-import { RELU_GRAD_WASM_BASE64 } from './simd/relu-grad-bytes.js';
-import { SUM_ROWS_WASM_BASE64 } from './simd/sum-rows-bytes.js';
+import { RELU_GRAD_WASM } from './simd/relu-grad-bytes.js';
+import { SUM_ROWS_WASM } from './simd/sum-rows-bytes.js';
 import { ReluGrad } from './tensorflow/relu-grad.js';
 import { data } from './test-values.js';
 import { maxPoolGradKernel } from './wasm/max-pool-grad.js';
@@ -43,19 +43,29 @@ function expectSameBits(got: Float32Array, want: Float32Array): void {
   expect(firstDiff === -1 ? 'equal' : `differs at ${firstDiff}: ${got[firstDiff]} vs ${want[firstDiff]}`).toBe('equal');
 }
 
-const committed: Record<string, string> = {
-  ADAM_WASM_BASE64,
-  SUM_ROWS_WASM_BASE64,
-  MAX_POOL_GRAD_WASM_BASE64,
-  RELU_GRAD_WASM_BASE64,
-  FILTER_GRAD_ONE_CHANNEL_WASM_BASE64,
+const committed: Record<string, { plain: string; shared: string }> = {
+  ADAM_WASM,
+  SUM_ROWS_WASM,
+  MAX_POOL_GRAD_WASM,
+  RELU_GRAD_WASM,
+  FILTER_GRAD_ONE_CHANNEL_WASM,
 };
 
 describe('the SIMD WebAssembly modules', () => {
   it.each(sources)('$out holds $wat compiled', async (source) => {
     const text = await compiled(source);
-    expect(committed[source.name]).toBeDefined();
-    expect(text).toContain(`'${committed[source.name]}'`);
+    const bytes = committed[source.name];
+    expect(bytes).toBeDefined();
+    expect(text).toContain(`plain: '${bytes?.plain}'`);
+    expect(text).toContain(`shared: '${bytes?.shared}'`);
+  });
+
+  it.each(sources)('$wat runs on a shared memory too (the threaded wasm build), through its shared variant', (source) => {
+    const bytes = committed[source.name] as { plain: string; shared: string };
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Object.keys(simdExports(bytes, shared) ?? {})).toHaveLength(1);
+    expect(Object.keys(simdExports(bytes, new WebAssembly.Memory({ initial: 1 })) ?? {})).toHaveLength(1);
   });
 });
 
@@ -137,7 +147,7 @@ describe('the SIMD column sums (WebAssembly)', () => {
     [1000, 13],
   ])('gives the JavaScript loop sums bit for bit on [%i, %i]', (rows, cols) => {
     const memory = new WebAssembly.Memory({ initial: 2 });
-    const sumRows = simdExports(SUM_ROWS_WASM_BASE64, memory)?.sumRows as (s: number, r: number, c: number, a: number, o: number) => void;
+    const sumRows = simdExports(SUM_ROWS_WASM, memory)?.sumRows as (s: number, r: number, c: number, a: number, o: number) => void;
     expect(sumRows).toBeTypeOf('function');
     const src = Float32Array.from(data(rows * cols, rows + cols), (x, i) => (i % 7 === 0 ? x * 1e8 : x));
     const heap = new Float32Array(memory.buffer);
@@ -238,7 +248,7 @@ function reluGradInputs(n: number, seed: number): [Float32Array, Float32Array] {
 describe('the SIMD ReLU gradient (WebAssembly)', () => {
   it.each([0, 1, 3, 4, 9, 64, 1001])("gives TensorFlow's ReluGrad bit for bit on %i elements", (n) => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const reluGrad = simdExports(RELU_GRAD_WASM_BASE64, memory)?.reluGrad as (dy: number, x: number, out: number, n: number) => void;
+    const reluGrad = simdExports(RELU_GRAD_WASM, memory)?.reluGrad as (dy: number, x: number, out: number, n: number) => void;
     expect(reluGrad).toBeTypeOf('function');
     const [dy, x] = reluGradInputs(n, n + 3);
     const heap = new Float32Array(memory.buffer);

@@ -1,5 +1,5 @@
 import { simdExports } from '../simd/module.js';
-import { ADAM_WASM_BASE64 } from './adam-wasm-bytes.js';
+import { ADAM_WASM } from './adam-wasm-bytes.js';
 import type { AdamUpdateAttrs } from './loop.js';
 import { adamLoop } from './loop.js';
 
@@ -22,8 +22,8 @@ type AdamExport = (
 ) => void;
 
 /**
- * The SIMD Adam update bound to `memory`: `undefined` where it cannot run there (no SIMD, or a
- * shared memory, which this module does not import).
+ * The SIMD Adam update bound to `memory` (plain or shared): `undefined` where it cannot run (no
+ * WebAssembly SIMD).
  *
  * @example
  * ```ts
@@ -31,7 +31,7 @@ type AdamExport = (
  * ```
  */
 export function adamOnMemory(memory: WebAssembly.Memory): AdamExport | undefined {
-  return simdExports(ADAM_WASM_BASE64, memory)?.adam as AdamExport | undefined;
+  return simdExports(ADAM_WASM, memory)?.adam as AdamExport | undefined;
 }
 
 /** The constants the update takes, in the order of the export (as adamLoop derives them). */

@@ -68,8 +68,8 @@ export const cpuAdamUpdateKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 
 /**
  * {@link AdamUpdate} on the wasm backend: one pass of the SIMD WebAssembly update over the
- * backend's own memory, in place of ~12 dispatched ops (through a memory of its own where the
- * backend's is shared, as in the threaded build; a JavaScript loop where neither runs).
+ * backend's own memory (shared in the threaded build), in place of ~12 dispatched ops; a
+ * JavaScript loop where WebAssembly SIMD is missing.
  *
  * @example
  * ```ts

@@ -1,3 +1,17 @@
+/**
+ * One of this package's modules: its bytes (base64) importing a plain memory, and importing a
+ * shared one (the threaded wasm build's).
+ *
+ * @example
+ * ```ts
+ * const bytes: SimdModuleBytes = ADAM_WASM; // from adam-wasm-bytes.ts, generated
+ * ```
+ */
+export interface SimdModuleBytes {
+  plain: string;
+  shared: string;
+}
+
 /** A compiled module of this package's own: `null` where this engine cannot compile it (no SIMD, or a policy forbids it). */
 const modules = new Map<string, WebAssembly.Module | null>();
 
@@ -20,17 +34,19 @@ function compile(base64: string): WebAssembly.Module | null {
 }
 
 /**
- * The exports of one of this package's SIMD modules (its bytes as base64, built from a `.wat`
- * source by scripts/build-wasm.mjs) instantiated on `memory`, which it imports as `env.memory`.
- * `undefined` where it cannot run: no WebAssembly SIMD, or a shared memory (the modules import a
- * plain one). One instance per memory and module.
+ * The exports of one of this package's SIMD modules (built from a `.wat` source by
+ * scripts/build-wasm.mjs) instantiated on `memory`, which it imports as `env.memory`: the variant
+ * that imports a shared memory where `memory` is shared (the threaded wasm build's). `undefined`
+ * where it cannot run (no WebAssembly SIMD). One instance per memory and module.
  *
  * @example
  * ```ts
- * const adam = simdExports(ADAM_WASM_BASE64, memory)?.adam;
+ * const adam = simdExports(ADAM_WASM, memory)?.adam;
  * ```
  */
-export function simdExports(base64: string, memory: WebAssembly.Memory): WebAssembly.Exports | undefined {
+export function simdExports(module: SimdModuleBytes, memory: WebAssembly.Memory): WebAssembly.Exports | undefined {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const base64 = shared ? module.shared : module.plain;
   let byModule = instances.get(memory);
   if (!byModule) {
     byModule = new Map();
@@ -51,12 +67,17 @@ export function simdExports(base64: string, memory: WebAssembly.Memory): WebAsse
 
 /** The parts of tfjs' wasm backend (4.22) the in-place kernels use. */
 interface WasmBackendModule {
-  wasm?: { asm?: { memory?: unknown }; _malloc?: (bytes: number) => number; _free?: (ptr: number) => void };
+  wasm?: {
+    asm?: { memory?: unknown };
+    wasmMemory?: unknown;
+    _malloc?: (bytes: number) => number;
+    _free?: (ptr: number) => void;
+  };
 }
 
 /**
- * The wasm backend's own memory, where a module can work on tensors in place: `undefined` where
- * it (or the heap's allocator) is not reachable, or is shared (the threaded build).
+ * The wasm backend's own memory (shared in the threaded build), where a module can work on tensors
+ * in place: `undefined` where it or the heap's allocator is not reachable.
  *
  * @example
  * ```ts
@@ -65,9 +86,9 @@ interface WasmBackendModule {
  */
 export function wasmBackendMemory(backend: unknown): WebAssembly.Memory | undefined {
   const wasm = (backend as WasmBackendModule).wasm;
-  const memory = wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || !wasm?._malloc || !wasm._free) return undefined;
-  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer ? undefined : memory;
+  // the single-threaded build exports its memory; the threaded one creates it (shared) and keeps it as wasmMemory
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  return memory instanceof WebAssembly.Memory && wasm?._malloc && wasm._free ? memory : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Conv2DBackpropFilter, conv2d, engine, matMul, reshape, slice, tidy, tra
 import type { HeapBackend } from '../backend-io.js';
 import { convInfo, padInput, requireNhwc } from '../conv-info.js';
 import { kernelInputView } from '../kernel-input-view.js';
-import { FILTER_GRAD_ONE_CHANNEL_WASM_BASE64 } from '../simd/filter-grad-one-channel-bytes.js';
+import { FILTER_GRAD_ONE_CHANNEL_WASM } from '../simd/filter-grad-one-channel-bytes.js';
 import { simdExports, wasmBackendMemory } from '../simd/module.js';
 
 /** The `filterGradOneChannel` export: byte offsets of the padded x, dy and dW, then the geometry (simd/filter-grad-one-channel.wat). */
@@ -41,7 +41,7 @@ function singleChannelFilterGrad(x: Tensor, dy: Tensor, info: backend_util.Conv2
   const padded = padInput(x, info.padInfo);
   const heap = backend as HeapBackend;
   const memory = info.outChannels % 4 === 0 ? wasmBackendMemory(backend) : undefined;
-  const simd = memory && (simdExports(FILTER_GRAD_ONE_CHANNEL_WASM_BASE64, memory)?.filterGradOneChannel as FilterGradExport | undefined);
+  const simd = memory && (simdExports(FILTER_GRAD_ONE_CHANNEL_WASM, memory)?.filterGradOneChannel as FilterGradExport | undefined);
   if (simd) {
     const outInfo = heap.makeOutput([info.filterHeight, info.filterWidth, 1, info.outChannels], 'float32');
     const out = engine().makeTensorFromTensorInfo(outInfo);

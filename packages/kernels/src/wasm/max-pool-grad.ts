@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
-import { MAX_POOL_GRAD_WASM_BASE64 } from '../simd/max-pool-grad-bytes.js';
+import { MAX_POOL_GRAD_WASM } from '../simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from '../simd/module.js';
 
 /** The `maxPoolGrad` export: byte offsets of x, dy, dx, then the pooling's geometry (simd/max-pool-grad.wat). */
@@ -44,7 +44,7 @@ export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
   const memory = c % 4 === 0 && input.dtype === 'float32' ? wasmBackendMemory(backend) : undefined;
-  const simd = memory && (simdExports(MAX_POOL_GRAD_WASM_BASE64, memory)?.maxPoolGrad as MaxPoolGradExport | undefined);
+  const simd = memory && (simdExports(MAX_POOL_GRAD_WASM, memory)?.maxPoolGrad as MaxPoolGradExport | undefined);
   if (simd) {
     simd(
       x.byteOffset,

@@ -2,7 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { TesseraError } from '@tessera/core';
 import { heapView, read } from '../backend-io.js';
 import { simdExports, wasmBackendMemory } from '../simd/module.js';
-import { RELU_GRAD_WASM_BASE64 } from '../simd/relu-grad-bytes.js';
+import { RELU_GRAD_WASM } from '../simd/relu-grad-bytes.js';
 import { ReluGrad } from '../tensorflow/relu-grad.js';
 
 /** The `reluGrad` export: byte offsets of dy, x and the output, then the element count. */
@@ -28,7 +28,7 @@ function reluGradLoop(dy: ArrayLike<number>, x: ArrayLike<number>, out: Float32A
 
 /**
  * {@link ReluGrad} on the wasm backend: one SIMD WebAssembly pass on the backend's memory
- * (`simd/relu-grad.wat`; a JavaScript pass on the threaded build's shared memory) in place of
+ * (`simd/relu-grad.wat`; a JavaScript pass where WebAssembly SIMD is missing) in place of
  * tfjs' `dy · step(x)` (three passes: Step, Cast, Multiply). TensorFlow's values: 0 where x is
  * NaN or not positive.
  *
@@ -45,7 +45,7 @@ export const wasmReluGradKernel: KernelFunc = ({ inputs, backend }) => {
   // views after the allocation, which can grow (and detach) the heap
   const [dv, xv, out] = [dy, x, info].map((t) => heapView(backend, t)) as [Float32Array, Float32Array, Float32Array];
   const memory = wasmBackendMemory(backend);
-  const simd = memory && (simdExports(RELU_GRAD_WASM_BASE64, memory)?.reluGrad as ReluGradExport | undefined);
+  const simd = memory && (simdExports(RELU_GRAD_WASM, memory)?.reluGrad as ReluGradExport | undefined);
   if (simd) simd(dv.byteOffset, xv.byteOffset, out.byteOffset, out.length);
   else reluGradLoop(dv, xv, out);
   return info;
