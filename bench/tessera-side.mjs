@@ -76,6 +76,8 @@ export async function tesseraSide({ backend, model, steps, path, batch: b, set }
     callMs,
     tensorsBefore: before,
     tensorsAfter: tf.memory().numTensors,
-    threads: backend === 'node' ? cpus().length : 1,
+    // node: TensorFlow's pools (one thread a core); wasm: the threads the backend runs (TESSERA_WASM_THREADS)
+    threads:
+      backend === 'node' ? cpus().length : backend === 'wasm' ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount() : 1,
   };
 }
