@@ -1,7 +1,7 @@
 import { simdExports } from '../simd/module.js';
 import { ADAM_WASM } from './adam-wasm-bytes.js';
 import type { AdamUpdateAttrs } from './loop.js';
-import { adamLoop } from './loop.js';
+import { adamConstants, adamLoop } from './loop.js';
 
 /** The compiled `adam` export: byte offsets of g, m, v, update, m', v', the count, then the constants. */
 type AdamExport = (
@@ -32,11 +32,6 @@ type AdamExport = (
  */
 export function adamOnMemory(memory: WebAssembly.Memory): AdamExport | undefined {
   return simdExports(ADAM_WASM, memory)?.adam as AdamExport | undefined;
-}
-
-/** The constants the update takes, in the order of the export (as adamLoop derives them). */
-export function adamConstants({ b1, b2, eps, count }: AdamUpdateAttrs): [number, number, number, number, number, number, number] {
-  return [b1, 1 - b1, b2, 1 - b2, 1 / (1 - b1 ** count), 1 / (1 - b2 ** count), eps];
 }
 
 /** Elements a pass through the scratch memory: six float32 arrays of it take 768 KiB. */

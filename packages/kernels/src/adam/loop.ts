@@ -29,12 +29,9 @@ export function adamLoop(
   update: Float32Array,
   m1: Float32Array,
   v1: Float32Array,
-  { b1, b2, eps, count }: AdamUpdateAttrs,
+  attrs: AdamUpdateAttrs,
 ): void {
-  const a1 = 1 - b1;
-  const a2 = 1 - b2;
-  const k1 = 1 / (1 - b1 ** count);
-  const k2 = 1 / (1 - b2 ** count);
+  const [b1, a1, b2, a2, k1, k2, eps] = adamConstants(attrs);
   // in float64, stored as float32: within an ulp of the composite float32 ops
   for (let i = 0; i < update.length; i++) {
     const gi = g[i] as number;
@@ -44,4 +41,17 @@ export function adamLoop(
     v1[i] = vi;
     update[i] = (mi * k1) / (Math.sqrt(vi * k2) + eps);
   }
+}
+
+/**
+ * The constants of one Adam step, as the loop and the SIMD module take them: `b1, 1 − b1, b2,
+ * 1 − b2, 1 / (1 − b1^count), 1 / (1 − b2^count), eps` (one derivation, so both give the same bits).
+ *
+ * @example
+ * ```ts
+ * const [b1, a1, b2, a2, k1, k2, eps] = adamConstants({ b1: 0.9, b2: 0.999, eps: 1e-7, count: 1 });
+ * ```
+ */
+export function adamConstants({ b1, b2, eps, count }: AdamUpdateAttrs): [number, number, number, number, number, number, number] {
+  return [b1, 1 - b1, b2, 1 - b2, 1 / (1 - b1 ** count), 1 / (1 - b2 ** count), eps];
 }

@@ -1,8 +1,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
 import { wasmBackendMemory } from '../simd/module.js';
-import { adamConstants, adamOnArrays, adamOnMemory } from './adam-wasm.js';
-import type { AdamUpdateAttrs } from './loop.js';
+import { adamOnArrays, adamOnMemory } from './adam-wasm.js';
+import { type AdamUpdateAttrs, adamConstants } from './loop.js';
 
 /**
  * Kernel name of one Adam moment update and preconditioning, elementwise: inputs `g` (the

@@ -110,3 +110,17 @@ export function withHeapScratch<T>(backend: unknown, bytes: number, f: (ptr: num
     wasm._free(ptr);
   }
 }
+
+/**
+ * The export `name` of one of this package's SIMD modules bound to the wasm backend's own memory
+ * ({@link wasmBackendMemory}, {@link simdExports}): `undefined` where it cannot run there.
+ *
+ * @example
+ * ```ts
+ * const reluGrad = backendSimd<ReluGradExport>(backend, RELU_GRAD_WASM, 'reluGrad'); // inside a wasm kernel
+ * ```
+ */
+export function backendSimd<F>(backend: unknown, module: SimdModuleBytes, name: string): F | undefined {
+  const memory = wasmBackendMemory(backend);
+  return memory && (simdExports(module, memory)?.[name] as F | undefined);
+}

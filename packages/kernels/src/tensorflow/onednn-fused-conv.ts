@@ -1,7 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { Conv2D, getKernel } from '@tensorflow/tfjs-core';
-import { ValueError } from '@tessera/core';
-import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
+import { FusedConv2D, type FusedConv2DAttrs, fusedConv2dArgs } from '../fused-conv2d.js';
 import { markReluOutput } from '../gradients/relu-masks.js';
 import type { OutputMetadata, TfBackend } from './binding.js';
 import { withListAttributes } from './list-attributes.js';
@@ -32,12 +31,7 @@ function oneDnnFused(tb: TfBackend, args: Parameters<KernelFunc>[0], inputs: Ten
 
 function fusedConv2d(args: Parameters<KernelFunc>[0]): TensorInfo {
   const tb = args.backend as unknown as TfBackend;
-  const { x, filter, bias } = args.inputs as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const { strides, pad, activation } = args.attrs as unknown as FusedConv2DAttrs;
-  if (!x || !filter || !bias) throw new ValueError(`${FusedConv2D} inputs`, 'x, filter and bias', Object.keys(args.inputs));
-  if (activation !== 'relu' && activation !== 'linear') throw new ValueError(`${FusedConv2D} activation`, "'relu' or 'linear'", activation);
-  const dtypes = [x, filter, bias].map((t) => t.dtype);
-  if (dtypes.some((d) => d !== 'float32')) throw new ValueError(`${FusedConv2D} x, filter, bias dtypes`, 'float32', dtypes);
+  const { x, filter, bias, strides, pad, activation } = fusedConv2dArgs(args);
   const fused = oneDnnFused(tb, args, [x, filter, bias], activation);
   if (fused) return fused;
   const convAttrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] };

@@ -4,7 +4,7 @@ import type { HeapBackend } from '../backend-io.js';
 import { convInfo, padInput, requireNhwc } from '../conv-info.js';
 import { kernelInputView } from '../kernel-input-view.js';
 import { FILTER_GRAD_ONE_CHANNEL_WASM } from '../simd/filter-grad-one-channel-bytes.js';
-import { simdExports, wasmBackendMemory } from '../simd/module.js';
+import { backendSimd } from '../simd/module.js';
 
 /** The `filterGradOneChannel` export: byte offsets of the padded x, dy and dW, then the geometry (simd/filter-grad-one-channel.wat). */
 type FilterGradExport = (...offsetsAndGeometry: number[]) => void;
@@ -40,8 +40,8 @@ function im2col(x: Float32Array, xShape: readonly number[], info: backend_util.C
 function singleChannelFilterGrad(x: Tensor, dy: Tensor, info: backend_util.Conv2DInfo, backend: unknown): Tensor {
   const padded = padInput(x, info.padInfo);
   const heap = backend as HeapBackend;
-  const memory = info.outChannels % 4 === 0 ? wasmBackendMemory(backend) : undefined;
-  const simd = memory && (simdExports(FILTER_GRAD_ONE_CHANNEL_WASM, memory)?.filterGradOneChannel as FilterGradExport | undefined);
+  const simd =
+    info.outChannels % 4 === 0 ? backendSimd<FilterGradExport>(backend, FILTER_GRAD_ONE_CHANNEL_WASM, 'filterGradOneChannel') : undefined;
   if (simd) {
     const outInfo = heap.makeOutput([info.filterHeight, info.filterWidth, 1, info.outChannels], 'float32');
     const out = engine().makeTensorFromTensorInfo(outInfo);

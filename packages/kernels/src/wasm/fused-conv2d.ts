@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { getKernel, FusedConv2D as TfjsFusedConv2D } from '@tensorflow/tfjs-core';
 import { ValueError } from '@tessera/core';
-import { FusedConv2D, type FusedConv2DAttrs } from '../fused-conv2d.js';
+import { FusedConv2D, fusedConv2dArgs } from '../fused-conv2d.js';
 import { markReluOutput } from '../gradients/relu-masks.js';
 
 /**
@@ -17,12 +17,7 @@ import { markReluOutput } from '../gradients/relu-masks.js';
  * ```
  */
 export const wasmFusedConv2dKernel: KernelFunc = (args) => {
-  const { x, filter, bias } = args.inputs as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const { strides, pad, activation } = args.attrs as unknown as FusedConv2DAttrs;
-  if (!x || !filter || !bias) throw new ValueError(`${FusedConv2D} inputs`, 'x, filter and bias', Object.keys(args.inputs));
-  if (activation !== 'relu' && activation !== 'linear') throw new ValueError(`${FusedConv2D} activation`, "'relu' or 'linear'", activation);
-  const dtypes = [x, filter, bias].map((t) => t.dtype);
-  if (dtypes.some((d) => d !== 'float32')) throw new ValueError(`${FusedConv2D} x, filter, bias dtypes`, 'float32', dtypes);
+  const { x, filter, bias, strides, pad, activation } = fusedConv2dArgs(args);
   const stock = getKernel(TfjsFusedConv2D, 'wasm');
   if (!stock) throw new ValueError(`${FusedConv2D} on wasm`, "tfjs-backend-wasm's FusedConv2D kernel", 'none registered');
   const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation, leakyreluAlpha: 0 };

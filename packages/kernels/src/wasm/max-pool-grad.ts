@@ -2,7 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
 import { MAX_POOL_GRAD_WASM } from '../simd/max-pool-grad-bytes.js';
-import { simdExports, wasmBackendMemory } from '../simd/module.js';
+import { backendSimd } from '../simd/module.js';
 
 /** The `maxPoolGrad` export: byte offsets of x, dy, dx, then the pooling's geometry (simd/max-pool-grad.wat). */
 type MaxPoolGradExport = (...offsetsAndGeometry: number[]) => void;
@@ -43,8 +43,8 @@ export const maxPoolGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
-  const memory = c % 4 === 0 && input.dtype === 'float32' ? wasmBackendMemory(backend) : undefined;
-  const simd = memory && (simdExports(MAX_POOL_GRAD_WASM, memory)?.maxPoolGrad as MaxPoolGradExport | undefined);
+  const simd =
+    c % 4 === 0 && input.dtype === 'float32' ? backendSimd<MaxPoolGradExport>(backend, MAX_POOL_GRAD_WASM, 'maxPoolGrad') : undefined;
   if (simd) {
     simd(
       x.byteOffset,

@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { TesseraError } from '@tessera/core';
 import { heapView, read } from '../backend-io.js';
-import { simdExports, wasmBackendMemory } from '../simd/module.js';
+import { backendSimd } from '../simd/module.js';
 import { RELU_GRAD_WASM } from '../simd/relu-grad-bytes.js';
 import { ReluGrad } from '../tensorflow/relu-grad.js';
 
@@ -44,8 +44,7 @@ export const wasmReluGradKernel: KernelFunc = ({ inputs, backend }) => {
   const info = b.makeOutput([...x.shape], 'float32');
   // views after the allocation, which can grow (and detach) the heap
   const [dv, xv, out] = [dy, x, info].map((t) => heapView(backend, t)) as [Float32Array, Float32Array, Float32Array];
-  const memory = wasmBackendMemory(backend);
-  const simd = memory && (simdExports(RELU_GRAD_WASM, memory)?.reluGrad as ReluGradExport | undefined);
+  const simd = backendSimd<ReluGradExport>(backend, RELU_GRAD_WASM, 'reluGrad');
   if (simd) simd(dv.byteOffset, xv.byteOffset, out.byteOffset, out.length);
   else reluGradLoop(dv, xv, out);
   return info;

@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { getKernel, Sum, util } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
-import { simdExports, wasmBackendMemory, withHeapScratch } from '../simd/module.js';
+import { backendSimd, withHeapScratch } from '../simd/module.js';
 import { SUM_ROWS_WASM } from '../simd/sum-rows-bytes.js';
 
 /** The `sumRows` export: byte offsets of the [rows, cols] source, rows, cols, 8·cols bytes of scratch, the output. */
@@ -41,8 +41,7 @@ export const wasmSumKernel: KernelFunc = (args) => {
   const inner = util.sizeFromShape(kept);
   const outer = util.sizeFromShape(x.shape.slice(0, lead));
   const outShape = keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...kept] : kept;
-  const memory = wasmBackendMemory(backend);
-  const sumRows = memory && (simdExports(SUM_ROWS_WASM, memory)?.sumRows as SumRows | undefined);
+  const sumRows = backendSimd<SumRows>(backend, SUM_ROWS_WASM, 'sumRows');
   if (sumRows) {
     const info = (backend as { makeOutput(shape: number[], dtype: 'float32'): TensorInfo }).makeOutput(outShape, 'float32');
     // offsets after every allocation: the scratch can grow the memory (offsets stay valid, views do not)
