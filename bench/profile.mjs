@@ -2,6 +2,7 @@
 //
 //   node bench/profile.mjs [mlp|cnn|lstm|gpt|all] [steps=5] [backend=wasm] [--json] [--shapes]
 //   TESSERA_ROOT=/path/to/other/checkout node bench/profile.mjs ...   (that checkout's builds)
+//   PROFILE_MIN=0 node bench/profile.mjs ...   (a row for every kernel; default 0.005: rows under 0.5% of the step are grouped)
 //
 // Builds the same models, data, batch and optimizer (adam 1e-3) as child.mjs (gpt: the char-level
 // GPT of examples/char-gpt, nanoGPT's baby config: 4 layers, 4 heads, width 128, context 64, batch
@@ -188,10 +189,10 @@ for (const model of models) {
   console.log('| kernel | calls/step | ms/step | % of step |');
   console.log('|---|---:|---:|---:|');
   for (const row of r.rows) {
-    if (row.ms / r.wallMs < 0.005) continue;
+    if (row.ms / r.wallMs < (process.env.PROFILE_MIN ?? 0.005)) continue;
     console.log(`| ${row.kernel} | ${row.calls} | ${fmt(row.ms)} | ${fmt((100 * row.ms) / r.wallMs, 1)}% |`);
   }
-  const small = r.rows.filter((row) => row.ms / r.wallMs < 0.005);
+  const small = r.rows.filter((row) => row.ms / r.wallMs < (process.env.PROFILE_MIN ?? 0.005));
   if (small.length > 0) {
     const ms = small.reduce((acc, row) => acc + row.ms, 0);
     const calls = small.reduce((acc, row) => acc + row.calls, 0);

@@ -5,6 +5,7 @@
 //   src/simd/max-pool-grad.wat -> src/simd/max-pool-grad-bytes.ts
 //   src/simd/relu-grad.wat -> src/simd/relu-grad-bytes.ts
 //   src/simd/filter-grad-one-channel.wat -> src/simd/filter-grad-one-channel-bytes.ts
+//   src/simd/transpose.wat -> src/simd/transpose-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -25,6 +26,7 @@ export const sources = [
     out: 'src/simd/filter-grad-one-channel-bytes.ts',
     name: 'FILTER_GRAD_ONE_CHANNEL_WASM',
   },
+  { wat: 'src/simd/transpose.wat', out: 'src/simd/transpose-bytes.ts', name: 'TRANSPOSE_WASM' },
 ];
 
 /** The import every source declares: the memory it works in. */

@@ -119,5 +119,6 @@ export { wasmSliceConfig, wasmSliceKernel } from './wasm/slice.js';
 export { wasmSplitVConfig, wasmSplitVKernel } from './wasm/split-v.js';
 export { wasmStridedSliceConfig, wasmStridedSliceKernel } from './wasm/strided-slice.js';
 export { wasmSumConfig, wasmSumKernel } from './wasm/sum.js';
+export { wasmTransposeConfig, wasmTransposeKernel } from './wasm/transpose.js';
 export { wasmUnpackConfig, wasmUnpackKernel } from './wasm/unpack.js';
 export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';

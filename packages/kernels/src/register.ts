@@ -33,6 +33,7 @@ import { wasmSliceConfig } from './wasm/slice.js';
 import { wasmSplitVConfig } from './wasm/split-v.js';
 import { wasmStridedSliceConfig } from './wasm/strided-slice.js';
 import { wasmSumConfig } from './wasm/sum.js';
+import { wasmTransposeConfig } from './wasm/transpose.js';
 import { wasmUnpackConfig } from './wasm/unpack.js';
 import { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
 
@@ -83,6 +84,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmStridedSliceConfig(),
     wasmBatchToSpaceNDConfig,
     wasmSumConfig(),
+    wasmTransposeConfig(),
     wasmLstmSequenceConfig,
     wasmLstmSequenceGradConfig,
     wasmAdamUpdateConfig,
@@ -100,7 +102,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), an Identity that shares memory instead of copying it, the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, XNNPACK's fused convolution), and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, a Transpose that swaps the innermost axis in SIMD 4×4 blocks, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), an Identity that shares memory instead of copying it, the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, XNNPACK's fused convolution), and the wasm-only gradients of `gradientFixes` (BatchMatMul
  * without transposed products, and the Relu gradient as one `TesseraReluGrad`; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example

@@ -13,6 +13,7 @@ import { MAX_POOL_GRAD_WASM } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
 import { RELU_GRAD_WASM } from './simd/relu-grad-bytes.js';
 import { SUM_ROWS_WASM } from './simd/sum-rows-bytes.js';
+import { TRANSPOSE_WASM } from './simd/transpose-bytes.js';
 import { ReluGrad } from './tensorflow/relu-grad.js';
 import { data } from './test-values.js';
 import { maxPoolGradKernel } from './wasm/max-pool-grad.js';
@@ -49,6 +50,7 @@ const committed: Record<string, { plain: string; shared: string }> = {
   MAX_POOL_GRAD_WASM,
   RELU_GRAD_WASM,
   FILTER_GRAD_ONE_CHANNEL_WASM,
+  TRANSPOSE_WASM,
 };
 
 describe('the SIMD WebAssembly modules', () => {
