@@ -6,6 +6,7 @@
 //   src/simd/relu-grad.wat -> src/simd/relu-grad-bytes.ts
 //   src/simd/filter-grad-one-channel.wat -> src/simd/filter-grad-one-channel-bytes.ts
 //   src/simd/transpose.wat -> src/simd/transpose-bytes.ts
+//   src/simd/exp-erf.wat -> src/simd/exp-erf-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -27,6 +28,7 @@ export const sources = [
     name: 'FILTER_GRAD_ONE_CHANNEL_WASM',
   },
   { wat: 'src/simd/transpose.wat', out: 'src/simd/transpose-bytes.ts', name: 'TRANSPOSE_WASM' },
+  { wat: 'src/simd/exp-erf.wat', out: 'src/simd/exp-erf-bytes.ts', name: 'EXP_ERF_WASM' },
 ];
 
 /** The import every source declares: the memory it works in. */

@@ -104,6 +104,7 @@ export {
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './wasm/depthwise-conv2d-backprop.js';
 export { einsumKernel, wasmEinsumConfig } from './wasm/einsum.js';
+export { wasmErfKernel, wasmExpErfConfigs, wasmExpKernel } from './wasm/exp-erf.js';
 export { wasmFusedConv2dConfig, wasmFusedConv2dKernel } from './wasm/fused-conv2d.js';
 export { wasmGatherV2Config, wasmGatherV2Kernel } from './wasm/gather-v2.js';
 export { wasmIdentityConfig, wasmIdentityKernel } from './wasm/identity.js';

@@ -23,6 +23,7 @@ import { wasmConv2dBackpropFilterConfig } from './wasm/conv2d-backprop-filter.js
 import { wasmConv2dBackpropInputConfig } from './wasm/conv2d-backprop-input.js';
 import { wasmDepthwiseConv2dBackpropFilterConfig, wasmDepthwiseConv2dBackpropInputConfig } from './wasm/depthwise-conv2d-backprop.js';
 import { wasmEinsumConfig } from './wasm/einsum.js';
+import { wasmExpErfConfigs } from './wasm/exp-erf.js';
 import { wasmFusedConv2dConfig } from './wasm/fused-conv2d.js';
 import { wasmGatherV2Config } from './wasm/gather-v2.js';
 import { wasmIdentityConfig } from './wasm/identity.js';
@@ -85,6 +86,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
     wasmBatchToSpaceNDConfig,
     wasmSumConfig(),
     wasmTransposeConfig(),
+    ...wasmExpErfConfigs(),
     wasmLstmSequenceConfig,
     wasmLstmSequenceGradConfig,
     wasmAdamUpdateConfig,
@@ -102,7 +104,7 @@ export function wasmKernelConfigs(): KernelConfig[] {
  * correct MaxPoolGrad, a BatchMatMul that runs transposed and batched products on the fast plain
  * 2-D path, a Slice that copies only the sliced region out of the wasm heap (and SplitV, Unpack,
  * StridedSlice and BatchToSpaceND that cut with it instead of copying their whole input first), a
- * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, a Transpose that swaps the innermost axis in SIMD 4×4 blocks, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), an Identity that shares memory instead of copying it, the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, XNNPACK's fused convolution), and the wasm-only gradients of `gradientFixes` (BatchMatMul
+ * GatherV2 that copies whole rows, a Sum that reduces leading axes in one pass, a Transpose that swaps the innermost axis in SIMD 4×4 blocks, SIMD Exp and Erf, the fused LSTM recurrence (`TesseraLSTMSequence` and its gradient kernel), the one-pass Adam update (`TesseraAdamUpdate`), the one-pass ReLU gradient (`TesseraReluGrad`), the one-pass sparse softmax cross-entropy and its gradient (`TesseraSparseSoftmaxCrossEntropy`), an Identity that shares memory instead of copying it, the convolution with bias and ReLU in one kernel (`TesseraFusedConv2D`, XNNPACK's fused convolution), and the wasm-only gradients of `gradientFixes` (BatchMatMul
  * without transposed products, and the Relu gradient as one `TesseraReluGrad`; other backends keep their gradient). Idempotent; `wasm()` calls it when it loads.
  *
  * @example

@@ -8,6 +8,7 @@ import { adamOnArrays, adamOnMemory } from './adam/adam-wasm.js';
 import { ADAM_WASM } from './adam/adam-wasm-bytes.js';
 import { type AdamUpdateAttrs, adamLoop } from './adam/loop.js';
 import { AdamUpdate, cpuAdamUpdateConfig, wasmAdamUpdateConfig } from './adam/update.js';
+import { EXP_ERF_WASM } from './simd/exp-erf-bytes.js';
 import { FILTER_GRAD_ONE_CHANNEL_WASM } from './simd/filter-grad-one-channel-bytes.js';
 import { MAX_POOL_GRAD_WASM } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
@@ -51,6 +52,7 @@ const committed: Record<string, { plain: string; shared: string }> = {
   RELU_GRAD_WASM,
   FILTER_GRAD_ONE_CHANNEL_WASM,
   TRANSPOSE_WASM,
+  EXP_ERF_WASM,
 };
 
 describe('the SIMD WebAssembly modules', () => {
@@ -66,8 +68,9 @@ describe('the SIMD WebAssembly modules', () => {
     const bytes = committed[source.name] as { plain: string; shared: string };
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
     expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(Object.keys(simdExports(bytes, shared) ?? {})).toHaveLength(1);
-    expect(Object.keys(simdExports(bytes, new WebAssembly.Memory({ initial: 1 })) ?? {})).toHaveLength(1);
+    const exports = Object.keys(simdExports(bytes, new WebAssembly.Memory({ initial: 1 })) ?? {});
+    expect(exports.length).toBeGreaterThan(0);
+    expect(Object.keys(simdExports(bytes, shared) ?? {})).toEqual(exports);
   });
 });
 
