@@ -7,6 +7,7 @@
 //   src/simd/filter-grad-one-channel.wat -> src/simd/filter-grad-one-channel-bytes.ts
 //   src/simd/transpose.wat -> src/simd/transpose-bytes.ts
 //   src/simd/exp-erf.wat -> src/simd/exp-erf-bytes.ts
+//   src/simd/small-matmul.wat -> src/simd/small-matmul-bytes.ts
 //
 //   npm run build:wasm -w @tessera/kernels          (writes the .ts files)
 //   node scripts/build-wasm.mjs --check             (exits 1 when a committed file differs)
@@ -29,6 +30,7 @@ export const sources = [
   },
   { wat: 'src/simd/transpose.wat', out: 'src/simd/transpose-bytes.ts', name: 'TRANSPOSE_WASM' },
   { wat: 'src/simd/exp-erf.wat', out: 'src/simd/exp-erf-bytes.ts', name: 'EXP_ERF_WASM' },
+  { wat: 'src/simd/small-matmul.wat', out: 'src/simd/small-matmul-bytes.ts', name: 'SMALL_MATMUL_WASM' },
 ];
 
 /** The import every source declares: the memory it works in. */

@@ -13,6 +13,7 @@ import { FILTER_GRAD_ONE_CHANNEL_WASM } from './simd/filter-grad-one-channel-byt
 import { MAX_POOL_GRAD_WASM } from './simd/max-pool-grad-bytes.js';
 import { simdExports, wasmBackendMemory } from './simd/module.js';
 import { RELU_GRAD_WASM } from './simd/relu-grad-bytes.js';
+import { SMALL_MATMUL_WASM } from './simd/small-matmul-bytes.js';
 import { SUM_ROWS_WASM } from './simd/sum-rows-bytes.js';
 import { TRANSPOSE_WASM } from './simd/transpose-bytes.js';
 import { ReluGrad } from './tensorflow/relu-grad.js';
@@ -53,6 +54,7 @@ const committed: Record<string, { plain: string; shared: string }> = {
   FILTER_GRAD_ONE_CHANNEL_WASM,
   TRANSPOSE_WASM,
   EXP_ERF_WASM,
+  SMALL_MATMUL_WASM,
 };
 
 describe('the SIMD WebAssembly modules', () => {

@@ -178,6 +178,9 @@ describe('Tessera wasm kernels', () => {
     ['batched transposeA and B (attention-shaped)', [4, 3, 7, 5], [4, 3, 2, 7], true, true],
     ['batch of one, transposeA', [1, 7, 5], [1, 7, 3], true, false],
     ['broadcast batch (stock path)', [3, 5, 7], [1, 7, 2], false, false],
+    ['batched, 16 + 4 + 3 columns (every column loop of the SIMD pass)', [3, 9, 11], [3, 11, 23], false, false],
+    ['attention heads [2, 4, 64, 32] x [2, 4, 64, 32]^T', [2, 4, 64, 32], [2, 4, 64, 32], false, true],
+    ['entries over 2^20 multiply-adds (one XNNPACK product each)', [2, 128, 80], [2, 80, 128], false, false],
   ] as const)('BatchMatMul matches cpu (%s)', async (_n, sa, sb, ta, tb) => {
     const r = (shape: readonly number[], seed: number) =>
       tf.tensor(
