@@ -122,4 +122,4 @@ export { wasmStridedSliceConfig, wasmStridedSliceKernel } from './wasm/strided-s
 export { wasmSumConfig, wasmSumKernel } from './wasm/sum.js';
 export { wasmTransposeConfig, wasmTransposeKernel } from './wasm/transpose.js';
 export { wasmUnpackConfig, wasmUnpackKernel } from './wasm/unpack.js';
-export { wasmUnsortedSegmentSumConfig } from './wasm/unsorted-segment-sum.js';
+export { wasmUnsortedSegmentSumConfig, wasmUnsortedSegmentSumKernel } from './wasm/unsorted-segment-sum.js';

@@ -148,6 +148,13 @@ describe('Tessera wasm kernels', () => {
     x.dispose();
   });
 
+  it('UnsortedSegmentSum over an Embedding-gradient-shaped input (rows of [2, 4]), int32, no rows', async () => {
+    const ids = Int32Array.from({ length: 30 }, (_, i) => (i * 7) % 11);
+    await sameOnBoth(() => tf.unsortedSegmentSum(tf.tensor3d(data(30 * 2 * 4, 8), [30, 2, 4]), tf.tensor1d(ids, 'int32'), 11));
+    await sameOnBoth(() => tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), tf.tensor1d([1, 1, -1], 'int32'), 3));
+    await sameOnBoth(() => tf.unsortedSegmentSum(tf.zeros([0, 3]), tf.zeros([0], 'int32'), 2));
+  });
+
   it('UnsortedSegmentSum matches cpu, dropping out-of-range ids', async () => {
     await sameOnBoth(() => tf.unsortedSegmentSum(tf.tensor2d(data(12, 5), [4, 3]), tf.tensor1d([2, 0, 2, 7], 'int32'), 4));
   });
