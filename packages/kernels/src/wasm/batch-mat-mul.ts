@@ -1,9 +1,10 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { BatchMatMul, getKernel, tidy, transpose } from '@tensorflow/tfjs-core';
+import { BatchMatMul, tidy, transpose } from '@tensorflow/tfjs-core';
 import type { HeapBackend } from '../backend-io.js';
 import { kernelInputView } from '../kernel-input-view.js';
 import { backendSimd } from '../simd/module.js';
 import { SMALL_MATMUL_WASM } from '../simd/small-matmul-bytes.js';
+import { wasmStock } from './stock-kernel.js';
 
 /** The `smallMatMul` export: byte offsets of A [count, m, k], B [count, k, n], C [count, m, n]; m, k, n, count. */
 type SmallMatMul = (a: number, b: number, c: number, m: number, k: number, n: number, count: number) => void;
@@ -22,8 +23,7 @@ function swapLast(x: Tensor): Tensor {
   return transpose(x, perm);
 }
 
-let stockKernel: KernelFunc | undefined;
-let stockSetup: KernelConfig['setupFunc'];
+const stock = /* @__PURE__ */ wasmStock(BatchMatMul);
 
 /**
  * BatchMatMul for wasm that only ever runs the fast path of tfjs-backend-wasm (a plain 2-D
@@ -46,7 +46,7 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   const batchB = b.shape.slice(0, -2).reduce((p, c) => p * c, 1);
   const plain2d = !transposeA && !transposeB && batchA === 1 && batchB === 1;
   const sameBatch = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
-  if (plain2d || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
+  if (plain2d || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32') return stock.run(args);
   const at = kernelInputView(a, backend);
   const bt = kernelInputView(b, backend);
   // materialize transposed operands (one op each), so every product below is a plain 2-D one
@@ -56,7 +56,7 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
   const [m, k] = a2.shape.slice(-2) as [number, number];
   const n = b2.shape[b2.rank - 1] as number;
   const plain = (x: TensorInfo, y: TensorInfo) =>
-    (stockKernel as KernelFunc)({
+    stock.run({
       inputs: { a: x, b: y },
       backend,
       attrs: { transposeA: false, transposeB: false } as never,
@@ -113,11 +113,5 @@ export const wasmBatchMatMulKernel: KernelFunc = (args) => {
  * ```
  */
 export function wasmBatchMatMulConfig(): KernelConfig {
-  const current = getKernel(BatchMatMul, 'wasm');
-  if (current && current.kernelFunc !== wasmBatchMatMulKernel) {
-    stockKernel = current.kernelFunc as KernelFunc;
-    stockSetup = current.setupFunc;
-  }
-  // The stock kernel binds its wasm function in setupFunc (run when the backend initializes): keep it.
-  return { kernelName: BatchMatMul, backendName: 'wasm', kernelFunc: wasmBatchMatMulKernel, setupFunc: stockSetup };
+  return stock.config(wasmBatchMatMulKernel);
 }

@@ -1,22 +1,10 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  Conv2DBackpropInput,
-  conv2d,
-  getKernel,
-  pad,
-  reshape,
-  reverse,
-  slice,
-  stack,
-  tidy,
-  transpose,
-  zerosLike,
-} from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, conv2d, pad, reshape, reverse, slice, stack, tidy, transpose, zerosLike } from '@tensorflow/tfjs-core';
 import { convInfo } from '../conv-info.js';
 import { kernelInputView } from '../kernel-input-view.js';
+import { wasmStock } from './stock-kernel.js';
 
-let stockKernel: KernelFunc | undefined;
-let stockSetup: KernelConfig['setupFunc'];
+const stock = /* @__PURE__ */ wasmStock(Conv2DBackpropInput);
 
 /** Inserts `s - 1` zeros after every entry of axis `axis` (1 or 2 of NHWC) and trims the trailing ones. */
 function dilate(x: Tensor, axis: 1 | 2, s: number): Tensor {
@@ -48,7 +36,7 @@ export const wasmConv2dBackpropInputKernel: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const info = convInfo(attrs, { filterShape: filter.shape });
-  if (!info || dy.dtype !== 'float32' || filter.dtype !== 'float32') return (stockKernel as KernelFunc)(args);
+  if (!info || dy.dtype !== 'float32' || filter.dtype !== 'float32') return stock.run(args);
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const dilatedH = (outHeight - 1) * strideHeight + 1;
@@ -57,7 +45,7 @@ export const wasmConv2dBackpropInputKernel: KernelFunc = (args) => {
   const padLeft = filterWidth - 1 - left;
   const padBottom = inHeight + filterHeight - 1 - dilatedH - padTop;
   const padRight = inWidth + filterWidth - 1 - dilatedW - padLeft;
-  if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return (stockKernel as KernelFunc)(args);
+  if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return stock.run(args);
   const g = kernelInputView(dy, backend);
   const w = kernelInputView(filter, backend);
   const result = tidy(() => {
@@ -86,11 +74,5 @@ export const wasmConv2dBackpropInputKernel: KernelFunc = (args) => {
  * ```
  */
 export function wasmConv2dBackpropInputConfig(): KernelConfig {
-  const current = getKernel(Conv2DBackpropInput, 'wasm');
-  if (current && current.kernelFunc !== wasmConv2dBackpropInputKernel) {
-    stockKernel = current.kernelFunc as KernelFunc;
-    stockSetup = current.setupFunc;
-  }
-  // The stock kernel binds its wasm function in setupFunc (run when the backend initializes): keep it.
-  return { kernelName: Conv2DBackpropInput, backendName: 'wasm', kernelFunc: wasmConv2dBackpropInputKernel, setupFunc: stockSetup };
+  return stock.config(wasmConv2dBackpropInputKernel);
 }

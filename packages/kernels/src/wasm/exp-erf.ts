@@ -1,25 +1,23 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { Erf, Exp, getKernel, util } from '@tensorflow/tfjs-core';
+import { Erf, Exp, util } from '@tensorflow/tfjs-core';
 import type { HeapBackend } from '../backend-io.js';
 import { EXP_ERF_WASM } from '../simd/exp-erf-bytes.js';
 import { backendSimd } from '../simd/module.js';
+import { type WasmStock, wasmStock } from './stock-kernel.js';
 
 /** The `exp` and `erf` exports: byte offsets of the source and the output, the count (at least 4). */
 type Elementwise = (src: number, dst: number, n: number) => void;
 
-const stockKernels = /* @__PURE__ */ new Map<string, { kernelFunc: KernelFunc; setupFunc: KernelConfig['setupFunc'] }>();
+const expStock = /* @__PURE__ */ wasmStock(Exp);
+const erfStock = /* @__PURE__ */ wasmStock(Erf);
 
 /** A wasm kernel running export `name` of the module over a float32 input of 4 or more values; the stock kernel otherwise. */
-function simdUnary(kernelName: string, name: 'exp' | 'erf'): KernelFunc {
+function simdUnary(stock: WasmStock, name: 'exp' | 'erf'): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const n = util.sizeFromShape(x.shape);
     const f = x.dtype === 'float32' && n >= 4 ? backendSimd<Elementwise>(args.backend, EXP_ERF_WASM, name) : undefined;
-    if (!f) {
-      const stock = stockKernels.get(kernelName);
-      if (!stock) throw new Error(`${kernelName}: no stock wasm kernel was registered before Tessera's`);
-      return stock.kernelFunc(args);
-    }
+    if (!f) return stock.run(args);
     const heap = args.backend as HeapBackend;
     const info = heap.makeOutput(x.shape, 'float32');
     // offsets after the allocation (it can grow the memory: offsets stay valid, views do not)
@@ -40,7 +38,7 @@ function simdUnary(kernelName: string, name: 'exp' | 'erf'): KernelFunc {
  * tf.exp(x);
  * ```
  */
-export const wasmExpKernel: KernelFunc = /* @__PURE__ */ simdUnary(Exp, 'exp');
+export const wasmExpKernel: KernelFunc = /* @__PURE__ */ simdUnary(expStock, 'exp');
 
 /**
  * Erf for wasm: float32 in a SIMD WebAssembly loop (`simd/exp-erf.wat`: Abramowitz and Stegun
@@ -55,7 +53,7 @@ export const wasmExpKernel: KernelFunc = /* @__PURE__ */ simdUnary(Exp, 'exp');
  * tf.erf(x);
  * ```
  */
-export const wasmErfKernel: KernelFunc = /* @__PURE__ */ simdUnary(Erf, 'erf');
+export const wasmErfKernel: KernelFunc = /* @__PURE__ */ simdUnary(erfStock, 'erf');
 
 /**
  * The Exp and Erf configs for wasm (each remembers the stock kernel it falls back to). Call it
@@ -68,15 +66,5 @@ export const wasmErfKernel: KernelFunc = /* @__PURE__ */ simdUnary(Erf, 'erf');
  * ```
  */
 export function wasmExpErfConfigs(): KernelConfig[] {
-  return (
-    [
-      [Exp, wasmExpKernel],
-      [Erf, wasmErfKernel],
-    ] as const
-  ).map(([kernelName, kernelFunc]) => {
-    const current = getKernel(kernelName, 'wasm');
-    if (current && current.kernelFunc !== kernelFunc)
-      stockKernels.set(kernelName, { kernelFunc: current.kernelFunc as KernelFunc, setupFunc: current.setupFunc });
-    return { kernelName, backendName: 'wasm', kernelFunc, setupFunc: stockKernels.get(kernelName)?.setupFunc };
-  });
+  return [expStock.config(wasmExpKernel), erfStock.config(wasmErfKernel)];
 }

@@ -1,11 +1,10 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { getKernel, StridedSlice, slice_util } from '@tensorflow/tfjs-core';
-import { TesseraError } from '@tessera/core';
+import { StridedSlice, slice_util } from '@tensorflow/tfjs-core';
 import { type StridedSliceAttrs, stridedSliceInfo } from '../strided-slice-info.js';
 import { wasmSliceKernel } from './slice.js';
+import { wasmStock } from './stock-kernel.js';
 
-let stockKernel: KernelFunc | undefined;
-let stockSetup: KernelConfig['setupFunc'];
+const stock = /* @__PURE__ */ wasmStock(StridedSlice);
 
 /**
  * StridedSlice for the wasm backend: tfjs-backend-wasm 4.22 cuts unit-stride boxes (`x[a:b]`,
@@ -35,8 +34,7 @@ export const wasmStridedSliceKernel: KernelFunc = (args) => {
     const { dataId, dtype } = wasmSliceKernel({ inputs: { x }, backend, attrs: { begin: info.begin, size } }) as TensorInfo;
     return { dataId, dtype, shape: info.finalShape };
   }
-  if (!stockKernel) throw new TesseraError('BACKEND', 'StridedSlice on wasm: the stock kernel for strides other than 1 was not found');
-  return stockKernel(args);
+  return stock.run(args);
 };
 
 /**
@@ -52,11 +50,5 @@ export const wasmStridedSliceKernel: KernelFunc = (args) => {
  * ```
  */
 export function wasmStridedSliceConfig(): KernelConfig {
-  const current = getKernel(StridedSlice, 'wasm');
-  if (current && current.kernelFunc !== wasmStridedSliceKernel) {
-    stockKernel = current.kernelFunc as KernelFunc;
-    stockSetup = current.setupFunc;
-  }
-  // The stock kernel binds its wasm function in setupFunc (run when the backend initializes): keep it.
-  return { kernelName: StridedSlice, backendName: 'wasm', kernelFunc: wasmStridedSliceKernel, setupFunc: stockSetup };
+  return stock.config(wasmStridedSliceKernel);
 }

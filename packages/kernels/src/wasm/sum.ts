@@ -1,14 +1,14 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { getKernel, Sum, util } from '@tensorflow/tfjs-core';
+import { Sum, util } from '@tensorflow/tfjs-core';
 import { heapView, wasmOutput } from '../backend-io.js';
 import { backendSimd, withHeapScratch } from '../simd/module.js';
 import { SUM_ROWS_WASM } from '../simd/sum-rows-bytes.js';
+import { wasmStock } from './stock-kernel.js';
 
 /** The `sumRows` export: byte offsets of the [rows, cols] source, rows, cols, 8·cols bytes of scratch, the output. */
 type SumRows = (src: number, rows: number, cols: number, acc: number, out: number) => void;
 
-let stockKernel: KernelFunc | undefined;
-let stockSetup: KernelConfig['setupFunc'];
+const stock = /* @__PURE__ */ wasmStock(Sum);
 
 /** The number of leading axes `axis` names when it names exactly axes 0..k-1 (k < rank), else 0. */
 function leadingAxes(axis: number | number[], shape: number[]): number {
@@ -36,7 +36,7 @@ export const wasmSumKernel: KernelFunc = (args) => {
   const { x } = inputs as { x: TensorInfo };
   const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const lead = x.dtype === 'float32' ? leadingAxes(axis, x.shape) : 0;
-  if (lead === 0) return (stockKernel as KernelFunc)(args);
+  if (lead === 0) return stock.run(args);
   const kept = x.shape.slice(lead);
   const inner = util.sizeFromShape(kept);
   const outer = util.sizeFromShape(x.shape.slice(0, lead));
@@ -73,10 +73,5 @@ export const wasmSumKernel: KernelFunc = (args) => {
  * ```
  */
 export function wasmSumConfig(): KernelConfig {
-  const current = getKernel(Sum, 'wasm');
-  if (current && current.kernelFunc !== wasmSumKernel) {
-    stockKernel = current.kernelFunc as KernelFunc;
-    stockSetup = current.setupFunc;
-  }
-  return { kernelName: Sum, backendName: 'wasm', kernelFunc: wasmSumKernel, setupFunc: stockSetup };
+  return stock.config(wasmSumKernel);
 }

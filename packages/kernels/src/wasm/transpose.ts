@@ -1,9 +1,10 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { getKernel, Transpose, util } from '@tensorflow/tfjs-core';
+import { Transpose, util } from '@tensorflow/tfjs-core';
 import type { HeapBackend } from '../backend-io.js';
 import { backendSimd } from '../simd/module.js';
 import { TRANSPOSE_WASM } from '../simd/transpose-bytes.js';
 import { transposePlan } from '../transpose-plan.js';
+import { wasmStock } from './stock-kernel.js';
 
 /** The `transpose32` export: byte offsets src, dst; rows, cols, their strides; tiles, their steps (elements). */
 type Transpose32 = (
@@ -18,8 +19,7 @@ type Transpose32 = (
   dstStep: number,
 ) => void;
 
-let stockKernel: KernelFunc | undefined;
-let stockSetup: KernelConfig['setupFunc'];
+const stock = /* @__PURE__ */ wasmStock(Transpose);
 
 /**
  * Transpose for wasm: a float32 or int32 transpose that moves the innermost axis runs as 2-D tile
@@ -42,7 +42,7 @@ export const wasmTransposeKernel: KernelFunc = (args) => {
   const fourBytes = x.dtype === 'float32' || x.dtype === 'int32';
   const plan = fourBytes && util.sizeFromShape(x.shape) > 0 ? transposePlan(x.shape, perm) : undefined;
   const transpose32 = plan && backendSimd<Transpose32>(backend, TRANSPOSE_WASM, 'transpose32');
-  if (!plan || !transpose32) return (stockKernel as KernelFunc)(args);
+  if (!plan || !transpose32) return stock.run(args);
   const heap = backend as HeapBackend;
   const info = heap.makeOutput(
     perm.map((axis) => x.shape[axis] as number),
@@ -68,10 +68,5 @@ export const wasmTransposeKernel: KernelFunc = (args) => {
  * ```
  */
 export function wasmTransposeConfig(): KernelConfig {
-  const current = getKernel(Transpose, 'wasm');
-  if (current && current.kernelFunc !== wasmTransposeKernel) {
-    stockKernel = current.kernelFunc as KernelFunc;
-    stockSetup = current.setupFunc;
-  }
-  return { kernelName: Transpose, backendName: 'wasm', kernelFunc: wasmTransposeKernel, setupFunc: stockSetup };
+  return stock.config(wasmTransposeKernel);
 }
